@@ -1,0 +1,37 @@
+package io.sparknas.cli;
+
+import io.sparknas.config.ConfigLoader;
+import io.sparknas.config.SparkNasConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Options every command shares: configuration sources and verbosity. */
+public final class CommonOptions {
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "A HOCON file whose keys override conf/sparknas.conf.")
+    Path configFile;
+
+    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE",
+            description = "Override one configuration key, e.g. --set run.seed=7 (repeatable; wins over --config).")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = {"-t", "--target"}, paramLabel = "TARGET",
+            description = "Microcontroller: stm32f746, stm32h743, stm32f412, nrf52840, or a target .conf file "
+                    + "(default: the configuration's 'target').")
+    String target;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print stack traces on errors.")
+    boolean verbose;
+
+    /** Loads and validates the configuration with these options applied. */
+    public SparkNasConfig load() {
+        List<String> all = new ArrayList<>(overrides);
+        if (target != null) {
+            all.add("target=\"" + target.replace("\"", "") + "\"");
+        }
+        return ConfigLoader.load(configFile, all);
+    }
+}

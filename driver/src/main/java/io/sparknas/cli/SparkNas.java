@@ -1,0 +1,63 @@
+package io.sparknas.cli;
+
+import io.sparknas.config.ConfigurationException;
+import io.sparknas.space.ArchitectureFormatException;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code sparknas} command line: one sub-command per job. Errors in the user's input print one line naming
+ * the field, file or key and exit with status 2; other failures exit with 1. {@code --verbose} adds the stack
+ * trace.
+ */
+@Command(name = "sparknas", mixinStandardHelpOptions = true, version = "SparkNAS 0.1.0",
+        description = "Hardware-aware neural architecture search for microcontroller object detectors, on Apache Spark.",
+        subcommands = {CostCommand.class, SpaceCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Run 'sparknas COMMAND --help' for a command's options.",
+                "Configuration: conf/sparknas.conf documents every key; override with --config FILE or --set KEY=VALUE."})
+public final class SparkNas implements Runnable {
+
+    /** Exit status for bad input (configuration, files, options). */
+    public static final int BAD_INPUT = 2;
+    /** Exit status for a failure while running. */
+    public static final int FAILED = 1;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit status (for tests and the launcher). */
+    public static int execute(String... args) {
+        boolean verbose = Arrays.asList(args).contains("--verbose") || Arrays.asList(args).contains("-v");
+        CommandLine commandLine = new CommandLine(new SparkNas());
+        commandLine.setExecutionExceptionHandler((error, cmd, parseResult) -> {
+            PrintWriter err = cmd.getErr();
+            boolean badInput = error instanceof ConfigurationException || error instanceof UserInputException
+                    || error instanceof ArchitectureFormatException;
+            err.println("sparknas: " + (badInput ? "error: " : "failed: ") + describe(error));
+            if (verbose) {
+                error.printStackTrace(err);
+            } else if (!badInput) {
+                err.println("(run again with --verbose for the stack trace)");
+            }
+            err.flush();
+            return badInput ? BAD_INPUT : FAILED;
+        });
+        return commandLine.execute(args);
+    }
+
+    private static String describe(Throwable error) {
+        String message = error.getMessage();
+        return message == null || message.isBlank() ? error.getClass().getSimpleName() : message;
+    }
+}

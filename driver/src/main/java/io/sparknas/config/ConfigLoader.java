@@ -1,0 +1,228 @@
+package io.sparknas.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import io.sparknas.cost.CostSettings;
+import io.sparknas.cost.MemoryPlan;
+import io.sparknas.space.Anchor;
+import io.sparknas.space.ConvType;
+import io.sparknas.space.HeadSpec;
+import io.sparknas.space.SearchSpace;
+import io.sparknas.space.StageSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loads and validates the configuration on the driver, before any work: the defaults shipped in
+ * {@code conf/sparknas.conf}, then the user's file, then {@code --set key=value} overrides, each winning over the
+ * one before. Unknown keys, wrong types and impossible values fail here with one message naming the key and its
+ * origin.
+ */
+public final class ConfigLoader {
+
+    /** The defaults, from {@code conf/} packaged on the classpath. */
+    public static final String DEFAULTS_RESOURCE = "sparknas-conf/sparknas.conf";
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * Loads the configuration.
+     *
+     * @param userFile  a HOCON file of overrides, or null
+     * @param overrides {@code key=value} strings from the command line
+     */
+    public static SparkNasConfig load(Path userFile, List<String> overrides) {
+        Config defaults = ConfigFactory.parseResources(DEFAULTS_RESOURCE,
+                ConfigParseOptions.defaults().setAllowMissing(false));
+        Config user = ConfigFactory.empty();
+        if (userFile != null) {
+            if (!Files.isRegularFile(userFile)) {
+                throw new ConfigurationException("config file not found: " + userFile);
+            }
+            try {
+                user = ConfigFactory.parseFile(userFile.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+            } catch (ConfigException e) {
+                throw new ConfigurationException("config file " + userFile + ": " + e.getMessage(), e);
+            }
+        }
+        Config commandLine = parseOverrides(overrides);
+        Config given = commandLine.withFallback(user);
+        rejectUnknownKeys(given, defaults);
+        Config merged;
+        try {
+            merged = given.withFallback(defaults).resolve();
+        } catch (ConfigException e) {
+            throw new ConfigurationException(e.getMessage(), e);
+        }
+        return map(merged);
+    }
+
+    private static Config parseOverrides(List<String> overrides) {
+        Config result = ConfigFactory.empty();
+        for (String override : overrides) {
+            int eq = override.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigurationException("--set " + override + ": expected key=value");
+            }
+            String key = override.substring(0, eq).trim();
+            String value = override.substring(eq + 1).trim();
+            ConfigParseOptions options = ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)
+                    .setOriginDescription("command line --set " + key);
+            Config parsed;
+            try {
+                parsed = ConfigFactory.parseString(key + " = " + value, options);
+            } catch (ConfigException e) {
+                parsed = ConfigFactory.parseMap(Map.of(key, value), "command line --set " + key);
+            }
+            result = parsed.withFallback(result);
+        }
+        return result;
+    }
+
+    private static void rejectUnknownKeys(Config given, Config defaults) {
+        Set<Map.Entry<String, ConfigValue>> entries = given.entrySet();
+        for (Map.Entry<String, ConfigValue> entry : entries) {
+            String key = entry.getKey();
+            if (!defaults.hasPathOrNull(key)) {
+                ConfigOrigin origin = entry.getValue().origin();
+                String hint = nearestKey(key, defaults);
+                throw new ConfigurationException(key + ": unknown key (" + origin.description() + ")"
+                        + (hint == null ? "" : "; did you mean " + hint + "?"));
+            }
+        }
+    }
+
+    private static String nearestKey(String key, Config defaults) {
+        return defaults.entrySet().stream().map(Map.Entry::getKey)
+                .min(Comparator.comparingInt(known -> editDistance(known, key)))
+                .filter(known -> editDistance(known, key) <= Math.max(2, key.length() / 4))
+                .orElse(null);
+    }
+
+    /** Levenshtein distance, for "did you mean" hints on unknown keys. */
+    static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    private static SparkNasConfig map(Config config) {
+        ConfigReader root = new ConfigReader(config, "");
+        RunSettings run = new RunSettings(nonBlank(root, "run.output-dir"), root.longValue("run.seed"));
+        SparkSettings spark = new SparkSettings(nonBlank(root, "spark.master"), nonBlank(root, "spark.app-name"),
+                root.bool("spark.ui"));
+        String targetName = nonBlank(root, "target");
+        var target = TargetLoader.load(targetName, config.getValue("target").origin().description());
+        SearchSpace space = space(new ConfigReader(config.getConfig("space"), "space"));
+        CostSettings cost = cost(new ConfigReader(config.getConfig("cost"), "cost"));
+        SpaceSelectionSettings selection = new SpaceSelectionSettings(
+                root.integer("space-selection.samples-per-cell", 1, 10_000_000),
+                root.integer("space-selection.partitions", 0, 100_000));
+        return new SparkNasConfig(config, run, spark, target, space, cost, selection);
+    }
+
+    private static String nonBlank(ConfigReader reader, String path) {
+        String value = reader.string(path);
+        if (value.isBlank()) {
+            throw reader.invalid(path, "must not be blank");
+        }
+        return value;
+    }
+
+    private static SearchSpace space(ConfigReader space) {
+        List<Integer> resolutions = space.integers("resolutions", 16, 1024);
+        List<Double> widths = space.numbers("widths", 0.05, 4.0);
+        int divisor = space.integer("channel-divisor", 1, 64);
+        int stem = space.integer("stem-channels", 1, 1024);
+        List<StageSpec> stages = new ArrayList<>();
+        List<? extends Config> stageConfigs = space.objects("stages");
+        for (int s = 0; s < stageConfigs.size(); s++) {
+            ConfigReader stage = new ConfigReader(stageConfigs.get(s), "space.stages[" + s + "]");
+            rejectUnknownFields(stage, Set.of("channels", "stride", "depths"));
+            int stride = stage.integer("stride", 1, 2);
+            stages.add(new StageSpec(stage.integer("channels", 1, 4096), stride, stage.integers("depths", 1, 16)));
+        }
+        EnumSet<ConvType> types = EnumSet.noneOf(ConvType.class);
+        List<String> typeNames = space.strings("conv-types");
+        for (int i = 0; i < typeNames.size(); i++) {
+            try {
+                types.add(ConvType.fromJsonName(typeNames.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw space.invalid("conv-types[" + i + "]", e.getMessage());
+            }
+        }
+        List<Integer> kernels = space.integers("kernels", 1, 15);
+        for (int i = 0; i < kernels.size(); i++) {
+            if (kernels.get(i) % 2 == 0) {
+                throw space.invalid("kernels[" + i + "]", kernels.get(i) + " is even; kernels must be odd");
+            }
+        }
+        List<Integer> expands = space.integers("expand-ratios", 1, 16);
+        ConfigReader head = new ConfigReader(space.config().getConfig("head"), "space.head");
+        List<Anchor> anchors = new ArrayList<>();
+        for (List<Double> pair : head.numberPairs("anchors")) {
+            if (!(pair.get(0) > 0 && pair.get(1) > 0)) {
+                throw head.invalid("anchors", "anchor sides must be positive, got " + pair);
+            }
+            anchors.add(new Anchor(pair.get(0), pair.get(1)));
+        }
+        HeadSpec headSpec = new HeadSpec(head.integer("channels", 1, 4096), head.integer("classes", 1, 1000),
+                anchors, head.integer("output-stride", 1, 1024));
+        SearchSpace built = new SearchSpace(resolutions, widths, divisor, stem, stages, types, kernels, expands,
+                headSpec);
+        if (built.backboneStride() != headSpec.outputStride()) {
+            throw head.invalid("output-stride", headSpec.outputStride() + " does not match the backbone's stride "
+                    + built.backboneStride() + " (2 for the stem times the stage strides)");
+        }
+        for (int i = 0; i < resolutions.size(); i++) {
+            if (resolutions.get(i) % built.backboneStride() != 0) {
+                throw space.invalid("resolutions[" + i + "]", resolutions.get(i)
+                        + " is not a multiple of the output stride " + built.backboneStride());
+            }
+        }
+        return built;
+    }
+
+    private static void rejectUnknownFields(ConfigReader reader, Set<String> known) {
+        for (String key : reader.config().root().keySet()) {
+            if (!known.contains(key)) {
+                throw reader.invalid(key, "unknown key; known: " + known.stream().sorted().toList());
+            }
+        }
+    }
+
+    private static CostSettings cost(ConfigReader cost) {
+        MemoryPlan plan;
+        try {
+            plan = MemoryPlan.fromConfigName(cost.string("memory-plan"));
+        } catch (IllegalArgumentException e) {
+            throw cost.invalid("memory-plan", e.getMessage());
+        }
+        return new CostSettings(plan, cost.integer("patch.grid", 1, 64), cost.integer("patch.cut-stride", 2, 64));
+    }
+}

@@ -1,0 +1,10 @@
+package io.sparknas.config;
+
+/**
+ * Stage-1 space selection.
+ *
+ * @param samplesPerCell architectures sampled per (resolution, width) cell
+ * @param partitions     Spark partitions for the grid; 0 for automatic
+ */
+public record SpaceSelectionSettings(int samplesPerCell, int partitions) {
+}

@@ -1,0 +1,28 @@
+package io.sparknas.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import io.sparknas.cost.CostSettings;
+import io.sparknas.cost.Target;
+import io.sparknas.space.SearchSpace;
+
+/**
+ * The whole validated configuration of a SparkNAS run, as typed records, plus the resolved HOCON it came from
+ * (for run.json).
+ *
+ * @param resolved       the merged configuration, defaults included
+ * @param run            output and seed
+ * @param spark          session settings
+ * @param target         the microcontroller
+ * @param space          the search space
+ * @param cost           memory-plan settings
+ * @param spaceSelection stage-1 settings
+ */
+public record SparkNasConfig(Config resolved, RunSettings run, SparkSettings spark, Target target,
+                             SearchSpace space, CostSettings cost, SpaceSelectionSettings spaceSelection) {
+
+    /** The resolved configuration as JSON, without comments. */
+    public String renderJson() {
+        return resolved.root().render(ConfigRenderOptions.concise().setFormatted(true));
+    }
+}
