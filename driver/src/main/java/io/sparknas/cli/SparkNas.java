@@ -38,10 +38,16 @@ public final class SparkNas implements Runnable {
 
     /** Runs the command line and returns the exit status (for tests and the launcher). */
     public static int execute(String... args) {
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the command line with the given output streams and returns the exit status. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
         boolean verbose = Arrays.asList(args).contains("--verbose") || Arrays.asList(args).contains("-v");
         CommandLine commandLine = new CommandLine(new SparkNas());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((error, cmd, parseResult) -> {
-            PrintWriter err = cmd.getErr();
             boolean badInput = error instanceof ConfigurationException || error instanceof UserInputException
                     || error instanceof ArchitectureFormatException;
             err.println("sparknas: " + (badInput ? "error: " : "failed: ") + describe(error));

@@ -1,0 +1,127 @@
+package io.sparknas.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparknas.cost.MemoryPlan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shippedDefaultsLoadIntoTheDocumentedSpace() {
+        SparkNasConfig config = ConfigLoader.load(null, List.of());
+        assertEquals(12, config.space().resolutions().size());
+        assertEquals(9, config.space().widths().size());
+        assertEquals(5, config.space().stages().size());
+        assertEquals(16, config.space().backboneStride());
+        assertEquals("stm32f746", config.target().name());
+        assertEquals(320 * 1024, config.target().sramBytes());
+        assertEquals(1024 * 1024, config.target().flashBytes());
+        assertEquals(216, config.target().clockMhz());
+        assertEquals(MemoryPlan.IN_PLACE, config.cost().plan());
+        assertEquals("local[*]", config.spark().master());
+        assertEquals(42, config.run().seed());
+    }
+
+    @Test
+    void everyShippedTargetLoads() {
+        for (String name : TargetLoader.SHIPPED) {
+            SparkNasConfig config = ConfigLoader.load(null, List.of("target=" + name));
+            assertEquals(name, config.target().name());
+        }
+        assertEquals(512 * 1024, ConfigLoader.load(null, List.of("target=stm32h743")).target().sramBytes());
+        assertEquals(256 * 1024, ConfigLoader.load(null, List.of("target=nrf52840")).target().sramBytes());
+    }
+
+    @Test
+    void userFileAndCommandLineOverrideInOrder() throws IOException {
+        Path file = dir.resolve("mine.conf");
+        Files.writeString(file, "run.seed = 7\ncost.memory-plan = patch\n");
+        SparkNasConfig fromFile = ConfigLoader.load(file, List.of());
+        assertEquals(7, fromFile.run().seed());
+        assertEquals(MemoryPlan.PATCH, fromFile.cost().plan());
+        assertEquals(9, ConfigLoader.load(file, List.of("run.seed=9")).run().seed());
+    }
+
+    @Test
+    void unknownKeyNamesTheKeyItsOriginAndTheNearestKnownKey() throws IOException {
+        Path file = dir.resolve("typo.conf");
+        Files.writeString(file, "space {\n  kernel = [3, 5]\n}\n");
+        String message = assertThrows(ConfigurationException.class, () -> ConfigLoader.load(file, List.of())).getMessage();
+        assertTrue(message.startsWith("space.kernel: unknown key ("), message);
+        assertTrue(message.contains("typo.conf: 2"), message);
+        assertTrue(message.endsWith("did you mean space.kernels?"), message);
+    }
+
+    @Test
+    void wrongTypeNamesTheKeyAndCommandLineOrigin() {
+        String message = assertThrows(ConfigurationException.class,
+                () -> ConfigLoader.load(null, List.of("space-selection.samples-per-cell=lots"))).getMessage();
+        assertTrue(message.startsWith("space-selection.samples-per-cell: "), message);
+        assertTrue(message.contains("command line --set space-selection.samples-per-cell"), message);
+    }
+
+    @Test
+    void impossibleValuesAreRejectedWithTheKey() {
+        assertMessage("space.stages[1].stride: 3 is outside [1, 2]",
+                "space.stages=[{channels=16,stride=1,depths=[1]},{channels=24,stride=3,depths=[1]}]");
+        assertMessage("space.kernels[1]: 4 is even; kernels must be odd", "space.kernels=[3,4]");
+        assertMessage("space.widths[0]: -0.5 is outside [0.05, 4.0]", "space.widths=[-0.5]");
+        assertMessage("space-selection.samples-per-cell: 0 is outside [1, 10000000]", "space-selection.samples-per-cell=0");
+        assertMessage("space.head.output-stride: 32 does not match the backbone's stride 16", "space.head.output-stride=32");
+        assertMessage("cost.memory-plan: 'fast' is not a memory plan; allowed: layer-by-layer, in-place, patch",
+                "cost.memory-plan=fast");
+        assertMessage("space.conv-types[0]: 'ghost' is not a conv type", "space.conv-types=[ghost]");
+    }
+
+    @Test
+    void unknownTargetListsTheShippedOnes() {
+        String message = assertThrows(ConfigurationException.class,
+                () -> ConfigLoader.load(null, List.of("target=esp32"))).getMessage();
+        assertTrue(message.startsWith("target: unknown target 'esp32' (command line --set target"), message);
+        assertTrue(message.contains("nrf52840, stm32f412, stm32f746, stm32h743"), message);
+    }
+
+    @Test
+    void targetFileIsValidatedKeyByKey() throws IOException {
+        Path file = dir.resolve("board.conf");
+        Files.writeString(file, "name = board\ncore = M33\nclock-mhz = 150\nsram = -5\nflash = 1MiB\n"
+                + "runtime-sram = 0\nruntime-flash = 0\nlatency-budget-ms = 0\n"
+                + "cycles { conv = 1, pointwise = 1, depthwise = 1, dense = 1, add = 1, pool = 1, per-layer = 1 }\n");
+        String message = assertThrows(ConfigurationException.class,
+                () -> ConfigLoader.load(null, List.of("target=\"" + file + "\""))).getMessage();
+        assertTrue(message.startsWith(file + ".sram: "), message);
+        Files.writeString(file, Files.readString(file).replace("sram = -5", "sram = 256KiB"));
+        assertEquals(256 * 1024, ConfigLoader.load(null, List.of("target=\"" + file + "\"")).target().sramBytes());
+    }
+
+    @Test
+    void missingConfigFileIsNamed() {
+        Path missing = dir.resolve("nope.conf");
+        assertEquals("config file not found: " + missing,
+                assertThrows(ConfigurationException.class, () -> ConfigLoader.load(missing, List.of())).getMessage());
+    }
+
+    @Test
+    void editDistanceCountsEdits() {
+        assertEquals(1, ConfigLoader.editDistance("space.kernel", "space.kernels"));
+        assertEquals(0, ConfigLoader.editDistance("run.seed", "run.seed"));
+        assertEquals(3, ConfigLoader.editDistance("abc", "xyz"));
+    }
+
+    private static void assertMessage(String expectedPrefix, String override) {
+        String message = assertThrows(ConfigurationException.class, () -> ConfigLoader.load(null, List.of(override)))
+                .getMessage();
+        assertTrue(message.startsWith(expectedPrefix), () -> "expected '" + expectedPrefix + "...', got: " + message);
+    }
+}
