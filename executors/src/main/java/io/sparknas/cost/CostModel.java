@@ -63,8 +63,8 @@ public final class CostModel implements java.io.Serializable {
         long macs = Macs.of(graph);
         long params = Parameters.of(graph);
         FlashFootprint flash = FlashFootprint.of(graph, target.runtimeFlashBytes());
-        long layerByLayer = PeakMemoryPlanner.profile(graph, false).peak();
-        long inPlace = PeakMemoryPlanner.profile(graph, true).peak();
+        long layerByLayer = PeakMemoryPlanner.peak(graph, false);
+        long inPlace = PeakMemoryPlanner.peak(graph, true);
         PatchProfile patch = PatchPlanner.plan(graph, settings.patchGrid(), settings.patchCutStride());
         MemoryPlan plan = settings.plan();
         long extraMacs = plan == MemoryPlan.PATCH ? patch.extraMacs() : 0L;

@@ -18,6 +18,7 @@ public final class LayerGraph implements java.io.Serializable {
     private final TensorShape input;
     private final List<Layer> layers;
     private final int[] lastUse;
+    private final long[] bytes;
 
     LayerGraph(TensorShape input, List<Layer> layers) {
         this.input = input;
@@ -30,6 +31,10 @@ public final class LayerGraph implements java.io.Serializable {
             for (int t : layers.get(i).inputs()) {
                 lastUse[t] = Math.max(lastUse[t], i);
             }
+        }
+        this.bytes = new long[layers.size() + 1];
+        for (int t = 0; t < bytes.length; t++) {
+            bytes[t] = shape(t).elements();
         }
     }
 
@@ -75,10 +80,11 @@ public final class LayerGraph implements java.io.Serializable {
 
     /** Every tensor's size in bytes with int8 activations. */
     public long[] tensorBytes() {
-        long[] bytes = new long[tensorCount()];
-        for (int t = 0; t < bytes.length; t++) {
-            bytes[t] = shape(t).elements();
-        }
+        return bytes.clone();
+    }
+
+    /** The same sizes without a copy, for the planners of this package, which never write to it. */
+    long[] sharedTensorBytes() {
         return bytes;
     }
 

@@ -28,31 +28,36 @@ public final class PatchPlanner {
      */
     public static PatchProfile plan(LayerGraph graph, int grid, int cutStride) {
         int cut = cutLayer(graph, cutStride);
-        long[] full = graph.tensorBytes();
+        long[] full = graph.sharedTensorBytes();
         if (cut < 0) {
-            long peak = PeakMemoryPlanner.profile(graph, true).peak();
+            long peak = PeakMemoryPlanner.peak(graph, true);
             return new PatchProfile(-1, 1, peak, peak, 0L);
         }
         int cutTensor = cut + 1;
         TensorShape cutShape = graph.shape(cutTensor);
         int n = Math.min(grid, Math.min(cutShape.height(), cutShape.width()));
         int[][] rows = regions(graph, cut, n, true);
-        int[][] cols = regions(graph, cut, n, false);
+        boolean square = graph.input().height() == graph.input().width();
+        int[][] cols = square ? rows : regions(graph, cut, n, false);
+        int[] channels = new int[cutTensor];
+        for (int t = 0; t < cutTensor; t++) {
+            channels[t] = graph.shape(t).channels();
+        }
 
         long[] bytes = new long[graph.tensorCount()];
         long patchPeak = 0;
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
+            // On a square input patch (i, j) and patch (j, i) hold the same bytes: visit each pair once.
+            for (int j = square ? i : 0; j < n; j++) {
                 for (int t = 0; t < cutTensor; t++) {
-                    bytes[t] = (long) rows[i][t] * cols[j][t] * graph.shape(t).channels();
+                    bytes[t] = (long) rows[i][t] * cols[j][t] * channels[t];
                 }
                 bytes[cutTensor] = 0;
-                long peak = PeakMemoryPlanner.profile(graph, 0, cutTensor, bytes, true, full[cutTensor]).peak();
-                patchPeak = Math.max(patchPeak, peak);
+                patchPeak = Math.max(patchPeak, PeakMemoryPlanner.peak(graph, 0, cutTensor, bytes, true, full[cutTensor]));
             }
         }
         long restPeak = cutTensor < graph.size()
-                ? PeakMemoryPlanner.profile(graph, cutTensor, graph.size(), full, true, 0L).peak()
+                ? PeakMemoryPlanner.peak(graph, cutTensor, graph.size(), full, true, 0L)
                 : 0L;
         return new PatchProfile(cut, n, patchPeak, restPeak, overlapMacs(graph, cut, rows, cols));
     }

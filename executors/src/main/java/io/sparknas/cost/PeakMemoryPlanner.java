@@ -1,5 +1,7 @@
 package io.sparknas.cost;
 
+import java.util.List;
+
 /**
  * Peak SRAM of a layer graph from tensor lifetimes over the execution order.
  *
@@ -20,7 +22,12 @@ public final class PeakMemoryPlanner {
 
     /** The per-step memory of the whole graph under {@link MemoryPlan#LAYER_BY_LAYER} or {@link MemoryPlan#IN_PLACE}. */
     public static MemoryProfile profile(LayerGraph graph, boolean inPlaceDepthwise) {
-        return profile(graph, 0, graph.size(), graph.tensorBytes(), inPlaceDepthwise, 0L);
+        return profile(graph, 0, graph.size(), graph.sharedTensorBytes(), inPlaceDepthwise, 0L);
+    }
+
+    /** The peak of the whole graph, without keeping the per-step figures. */
+    public static long peak(LayerGraph graph, boolean inPlaceDepthwise) {
+        return sweep(graph, 0, graph.size(), graph.sharedTensorBytes(), inPlaceDepthwise, 0L, null);
     }
 
     /**
@@ -33,26 +40,46 @@ public final class PeakMemoryPlanner {
     public static MemoryProfile profile(LayerGraph graph, int from, int to, long[] bytes,
                                         boolean inPlaceDepthwise, long heldBytes) {
         long[] steps = new long[to - from];
+        sweep(graph, from, to, bytes, inPlaceDepthwise, heldBytes, steps);
+        return new MemoryProfile(from, steps);
+    }
+
+    /** The peak of layers {@code [from, to)}; see {@link #profile(LayerGraph, int, int, long[], boolean, long)}. */
+    public static long peak(LayerGraph graph, int from, int to, long[] bytes, boolean inPlaceDepthwise,
+                            long heldBytes) {
+        return sweep(graph, from, to, bytes, inPlaceDepthwise, heldBytes, null);
+    }
+
+    /** One pass over the steps, adding each tensor when produced and freeing it after its last use. */
+    private static long sweep(LayerGraph graph, int from, int to, long[] bytes, boolean inPlaceDepthwise,
+                              long heldBytes, long[] steps) {
         long running = 0;
         for (int t = 0; t <= from; t++) {
             if (graph.lastUse(t) >= from) {
                 running += bytes[t];
             }
         }
+        long peak = 0;
+        List<Layer> layers = graph.layers();
         for (int i = from; i < to; i++) {
-            Layer layer = graph.layers().get(i);
+            Layer layer = layers.get(i);
             int out = i + 1;
             running += bytes[out];
             long usage = running + ScratchBuffers.of(layer) + heldBytes;
+            List<Integer> inputs = layer.inputs();
             if (inPlaceDepthwise && layer.op() == LayerOp.DEPTHWISE) {
-                int in = layer.inputs().get(0);
+                int in = inputs.get(0);
                 if (graph.lastUse(in) == i) {
                     long oneChannel = bytes[out] / layer.out().channels();
                     usage += Math.max(bytes[in], bytes[out]) + oneChannel - bytes[in] - bytes[out];
                 }
             }
-            steps[i - from] = usage;
-            for (int t : layer.inputs()) {
+            if (steps != null) {
+                steps[i - from] = usage;
+            }
+            peak = Math.max(peak, usage);
+            for (int k = 0; k < inputs.size(); k++) {
+                int t = inputs.get(k);
                 if (graph.lastUse(t) == i) {
                     running -= bytes[t];
                 }
@@ -61,6 +88,6 @@ public final class PeakMemoryPlanner {
                 running -= bytes[out];
             }
         }
-        return new MemoryProfile(from, steps);
+        return peak;
     }
 }
