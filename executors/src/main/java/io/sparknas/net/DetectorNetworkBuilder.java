@@ -1,0 +1,151 @@
+package io.sparknas.net;
+
+import io.sparknas.cost.Layer;
+import io.sparknas.cost.LayerGraph;
+import io.sparknas.space.Anchor;
+import io.sparknas.space.HeadSpec;
+import java.util.List;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.objdetect.Yolo2OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+/**
+ * Builds the DL4J detector for a {@link LayerGraph}: the same operators the cost model counts, so parameters and
+ * MACs agree by construction (and {@link DeployedCosts} checks it on the built network).
+ *
+ * <ul>
+ *   <li>every convolution except the last is bias-free and followed by BatchNormalization (folded into a bias
+ *       when deployed) and, where the graph says so, ReLU6;</li>
+ *   <li>the last convolution is the YOLO prediction layer, with a bias and no normalization;</li>
+ *   <li>residual additions are element-wise vertices;</li>
+ *   <li>the loss is DL4J's {@link Yolo2OutputLayer} (YOLOv2 loss with the configured anchors in grid cells). It
+ *       fits: one box per grid cell, responsibility by IoU among the anchors, exactly the head of the space.</li>
+ * </ul>
+ *
+ * <p>Vertices are named after the graph's layers ({@code s2.b0.dw}, {@code s2.b0.dw.bn}, {@code s2.b0.dw.act}), so a
+ * layer's weights can be found by name, which the supernet relies on.
+ */
+public final class DetectorNetworkBuilder {
+
+    /** The name of the network input. */
+    public static final String INPUT = "input";
+    /** The name of the YOLO output layer. */
+    public static final String OUTPUT = "yolo";
+
+    private DetectorNetworkBuilder() {
+    }
+
+    /** The graph configuration for a detector. */
+    public static ComputationGraphConfiguration configuration(LayerGraph graph, HeadSpec head, long seed,
+                                                              IUpdater updater, double weightDecay) {
+        NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .updater(updater)
+                .weightInit(WeightInit.RELU)
+                .convolutionMode(ConvolutionMode.Same);
+        if (weightDecay > 0) {
+            base.weightDecay(weightDecay);
+        }
+        ComputationGraphConfiguration.GraphBuilder builder = base.graphBuilder()
+                .addInputs(INPUT)
+                .setInputTypes(InputType.convolutional(graph.input().height(), graph.input().width(),
+                        graph.input().channels()));
+        String[] names = new String[graph.tensorCount()];
+        names[0] = INPUT;
+        List<Layer> layers = graph.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            boolean last = i == layers.size() - 1;
+            String[] inputs = layer.inputs().stream().map(t -> names[t]).toArray(String[]::new);
+            names[i + 1] = add(builder, layer, inputs, last);
+        }
+        INDArrayPriors priors = new INDArrayPriors(head.anchors());
+        builder.addLayer(OUTPUT, new Yolo2OutputLayer.Builder().boundingBoxPriors(priors.array()).build(),
+                names[names.length - 1]);
+        builder.setOutputs(OUTPUT);
+        return builder.build();
+    }
+
+    /** A new, initialised detector. */
+    public static ComputationGraph build(LayerGraph graph, HeadSpec head, long seed, IUpdater updater,
+                                         double weightDecay) {
+        ComputationGraph network = new ComputationGraph(configuration(graph, head, seed, updater, weightDecay));
+        network.init();
+        return network;
+    }
+
+    private static String add(ComputationGraphConfiguration.GraphBuilder builder, Layer layer, String[] inputs,
+                              boolean last) {
+        String name = layer.name();
+        switch (layer.op()) {
+            case CONV -> {
+                builder.addLayer(name, new ConvolutionLayer.Builder(layer.kernel(), layer.kernel())
+                        .stride(layer.stride(), layer.stride()).nOut(layer.out().channels())
+                        .hasBias(last).activation(Activation.IDENTITY).build(), inputs);
+                return last ? name : normalized(builder, layer, name);
+            }
+            case DEPTHWISE -> {
+                builder.addLayer(name, new DepthwiseConvolution2D.Builder(layer.kernel(), layer.kernel())
+                        .stride(layer.stride(), layer.stride()).depthMultiplier(1).nOut(layer.out().channels())
+                        .hasBias(false).activation(Activation.IDENTITY).build(), inputs);
+                return normalized(builder, layer, name);
+            }
+            case ADD -> {
+                builder.addVertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), inputs);
+                return name;
+            }
+            case GLOBAL_POOL -> {
+                builder.addLayer(name, new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), inputs);
+                return name;
+            }
+            case DENSE -> {
+                builder.addLayer(name, new DenseLayer.Builder().nOut(layer.out().channels())
+                        .activation(activation(layer)).build(), inputs);
+                return name;
+            }
+            default -> throw new IllegalArgumentException("unsupported operator " + layer.op());
+        }
+    }
+
+    private static String normalized(ComputationGraphConfiguration.GraphBuilder builder, Layer layer, String conv) {
+        String bn = conv + ".bn";
+        builder.addLayer(bn, new BatchNormalization.Builder().nOut(layer.out().channels()).build(), conv);
+        if (layer.activation() == io.sparknas.cost.Activation.NONE) {
+            return bn;
+        }
+        String act = conv + ".act";
+        builder.addLayer(act, new ActivationLayer.Builder().activation(activation(layer)).build(), bn);
+        return act;
+    }
+
+    private static Activation activation(Layer layer) {
+        return layer.activation() == io.sparknas.cost.Activation.RELU6 ? Activation.RELU6 : Activation.IDENTITY;
+    }
+
+    /** Anchors as the [B, 2] (width, height) array Yolo2OutputLayer wants. */
+    private record INDArrayPriors(List<Anchor> anchors) {
+        org.nd4j.linalg.api.ndarray.INDArray array() {
+            double[][] values = new double[anchors.size()][2];
+            for (int i = 0; i < anchors.size(); i++) {
+                values[i][0] = anchors.get(i).width();
+                values[i][1] = anchors.get(i).height();
+            }
+            return Nd4j.create(values);
+        }
+    }
+}
