@@ -53,6 +53,7 @@ public final class DetectorNetworkBuilder {
     /** The graph configuration for a detector. */
     public static ComputationGraphConfiguration configuration(LayerGraph graph, HeadSpec head, long seed,
                                                               IUpdater updater, double weightDecay) {
+        Dl4jRuntime.configure();
         NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .updater(updater)

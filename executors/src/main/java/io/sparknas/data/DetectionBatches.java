@@ -1,0 +1,156 @@
+package io.sparknas.data;
+
+import io.sparknas.seed.Seeds;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A DL4J {@link DataSetIterator} over labelled images: batches of {@code [N, 3, side, side]} inputs in [0, 1]
+ * and {@code [N, 4 + C, G, G]} YOLO labels. Training batches are shuffled and augmented with randomness derived
+ * from (seed, epoch, image), so an epoch is reproducible whatever happened before it.
+ */
+public final class DetectionBatches implements DataSetIterator {
+
+    private static final long serialVersionUID = 1L;
+
+    private final List<DetectionImage> images;
+    private final int side;
+    private final int grid;
+    private final int classes;
+    private final int batchSize;
+    private final Augmentation augmentation;
+    private final boolean shuffle;
+    private final long seed;
+    private List<Integer> order;
+    private int cursor;
+    private int epoch;
+    private DataSetPreProcessor preProcessor;
+
+    /**
+     * @param augmentation {@link Augmentation#NONE} for evaluation
+     * @param shuffle      whether to shuffle each epoch
+     */
+    public DetectionBatches(List<DetectionImage> images, int side, int grid, int classes, int batchSize,
+                            Augmentation augmentation, boolean shuffle, long seed) {
+        if (images.isEmpty()) {
+            throw new IllegalArgumentException("no images to iterate over");
+        }
+        this.images = List.copyOf(images);
+        this.side = side;
+        this.grid = grid;
+        this.classes = classes;
+        this.batchSize = batchSize;
+        this.augmentation = augmentation;
+        this.shuffle = shuffle;
+        this.seed = seed;
+        startEpoch(0);
+    }
+
+    /** Restarts at epoch {@code epoch} (its own shuffle and augmentation). */
+    public void startEpoch(int newEpoch) {
+        this.epoch = newEpoch;
+        List<Integer> indices = new ArrayList<>(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            indices.add(i);
+        }
+        if (shuffle) {
+            Collections.shuffle(indices, new Random(Seeds.derive(seed, "shuffle", newEpoch)));
+        }
+        this.order = indices;
+        this.cursor = 0;
+    }
+
+    /** Number of images. */
+    public int size() {
+        return images.size();
+    }
+
+    @Override
+    public DataSet next(int num) {
+        int n = Math.min(num, images.size() - cursor);
+        float[] features = new float[n * 3 * side * side];
+        float[] labels = new float[n * (4 + classes) * grid * grid];
+        for (int i = 0; i < n; i++) {
+            int index = order.get(cursor + i);
+            DetectionImage image = images.get(index);
+            boolean augment = !augmentation.equals(Augmentation.NONE);
+            SplittableRandom random = augment ? new SplittableRandom(Seeds.derive(seed, "augment", epoch, index)) : null;
+            DetectionTensors.Placement placement = augment
+                    ? DetectionTensors.augmented(image, side, augmentation, random)
+                    : DetectionTensors.letterbox(image, side);
+            DetectionTensors.pixels(image, placement, augmentation, random, features, i * 3 * side * side);
+            DetectionTensors.labels(DetectionTensors.objects(image, placement), side, grid, classes, labels,
+                    i * (4 + classes) * grid * grid);
+        }
+        cursor += n;
+        DataSet batch = new DataSet(Nd4j.create(features, new long[] {n, 3, side, side}),
+                Nd4j.create(labels, new long[] {n, 4 + classes, grid, grid}));
+        if (preProcessor != null) {
+            preProcessor.preProcess(batch);
+        }
+        return batch;
+    }
+
+    @Override
+    public DataSet next() {
+        return next(batchSize);
+    }
+
+    @Override
+    public boolean hasNext() {
+        return cursor < images.size();
+    }
+
+    @Override
+    public int inputColumns() {
+        return 3 * side * side;
+    }
+
+    @Override
+    public int totalOutcomes() {
+        return 4 + classes;
+    }
+
+    @Override
+    public boolean resetSupported() {
+        return true;
+    }
+
+    @Override
+    public boolean asyncSupported() {
+        return true;
+    }
+
+    /** Starts the next epoch. */
+    @Override
+    public void reset() {
+        startEpoch(epoch + 1);
+    }
+
+    @Override
+    public int batch() {
+        return batchSize;
+    }
+
+    @Override
+    public void setPreProcessor(DataSetPreProcessor preProcessor) {
+        this.preProcessor = preProcessor;
+    }
+
+    @Override
+    public DataSetPreProcessor getPreProcessor() {
+        return preProcessor;
+    }
+
+    @Override
+    public List<String> getLabels() {
+        return null;
+    }
+}

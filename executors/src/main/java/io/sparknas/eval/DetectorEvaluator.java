@@ -1,0 +1,62 @@
+package io.sparknas.eval;
+
+import io.sparknas.data.Augmentation;
+import io.sparknas.data.DetectionBatches;
+import io.sparknas.data.DetectionImage;
+import io.sparknas.data.DetectionTensors;
+import io.sparknas.data.LabeledObject;
+import io.sparknas.space.HeadSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Runs a detector over labelled images and scores it: letterboxed inputs, decoding, NMS, then VOC mAP@0.5 and
+ * COCO mAP@[.5:.95], both in input pixels (IoU does not change under the letterbox's uniform scale).
+ */
+public final class DetectorEvaluator {
+
+    /** Boxes below this score are not kept; low, so the precision-recall curve is complete. */
+    public static final double MIN_SCORE = 0.005;
+    /** Same-class boxes overlapping more than this are suppressed. */
+    public static final double NMS_IOU = 0.45;
+    /** At most this many boxes per image. */
+    public static final int MAX_PER_IMAGE = 100;
+
+    private final HeadSpec head;
+    private final int batchSize;
+
+    public DetectorEvaluator(HeadSpec head, int batchSize) {
+        this.head = head;
+        this.batchSize = batchSize;
+    }
+
+    /** Evaluates {@code network} at input side {@code side} on {@code images}. */
+    public DetectionMetrics evaluate(ComputationGraph network, List<DetectionImage> images, int side) {
+        long start = System.nanoTime();
+        int grid = side / head.outputStride();
+        DetectionBatches batches = new DetectionBatches(images, side, grid, head.classes(), batchSize,
+                Augmentation.NONE, false, 0L);
+        YoloDecoder decoder = new YoloDecoder(head.anchors(), head.classes(), MIN_SCORE, MAX_PER_IMAGE);
+        List<Detection> detections = new ArrayList<>();
+        int first = 0;
+        while (batches.hasNext()) {
+            DataSet batch = batches.next();
+            INDArray output = network.outputSingle(false, batch.getFeatures());
+            detections.addAll(decoder.decode(output, side, first, NMS_IOU));
+            first += (int) batch.getFeatures().size(0);
+        }
+        List<GroundTruth> truths = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            DetectionImage image = images.get(i);
+            for (LabeledObject object : DetectionTensors.objects(image, DetectionTensors.letterbox(image, side))) {
+                truths.add(new GroundTruth(i, object.classId(), object.box()));
+            }
+        }
+        double map50 = MeanAveragePrecision.voc(detections, truths, head.classes(), 0.5);
+        double mapCoco = MeanAveragePrecision.coco(detections, truths, head.classes());
+        return new DetectionMetrics(map50, mapCoco, images.size(), (System.nanoTime() - start) / 1e9);
+    }
+}

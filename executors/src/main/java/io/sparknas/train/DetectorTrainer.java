@@ -1,0 +1,143 @@
+package io.sparknas.train;
+
+import io.sparknas.cost.LayerGraph;
+import io.sparknas.data.DetectionBatches;
+import io.sparknas.data.DetectionImage;
+import io.sparknas.eval.DetectionMetrics;
+import io.sparknas.eval.DetectorEvaluator;
+import io.sparknas.net.DetectorNetworkBuilder;
+import io.sparknas.space.HeadSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Trains one detector: the configured optimizer with a warm-up cosine learning rate and weight decay, validation
+ * mAP@0.5 every few epochs, early stopping when it stops improving, a checkpoint after every epoch (resumable),
+ * and one progress line per epoch with loss, val mAP, images/s and ETA. The returned network carries the best
+ * validation weights.
+ */
+public final class DetectorTrainer {
+
+    private final HeadSpec head;
+    private final TrainingSettings settings;
+    private final TrainingCheckpoint checkpoint;
+    private final Consumer<String> progress;
+
+    /**
+     * @param checkpointFolder where checkpoints go; null for none (then no resume either)
+     * @param progress         receives one line per epoch
+     */
+    public DetectorTrainer(HeadSpec head, TrainingSettings settings, Path checkpointFolder, Consumer<String> progress) {
+        this.head = head;
+        this.settings = settings;
+        this.checkpoint = checkpointFolder == null ? null : new TrainingCheckpoint(checkpointFolder);
+        this.progress = progress;
+    }
+
+    /** The trained network and what training did. */
+    public record Trained(ComputationGraph network, TrainingResult result) {
+    }
+
+    /** Trains {@code graph} from scratch, or resumes from the checkpoint folder when it holds one. */
+    public Trained train(LayerGraph graph, List<DetectionImage> train, List<DetectionImage> val) {
+        int iterationsPerEpoch = (train.size() + settings.batchSize() - 1) / settings.batchSize();
+        if (checkpoint != null && checkpoint.exists()) {
+            TrainingCheckpoint.State state = checkpoint.loadState();
+            progress.accept(String.format(Locale.ROOT, "resuming after epoch %d (best val mAP@0.5 %.4f at epoch %d)",
+                    state.epoch(), state.bestValMap50(), state.bestEpoch()));
+            return run(checkpoint.loadLast(), graph.input().height(), train, val, state);
+        }
+        ComputationGraph network = DetectorNetworkBuilder.build(graph, head, settings.seed(),
+                settings.updater(iterationsPerEpoch), settings.weightDecay());
+        return run(network, graph.input().height(), train, val, new TrainingCheckpoint.State(0, -1, 0, List.of()));
+    }
+
+    /** Continues training an existing network (e.g. with inherited weights) from {@code state}. */
+    public Trained run(ComputationGraph network, int side, List<DetectionImage> train, List<DetectionImage> val,
+                       TrainingCheckpoint.State state) {
+        int grid = side / head.outputStride();
+        DetectionBatches batches = new DetectionBatches(train, side, grid, head.classes(), settings.batchSize(),
+                settings.augmentation(), true, settings.seed());
+        DetectorEvaluator evaluator = new DetectorEvaluator(head, Math.max(8, settings.batchSize()));
+        List<EpochRecord> history = new ArrayList<>(state.history());
+        double best = state.bestValMap50();
+        int bestEpoch = state.bestEpoch();
+        int sinceBest = 0;
+        boolean stoppedEarly = false;
+        long sessionStart = System.nanoTime();
+        double trainSeconds = 0;
+        long trainImages = 0;
+        int epoch = state.epoch();
+        ComputationGraph bestNetwork = null;
+        while (epoch < settings.epochs()) {
+            epoch++;
+            long start = System.nanoTime();
+            batches.startEpoch(epoch);
+            double lossSum = 0;
+            int steps = 0;
+            while (batches.hasNext()) {
+                DataSet batch = batches.next();
+                network.fit(batch);
+                lossSum += network.score();
+                steps++;
+            }
+            double epochTrainSeconds = (System.nanoTime() - start) / 1e9;
+            trainSeconds += epochTrainSeconds;
+            trainImages += train.size();
+            double map = Double.NaN;
+            boolean evaluate = epoch % settings.evalEvery() == 0 || epoch == settings.epochs();
+            boolean isBest = false;
+            if (evaluate) {
+                DetectionMetrics metrics = evaluator.evaluate(network, val, side);
+                map = metrics.map50();
+                if (map > best) {
+                    best = map;
+                    bestEpoch = epoch;
+                    sinceBest = 0;
+                    isBest = true;
+                    if (checkpoint == null) {
+                        bestNetwork = network.clone();
+                    }
+                } else {
+                    sinceBest++;
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            EpochRecord record = new EpochRecord(epoch, lossSum / Math.max(1, steps), map,
+                    train.size() / epochTrainSeconds, seconds);
+            history.add(record);
+            if (checkpoint != null) {
+                checkpoint.save(network, new TrainingCheckpoint.State(epoch, best, bestEpoch, history), isBest);
+            }
+            double elapsed = (System.nanoTime() - sessionStart) / 1e9;
+            int done = epoch - state.epoch();
+            double eta = elapsed / done * (settings.epochs() - epoch);
+            progress.accept(String.format(Locale.ROOT,
+                    "epoch %d/%d  loss %.4f  val mAP@0.5 %s  %.1f img/s  elapsed %s  eta %s", epoch, settings.epochs(),
+                    record.loss(), Double.isNaN(map) ? "  -   " : String.format(Locale.ROOT, "%.4f", map),
+                    record.imagesPerSecond(), duration(elapsed), duration(eta)));
+            if (settings.patience() > 0 && sinceBest >= settings.patience()) {
+                stoppedEarly = true;
+                progress.accept("early stop: no better val mAP in " + settings.patience() + " evaluations");
+                break;
+            }
+        }
+        ComputationGraph result = checkpoint != null && bestEpoch > 0 ? checkpoint.loadBest()
+                : bestNetwork != null ? bestNetwork : network;
+        double seconds = (System.nanoTime() - sessionStart) / 1e9;
+        return new Trained(result, new TrainingResult(best, bestEpoch, epoch, stoppedEarly, seconds,
+                trainSeconds > 0 ? trainImages / trainSeconds : 0, history));
+    }
+
+    /** A short human duration such as {@code 4m12s}. */
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60)
+                : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
+    }
+}
