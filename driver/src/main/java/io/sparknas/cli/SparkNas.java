@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sparknas", mixinStandardHelpOptions = true, version = "SparkNAS 0.1.0",
         description = "Hardware-aware neural architecture search for microcontroller object detectors, on Apache Spark.",
-        subcommands = {CostCommand.class, SpaceCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {CostCommand.class, SpaceCommand.class, DataCommand.class, TrainCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {"", "Run 'sparknas COMMAND --help' for a command's options.",
                 "Configuration: conf/sparknas.conf documents every key; override with --config FILE or --set KEY=VALUE."})
 public final class SparkNas implements Runnable {
@@ -49,7 +50,8 @@ public final class SparkNas implements Runnable {
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((error, cmd, parseResult) -> {
             boolean badInput = error instanceof ConfigurationException || error instanceof UserInputException
-                    || error instanceof ArchitectureFormatException;
+                    || error instanceof ArchitectureFormatException
+                    || error instanceof io.sparknas.data.DataFormatException;
             err.println("sparknas: " + (badInput ? "error: " : "failed: ") + describe(error));
             if (verbose) {
                 error.printStackTrace(err);

@@ -9,6 +9,11 @@ import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import io.sparknas.cost.CostSettings;
 import io.sparknas.cost.MemoryPlan;
+import io.sparknas.data.Augmentation;
+import io.sparknas.data.DatasetFormat;
+import io.sparknas.data.DatasetSource;
+import io.sparknas.data.SyntheticSpec;
+import io.sparknas.train.TrainingSettings;
 import io.sparknas.space.Anchor;
 import io.sparknas.space.ConvType;
 import io.sparknas.space.HeadSpec;
@@ -140,10 +145,17 @@ public final class ConfigLoader {
         var target = TargetLoader.load(targetName, config.getValue("target").origin().description());
         SearchSpace space = space(new ConfigReader(config.getConfig("space"), "space"));
         CostSettings cost = cost(new ConfigReader(config.getConfig("cost"), "cost"));
+        DatasetSource data = data(new ConfigReader(config.getConfig("data"), "data"));
+        TrainingSettings training = training(new ConfigReader(config.getConfig("train"), "train"),
+                new ConfigReader(config.getConfig("data.augment"), "data.augment"), run.seed());
+        if (!data.classes().isEmpty() && data.classes().size() != space.head().classes()) {
+            throw new ConfigurationException("space.head.classes: " + space.head().classes() + " does not match the "
+                    + data.classes().size() + " names of data.classes " + data.classes());
+        }
         SpaceSelectionSettings selection = new SpaceSelectionSettings(
                 root.integer("space-selection.samples-per-cell", 1, 10_000_000),
                 root.integer("space-selection.partitions", 0, 100_000));
-        return new SparkNasConfig(config, run, spark, target, space, cost, selection);
+        return new SparkNasConfig(config, run, spark, target, space, cost, data, training, selection);
     }
 
     private static String nonBlank(ConfigReader reader, String path) {
@@ -214,6 +226,41 @@ public final class ConfigLoader {
                 throw reader.invalid(key, "unknown key; known: " + known.stream().sorted().toList());
             }
         }
+    }
+
+    private static DatasetSource data(ConfigReader data) {
+        String source = data.string("source").trim().toLowerCase(java.util.Locale.ROOT);
+        DatasetFormat format = null;
+        if (!source.equals("synthetic")) {
+            try {
+                format = DatasetFormat.parse(source);
+            } catch (IllegalArgumentException e) {
+                throw data.invalid("source", "'" + source + "' is not a data source; allowed: synthetic, voc, coco, yolo");
+            }
+            if (data.string("path").isBlank()) {
+                throw data.invalid("path", "must name the " + source + " dataset folder when data.source is " + source);
+            }
+        }
+        List<String> classes = data.stringsOrEmpty("classes");
+        ConfigReader synthetic = new ConfigReader(data.config().getConfig("synthetic"), "data.synthetic");
+        SyntheticSpec spec = new SyntheticSpec(synthetic.integer("image-size", 32, 1024),
+                synthetic.integer("train", 1, 1_000_000), synthetic.integer("val", 1, 1_000_000),
+                synthetic.integer("test", 1, 1_000_000), synthetic.longValue("seed"));
+        return new DatasetSource(format, data.string("path"), classes, data.bool("strict"), spec);
+    }
+
+    private static TrainingSettings training(ConfigReader train, ConfigReader augment, long seed) {
+        Augmentation augmentation = new Augmentation(augment.number("flip", 0, 1), augment.number("scale", 0, 0.9),
+                augment.number("translate", 0, 0.5), augment.number("brightness", 0, 1),
+                augment.number("contrast", 0, 0.9), augment.number("saturation", 0, 0.9));
+        String optimizer = train.string("optimizer").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!optimizer.equals("adam") && !optimizer.equals("sgd")) {
+            throw train.invalid("optimizer", "'" + optimizer + "' is not an optimizer; allowed: adam, sgd");
+        }
+        return new TrainingSettings(train.integer("epochs", 1, 100_000), train.integer("batch-size", 1, 4096),
+                optimizer, train.number("learning-rate", 1e-7, 10), train.number("momentum", 0, 0.999),
+                train.number("warmup-epochs", 0, 1000), train.number("weight-decay", 0, 1),
+                train.integer("patience", 0, 100_000), train.integer("eval-every", 1, 100_000), augmentation, seed);
     }
 
     private static CostSettings cost(ConfigReader cost) {

@@ -88,6 +88,10 @@ final class ConfigReader {
         return values;
     }
 
+    List<String> stringsOrEmpty(String path) {
+        return read(path, () -> config.getStringList(path));
+    }
+
     List<? extends Config> objects(String path) {
         List<? extends Config> values = read(path, () -> config.getConfigList(path));
         nonEmpty(path, values);

@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import io.sparknas.cost.CostSettings;
 import io.sparknas.cost.Target;
+import io.sparknas.data.DatasetSource;
+import io.sparknas.train.TrainingSettings;
 import io.sparknas.space.SearchSpace;
 
 /**
@@ -16,10 +18,13 @@ import io.sparknas.space.SearchSpace;
  * @param target         the microcontroller
  * @param space          the search space
  * @param cost           memory-plan settings
+ * @param data           where the detection data comes from
+ * @param training       how one detector is trained
  * @param spaceSelection stage-1 settings
  */
 public record SparkNasConfig(Config resolved, RunSettings run, SparkSettings spark, Target target,
-                             SearchSpace space, CostSettings cost, SpaceSelectionSettings spaceSelection) {
+                             SearchSpace space, CostSettings cost, DatasetSource data, TrainingSettings training,
+                             SpaceSelectionSettings spaceSelection) {
 
     /** The resolved configuration as JSON, without comments. */
     public String renderJson() {

@@ -1,0 +1,125 @@
+package io.sparknas.cli;
+
+import io.sparknas.config.SparkNasConfig;
+import io.sparknas.data.ContactSheet;
+import io.sparknas.data.DataFiles;
+import io.sparknas.data.DataFormatException;
+import io.sparknas.data.DataIssue;
+import io.sparknas.data.DatasetFormat;
+import io.sparknas.data.DatasetWriter;
+import io.sparknas.data.DetectionDataset;
+import io.sparknas.data.LabeledObject;
+import io.sparknas.data.SyntheticDetectionSet;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code sparknas data}: write the synthetic dataset to disk, or check a dataset folder. */
+@Command(name = "data", mixinStandardHelpOptions = true,
+        description = "Work with detection datasets.",
+        subcommands = {DataCommand.Synth.class, DataCommand.Check.class})
+public final class DataCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code sparknas data synth}. */
+    @Command(name = "synth", mixinStandardHelpOptions = true,
+            description = {"Generate the built-in synthetic dataset (data.synthetic.*) and write it in VOC, COCO or "
+                    + "YOLO layout, with contact-sheet.png showing the first images and their boxes.", "",
+                    "Example: sparknas data synth --out /tmp/synth --format voc"})
+    static final class Synth implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write (any Hadoop path).")
+        String out;
+
+        @Option(names = "--format", defaultValue = "voc", paramLabel = "FORMAT",
+                description = "voc, coco or yolo (default: ${DEFAULT-VALUE}).")
+        String format;
+
+        @Override
+        public Integer call() throws IOException {
+            SparkNasConfig config = common.load();
+            DatasetFormat layout;
+            try {
+                layout = DatasetFormat.parse(format);
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException("--format: " + e.getMessage(), e);
+            }
+            DetectionDataset dataset = new SyntheticDetectionSet(config.data().synthetic()).generate();
+            DataFiles files = DataFiles.local();
+            new DatasetWriter(files).write(dataset, out, layout);
+            String sheet = DataFiles.join(out, "contact-sheet.png");
+            try (OutputStream png = files.create(sheet)) {
+                ImageIO.write(ContactSheet.draw(dataset.train(), dataset.classes(), 8, 6, 160), "png", png);
+            }
+            PrintWriter printer = spec.commandLine().getOut();
+            printer.printf("wrote %d/%d/%d train/val/test images (%s layout) to %s%ncontact sheet: %s%n",
+                    dataset.train().size(), dataset.val().size(), dataset.test().size(),
+                    layout.name().toLowerCase(java.util.Locale.ROOT), out, sheet);
+            printer.flush();
+            return 0;
+        }
+    }
+
+    /** {@code sparknas data check}. */
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = {"Read the configured dataset (data.*) and report its size, objects per class, and every "
+                    + "bad image or label with its file and reason. Exit status 2 when anything was skipped.", "",
+                    "Example: sparknas data check --set data.source=voc --set data.path=/data/VOC2012"})
+    static final class Check implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        CommonOptions common;
+
+        @Override
+        public Integer call() {
+            SparkNasConfig config = common.load();
+            DetectionDataset dataset;
+            try {
+                dataset = config.data().load(DataFiles.local());
+            } catch (DataFormatException e) {
+                throw new UserInputException(e.getMessage(), e);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%s: %d train, %d val, %d test images; classes %s%n", config.data().describe(),
+                    dataset.train().size(), dataset.val().size(), dataset.test().size(), dataset.classes());
+            long[] perClass = new long[dataset.classes().size()];
+            for (var split : java.util.List.of(dataset.train(), dataset.val(), dataset.test())) {
+                for (var image : split) {
+                    for (LabeledObject object : image.objects()) {
+                        perClass[object.classId()]++;
+                    }
+                }
+            }
+            for (int c = 0; c < perClass.length; c++) {
+                out.printf("  %-20s %,d objects%n", dataset.classes().get(c), perClass[c]);
+            }
+            out.printf("%d problem(s)%n", dataset.issues().size());
+            for (DataIssue issue : dataset.issues()) {
+                out.println("  " + issue);
+            }
+            out.flush();
+            return dataset.issues().isEmpty() ? 0 : SparkNas.BAD_INPUT;
+        }
+    }
+}
