@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A DL4J {@link DataSetIterator} over labelled images: batches of {@code [N, 3, side, side]} inputs in [0, 1]
- * and {@code [N, 4 + C, G, G]} YOLO labels. Training batches are shuffled and augmented with randomness derived
+ * and {@code [N, A·(5 + C), G, G]} YOLO labels. Training batches are shuffled and augmented with randomness derived
  * from (seed, epoch, image), so an epoch is reproducible whatever happened before it.
  */
 public final class DetectionBatches implements DataSetIterator {
@@ -23,6 +23,7 @@ public final class DetectionBatches implements DataSetIterator {
     private final List<DetectionImage> images;
     private final int side;
     private final int grid;
+    private final List<double[]> anchors;
     private final int classes;
     private final int batchSize;
     private final Augmentation augmentation;
@@ -34,17 +35,19 @@ public final class DetectionBatches implements DataSetIterator {
     private DataSetPreProcessor preProcessor;
 
     /**
+     * @param anchors      anchor (width, height) pairs in grid cells
      * @param augmentation {@link Augmentation#NONE} for evaluation
      * @param shuffle      whether to shuffle each epoch
      */
-    public DetectionBatches(List<DetectionImage> images, int side, int grid, int classes, int batchSize,
-                            Augmentation augmentation, boolean shuffle, long seed) {
+    public DetectionBatches(List<DetectionImage> images, int side, int grid, List<double[]> anchors, int classes,
+                            int batchSize, Augmentation augmentation, boolean shuffle, long seed) {
         if (images.isEmpty()) {
             throw new IllegalArgumentException("no images to iterate over");
         }
         this.images = List.copyOf(images);
         this.side = side;
         this.grid = grid;
+        this.anchors = List.copyOf(anchors);
         this.classes = classes;
         this.batchSize = batchSize;
         this.augmentation = augmentation;
@@ -76,7 +79,8 @@ public final class DetectionBatches implements DataSetIterator {
     public DataSet next(int num) {
         int n = Math.min(num, images.size() - cursor);
         float[] features = new float[n * 3 * side * side];
-        float[] labels = new float[n * (4 + classes) * grid * grid];
+        int labelChannels = anchors.size() * (5 + classes);
+        float[] labels = new float[n * labelChannels * grid * grid];
         for (int i = 0; i < n; i++) {
             int index = order.get(cursor + i);
             DetectionImage image = images.get(index);
@@ -86,12 +90,12 @@ public final class DetectionBatches implements DataSetIterator {
                     ? DetectionTensors.augmented(image, side, augmentation, random)
                     : DetectionTensors.letterbox(image, side);
             DetectionTensors.pixels(image, placement, augmentation, random, features, i * 3 * side * side);
-            DetectionTensors.labels(DetectionTensors.objects(image, placement), side, grid, classes, labels,
-                    i * (4 + classes) * grid * grid);
+            DetectionTensors.labels(DetectionTensors.objects(image, placement), side, grid, anchors, classes, labels,
+                    i * labelChannels * grid * grid);
         }
         cursor += n;
         DataSet batch = new DataSet(Nd4j.create(features, new long[] {n, 3, side, side}),
-                Nd4j.create(labels, new long[] {n, 4 + classes, grid, grid}));
+                Nd4j.create(labels, new long[] {n, labelChannels, grid, grid}));
         if (preProcessor != null) {
             preProcessor.preProcess(batch);
         }
@@ -115,7 +119,7 @@ public final class DetectionBatches implements DataSetIterator {
 
     @Override
     public int totalOutcomes() {
-        return 4 + classes;
+        return anchors.size() * (5 + classes);
     }
 
     @Override

@@ -9,8 +9,7 @@ import java.util.SplittableRandom;
 /**
  * Turns a labelled image into network input and YOLO labels: letterbox to the square input side (aspect kept,
  * grey padding), optional augmentation (flip, scale and translation jitter, colour jitter), NCHW floats in
- * [0, 1], and the {@code [4 + C, G, G]} label grid of DL4J's Yolo2OutputLayer (box corners in grid cells, a
- * one-hot class at the cell holding the box centre).
+ * [0, 1], and the {@code [A·(5 + C), G, G]} label grid of {@link io.sparknas.net.YoloLoss}.
  *
  * <p>Resampling is written out here because it must fill a slice of a batch array directly and move the boxes by
  * exactly the same affine map; bilinear interpolation, outside pixels take the padding grey.
@@ -132,33 +131,65 @@ public final class DetectionTensors {
     }
 
     /**
-     * Writes the YOLO label grid for {@code objects} (input pixels) into {@code out} at {@code offset}, layout
-     * {@code [4 + classes, grid, grid]}. A cell takes the largest object centred in it; smaller ones centred in the
-     * same cell are left out, a limit of the one-box-per-cell YOLOv2 loss.
+     * Writes the label grid for {@code objects} (input pixels) into {@code out} at {@code offset}, in the layout
+     * of the network's output, {@code [A·(5 + C), G, G]}: for each anchor the target offsets of the box centre
+     * within its cell, the log ratios of its width and height to the anchor's, 1 in objectness, and the one-hot
+     * class; 0 everywhere else. Each object goes to the cell holding its centre and to the anchor whose shape
+     * fits it best (IoU of centred boxes) that is still free there; an object with no free anchor left is
+     * counted, a limit of one-scale YOLO heads.
      *
-     * @return how many objects were left out that way
+     * @param anchors anchor (width, height) pairs in cells
+     * @return how many objects found no free anchor
      */
-    public static int labels(List<LabeledObject> objects, int side, int grid, int classes, float[] out, int offset) {
+    public static int labels(List<LabeledObject> objects, int side, int grid, List<double[]> anchors, int classes,
+                             float[] out, int offset) {
         double cell = (double) side / grid;
         int plane = grid * grid;
-        boolean[] taken = new boolean[plane];
+        int stride = 5 + classes;
+        boolean[] taken = new boolean[plane * anchors.size()];
         int dropped = 0;
         for (LabeledObject object : objects) {
             Box b = object.box();
-            int gx = Math.min(grid - 1, Math.max(0, (int) ((b.x1() + b.x2()) / 2 / cell)));
-            int gy = Math.min(grid - 1, Math.max(0, (int) ((b.y1() + b.y2()) / 2 / cell)));
+            double cx = (b.x1() + b.x2()) / 2 / cell;
+            double cy = (b.y1() + b.y2()) / 2 / cell;
+            double w = b.width() / cell;
+            double h = b.height() / cell;
+            int gx = Math.min(grid - 1, Math.max(0, (int) cx));
+            int gy = Math.min(grid - 1, Math.max(0, (int) cy));
             int at = gy * grid + gx;
-            if (taken[at]) {
+            int anchor = bestFreeAnchor(w, h, anchors, taken, at, plane);
+            if (anchor < 0) {
                 dropped++;
                 continue;
             }
-            taken[at] = true;
-            out[offset + at] = (float) (b.x1() / cell);
-            out[offset + plane + at] = (float) (b.y1() / cell);
-            out[offset + 2 * plane + at] = (float) (b.x2() / cell);
-            out[offset + 3 * plane + at] = (float) (b.y2() / cell);
-            out[offset + (4 + object.classId()) * plane + at] = 1f;
+            taken[anchor * plane + at] = true;
+            int base = offset + anchor * stride * plane;
+            out[base + at] = (float) Math.min(1, Math.max(0, cx - gx));
+            out[base + plane + at] = (float) Math.min(1, Math.max(0, cy - gy));
+            out[base + 2 * plane + at] = (float) Math.log(w / anchors.get(anchor)[0]);
+            out[base + 3 * plane + at] = (float) Math.log(h / anchors.get(anchor)[1]);
+            out[base + 4 * plane + at] = 1f;
+            out[base + (5 + object.classId()) * plane + at] = 1f;
         }
         return dropped;
+    }
+
+    private static int bestFreeAnchor(double w, double h, List<double[]> anchors, boolean[] taken, int at, int plane) {
+        int best = -1;
+        double bestIou = -1;
+        for (int a = 0; a < anchors.size(); a++) {
+            if (taken[a * plane + at]) {
+                continue;
+            }
+            double aw = anchors.get(a)[0];
+            double ah = anchors.get(a)[1];
+            double inter = Math.min(w, aw) * Math.min(h, ah);
+            double iou = inter / (w * h + aw * ah - inter);
+            if (iou > bestIou) {
+                bestIou = iou;
+                best = a;
+            }
+        }
+        return best;
     }
 }

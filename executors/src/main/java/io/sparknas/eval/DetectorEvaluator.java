@@ -33,12 +33,17 @@ public final class DetectorEvaluator {
         this.batchSize = batchSize;
     }
 
+    /** The head's anchors as (width, height) pairs in cells, as the label builder wants them. */
+    public static List<double[]> anchorPairs(HeadSpec head) {
+        return head.anchors().stream().map(a -> new double[] {a.width(), a.height()}).toList();
+    }
+
     /** Evaluates {@code network} at input side {@code side} on {@code images}. */
     public DetectionMetrics evaluate(ComputationGraph network, List<DetectionImage> images, int side) {
         long start = System.nanoTime();
         int grid = side / head.outputStride();
-        DetectionBatches batches = new DetectionBatches(images, side, grid, head.classes(), batchSize,
-                Augmentation.NONE, false, 0L);
+        DetectionBatches batches = new DetectionBatches(images, side, grid, anchorPairs(head), head.classes(),
+                batchSize, Augmentation.NONE, false, 0L);
         YoloDecoder decoder = new YoloDecoder(head.anchors(), head.classes(), MIN_SCORE, MAX_PER_IMAGE);
         List<Detection> detections = new ArrayList<>();
         int first = 0;

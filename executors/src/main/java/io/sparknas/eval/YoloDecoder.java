@@ -6,9 +6,9 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Decodes the activated output of DL4J's Yolo2OutputLayer ({@code [N, B·(5+C), G, G]}: per anchor x and y within
- * the cell after a sigmoid, w and h in cells after exp × prior, objectness after a sigmoid, class probabilities
- * after a softmax) into boxes in input pixels. A box's score is objectness × its best class probability.
+ * Decodes the raw output of the YOLO head ({@code [N, A·(5+C), G, G]}) into boxes in input pixels, as
+ * {@link io.sparknas.net.YoloLoss} defines it: centre = cell + sigmoid(tx, ty), size = anchor × exp(tw, th),
+ * objectness and class probabilities by sigmoid. A box's score is objectness × its best class probability.
  */
 public final class YoloDecoder {
 
@@ -26,6 +26,10 @@ public final class YoloDecoder {
         this.classes = classes;
         this.minScore = minScore;
         this.maxPerImage = maxPerImage;
+    }
+
+    private static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
     }
 
     /**
@@ -53,14 +57,14 @@ public final class YoloDecoder {
                 for (int gy = 0; gy < grid; gy++) {
                     for (int gx = 0; gx < grid; gx++) {
                         int at = gy * grid + gx;
-                        double objectness = values[base + 4 * plane + at];
+                        double objectness = sigmoid(values[base + 4 * plane + at]);
                         if (objectness < minScore) {
                             continue;
                         }
                         int best = 0;
                         double bestProbability = -1;
                         for (int c = 0; c < classes; c++) {
-                            double p = values[base + (5 + c) * plane + at];
+                            double p = sigmoid(values[base + (5 + c) * plane + at]);
                             if (p > bestProbability) {
                                 bestProbability = p;
                                 best = c;
@@ -70,10 +74,11 @@ public final class YoloDecoder {
                         if (score < minScore) {
                             continue;
                         }
-                        double cx = (gx + values[base + at]) * cell;
-                        double cy = (gy + values[base + plane + at]) * cell;
-                        double w = values[base + 2 * plane + at] * cell;
-                        double h = values[base + 3 * plane + at] * cell;
+                        double cx = (gx + sigmoid(values[base + at])) * cell;
+                        double cy = (gy + sigmoid(values[base + plane + at])) * cell;
+                        Anchor anchor = anchors.get(b);
+                        double w = Math.exp(Math.min(10, values[base + 2 * plane + at])) * anchor.width() * cell;
+                        double h = Math.exp(Math.min(10, values[base + 3 * plane + at])) * anchor.height() * cell;
                         Box box = new Box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2).clip(side, side);
                         found.add(new Detection(firstImage + img, best, score, box));
                     }

@@ -17,11 +17,10 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.deeplearning4j.nn.conf.layers.objdetect.Yolo2OutputLayer;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
@@ -33,8 +32,9 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *       when deployed) and, where the graph says so, ReLU6;</li>
  *   <li>the last convolution is the YOLO prediction layer, with a bias and no normalization;</li>
  *   <li>residual additions are element-wise vertices;</li>
- *   <li>the loss is DL4J's {@link Yolo2OutputLayer} (YOLOv2 loss with the configured anchors in grid cells). It
- *       fits: one box per grid cell, responsibility by IoU among the anchors, exactly the head of the space.</li>
+ *   <li>the output is a {@code CnnLossLayer} with SparkNAS's {@link YoloLoss} (anchors from the head); the
+ *       network's output is the raw prediction grid {@code [N, A·(5+C), G, G]}, decoded by
+ *       {@link io.sparknas.eval.YoloDecoder}.</li>
  * </ul>
  *
  * <p>Vertices are named after the graph's layers ({@code s2.b0.dw}, {@code s2.b0.dw.bn}, {@code s2.b0.dw.act}), so a
@@ -44,8 +44,12 @@ public final class DetectorNetworkBuilder {
 
     /** The name of the network input. */
     public static final String INPUT = "input";
-    /** The name of the YOLO output layer. */
+    /** The name of the YOLO output (loss) layer. */
     public static final String OUTPUT = "yolo";
+    /** Weight of the box terms of the loss: boxes are weighted up, as YOLO's lambda_coord does. */
+    static final double BOX_WEIGHT = 2.0;
+    /** Weight of objectness for anchors without an object. */
+    static final double NO_OBJECT_WEIGHT = 1.0;
 
     private DetectorNetworkBuilder() {
     }
@@ -75,9 +79,9 @@ public final class DetectorNetworkBuilder {
             String[] inputs = layer.inputs().stream().map(t -> names[t]).toArray(String[]::new);
             names[i + 1] = add(builder, layer, inputs, last);
         }
-        INDArrayPriors priors = new INDArrayPriors(head.anchors());
-        builder.addLayer(OUTPUT, new Yolo2OutputLayer.Builder().boundingBoxPriors(priors.array()).build(),
-                names[names.length - 1]);
+        int grid = graph.output().height();
+        builder.addLayer(OUTPUT, new CnnLossLayer.Builder(loss(head, grid * graph.output().width()))
+                .activation(Activation.IDENTITY).build(), names[names.length - 1]);
         builder.setOutputs(OUTPUT);
         return builder.build();
     }
@@ -138,15 +142,10 @@ public final class DetectorNetworkBuilder {
         return layer.activation() == io.sparknas.cost.Activation.RELU6 ? Activation.RELU6 : Activation.IDENTITY;
     }
 
-    /** Anchors as the [B, 2] (width, height) array Yolo2OutputLayer wants. */
-    private record INDArrayPriors(List<Anchor> anchors) {
-        org.nd4j.linalg.api.ndarray.INDArray array() {
-            double[][] values = new double[anchors.size()][2];
-            for (int i = 0; i < anchors.size(); i++) {
-                values[i][0] = anchors.get(i).width();
-                values[i][1] = anchors.get(i).height();
-            }
-            return Nd4j.create(values);
-        }
+    /** The detection loss for this head on a grid of {@code gridCells} cells. */
+    public static YoloLoss loss(HeadSpec head, int gridCells) {
+        double[] widths = head.anchors().stream().mapToDouble(Anchor::width).toArray();
+        double[] heights = head.anchors().stream().mapToDouble(Anchor::height).toArray();
+        return new YoloLoss(widths, heights, head.classes(), BOX_WEIGHT, NO_OBJECT_WEIGHT, gridCells);
     }
 }

@@ -61,8 +61,8 @@ public final class DetectorTrainer {
     public Trained run(ComputationGraph network, int side, List<DetectionImage> train, List<DetectionImage> val,
                        TrainingCheckpoint.State state) {
         int grid = side / head.outputStride();
-        DetectionBatches batches = new DetectionBatches(train, side, grid, head.classes(), settings.batchSize(),
-                settings.augmentation(), true, settings.seed());
+        DetectionBatches batches = new DetectionBatches(train, side, grid, DetectorEvaluator.anchorPairs(head),
+                head.classes(), settings.batchSize(), settings.augmentation(), true, settings.seed());
         DetectorEvaluator evaluator = new DetectorEvaluator(head, Math.max(8, settings.batchSize()));
         List<EpochRecord> history = new ArrayList<>(state.history());
         double best = state.bestValMap50();

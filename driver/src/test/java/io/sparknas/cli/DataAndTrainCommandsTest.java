@@ -1,0 +1,80 @@
+package io.sparknas.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `sparknas data synth`, `data check` and `train` through the real command line, on tiny settings. */
+class DataAndTrainCommandsTest {
+
+    private static final String[] TINY = {"--set", "data.synthetic.train=48", "--set", "data.synthetic.val=12",
+        "--set", "data.synthetic.test=12", "--set", "data.synthetic.image-size=64"};
+
+    @TempDir
+    Path dir;
+
+    private static String[] with(String[] base, String... more) {
+        String[] all = new String[base.length + more.length];
+        System.arraycopy(more, 0, all, 0, more.length);
+        System.arraycopy(base, 0, all, more.length, base.length);
+        return all;
+    }
+
+    @Test
+    void synthWritesALayoutThatCheckReadsAndCheckReportsBadFiles() throws IOException {
+        Path out = dir.resolve("yolo");
+        CliErrorsTest.Result synth = CliErrorsTest.run(with(TINY, "data", "synth", "--out", out.toString(), "--format", "yolo"));
+        assertEquals(0, synth.status(), synth.err());
+        assertTrue(Files.size(out.resolve("contact-sheet.png")) > 10_000);
+        assertEquals(48, Files.list(out.resolve("images/train")).count());
+
+        String[] check = {"data", "check", "--set", "data.source=yolo", "--set", "data.path=\"" + out + "\""};
+        CliErrorsTest.Result good = CliErrorsTest.run(check);
+        assertEquals(0, good.status(), good.err());
+        assertTrue(good.out().contains("48 train, 12 val, 12 test images"), good.out());
+        assertTrue(good.out().contains("0 problem(s)"), good.out());
+
+        Files.writeString(out.resolve("labels/train/train-000003.txt"), "9 0.5 0.5 0.2 0.2\n");
+        CliErrorsTest.Result bad = CliErrorsTest.run(check);
+        assertEquals(2, bad.status());
+        assertTrue(bad.out().contains("47 train"), bad.out());
+        assertTrue(bad.out().contains("train-000003.txt: object 1: unknown class 9"), bad.out());
+
+        CliErrorsTest.Result strict = CliErrorsTest.run(with(check, "--set", "data.strict=true"));
+        assertEquals(2, strict.status());
+        assertTrue(strict.err().startsWith("sparknas: error: ") && strict.err().contains("train-000003.txt"), strict.err());
+    }
+
+    @Test
+    void trainRunsSavesAndReloadsWithTheSameMap() throws IOException {
+        Path arch = dir.resolve("tiny.json");
+        Files.writeString(arch, "{\"resolution\":64,\"width\":0.3,\"stages\":[[{\"type\":\"depthwise-separable\",\"kernel\":3}],"
+                + "[{\"type\":\"mbconv\",\"kernel\":3,\"expand\":3}],[{\"type\":\"mbconv\",\"kernel\":3,\"expand\":3}],"
+                + "[{\"type\":\"mbconv\",\"kernel\":3,\"expand\":3},{\"type\":\"mbconv\",\"kernel\":3,\"expand\":3}],"
+                + "[{\"type\":\"mbconv\",\"kernel\":3,\"expand\":3}]]}");
+        Path out = dir.resolve("run");
+        CliErrorsTest.Result train = CliErrorsTest.run(with(TINY, "train", "--arch", arch.toString(), "--epochs", "2",
+                "--out", out.toString(), "--set", "train.batch-size=16"));
+        assertEquals(0, train.status(), train.err());
+        assertTrue(train.out().contains("fits on stm32f746"), train.out());
+        assertTrue(train.out().contains("epoch 2/2"), train.out());
+        assertTrue(Files.exists(out.resolve("model.zip")));
+        Matcher best = Pattern.compile("best val mAP@0\\.5 ([\\d.]+)").matcher(train.out());
+        Matcher reloaded = Pattern.compile("reloaded: val mAP@0\\.5 ([\\d.]+)").matcher(train.out());
+        assertTrue(best.find() && reloaded.find(), train.out());
+        assertEquals(Double.parseDouble(best.group(1)), Double.parseDouble(reloaded.group(1)), 1e-4,
+                "the saved model scores what training measured");
+
+        CliErrorsTest.Result again = CliErrorsTest.run(with(TINY, "train", "--arch", arch.toString(), "--epochs", "2",
+                "--out", out.toString()));
+        assertEquals(2, again.status());
+        assertTrue(again.err().contains("already holds a checkpoint: pass --resume"), again.err());
+    }
+}

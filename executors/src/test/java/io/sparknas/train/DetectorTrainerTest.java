@@ -1,0 +1,92 @@
+package io.sparknas.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparknas.cost.ArchitectureLowering;
+import io.sparknas.cost.LayerGraph;
+import io.sparknas.data.Augmentation;
+import io.sparknas.data.DetectionDataset;
+import io.sparknas.data.SyntheticDetectionSet;
+import io.sparknas.data.SyntheticSpec;
+import io.sparknas.space.SearchSpace;
+import io.sparknas.space.TestSpaces;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Short real training runs of a tiny detector. */
+class DetectorTrainerTest {
+
+    private static final SearchSpace SPACE = TestSpaces.standard();
+    private static final DetectionDataset DATA = new SyntheticDetectionSet(new SyntheticSpec(64, 96, 16, 4, 3)).generate();
+
+    @TempDir
+    Path dir;
+
+    private static LayerGraph tiny() {
+        return new ArchitectureLowering(SPACE).lower(SPACE.smallest().withInput(64, 0.3));
+    }
+
+    private static TrainingSettings settings(int epochs) {
+        return new TrainingSettings(epochs, 16, "adam", 5e-3, 0.9, 0.5, 1e-4, 0, 1, Augmentation.NONE, 11);
+    }
+
+    @Test
+    void lossGoesDown() {
+        List<String> lines = new ArrayList<>();
+        DetectorTrainer.Trained trained = new DetectorTrainer(SPACE.head(), settings(5), null, lines::add)
+                .train(tiny(), DATA.train(), DATA.val());
+        List<EpochRecord> history = trained.result().history();
+        assertEquals(5, history.size());
+        assertTrue(history.get(4).loss() < 0.6 * history.get(0).loss(),
+                "loss " + history.get(0).loss() + " -> " + history.get(4).loss());
+        assertEquals(5, lines.size());
+        assertTrue(lines.get(0).matches("epoch 1/5  loss [\\d.]+  val mAP@0\\.5 [\\d.]+  [\\d.]+ img/s  elapsed \\S+  eta \\S+"),
+                lines.get(0));
+    }
+
+    @Test
+    void checkpointResumesWhereItStoppedAndTheModelRoundTrips() throws Exception {
+        Path checkpoint = dir.resolve("ckpt");
+        DetectorTrainer.Trained first = new DetectorTrainer(SPACE.head(), settings(3), checkpoint, line -> { })
+                .train(tiny(), DATA.train(), DATA.val());
+        assertEquals(3, first.result().epochsRun());
+        TrainingCheckpoint.State saved = new TrainingCheckpoint(checkpoint).loadState();
+        assertEquals(3, saved.epoch());
+
+        List<String> lines = new ArrayList<>();
+        DetectorTrainer.Trained resumed = new DetectorTrainer(SPACE.head(), settings(5), checkpoint, lines::add)
+                .train(tiny(), DATA.train(), DATA.val());
+        assertTrue(lines.get(0).startsWith("resuming after epoch 3"), lines.get(0));
+        assertEquals(5, resumed.result().history().size());
+        assertEquals(first.result().history(), resumed.result().history().subList(0, 3), "earlier epochs are kept");
+        assertEquals(4, resumed.result().history().get(3).epoch());
+
+        ComputationGraph best = new TrainingCheckpoint(checkpoint).loadBest();
+        INDArray probe = Nd4j.rand(2, 3, 64, 64);
+        assertEquals(resumed.network().outputSingle(false, probe), best.outputSingle(false, probe));
+        Path saved2 = dir.resolve("model.zip");
+        ModelSerializer.writeModel(resumed.network(), saved2.toFile(), true);
+        ComputationGraph reloaded = ModelSerializer.restoreComputationGraph(saved2.toFile(), true);
+        assertEquals(resumed.network().outputSingle(false, probe), reloaded.outputSingle(false, probe));
+        assertTrue(reloaded.getConfiguration().toJson().contains("WarmupCosineSchedule"), "the schedule is saved");
+        assertTrue(reloaded.getConfiguration().toJson().contains("YoloLoss"), "the loss is saved");
+    }
+
+    @Test
+    void warmupCosineScheduleShape() {
+        WarmupCosineSchedule schedule = new WarmupCosineSchedule(1.0, 9, 109, 0.02);
+        assertEquals(0.1, schedule.valueAt(0, 0), 1e-12);
+        assertEquals(1.0, schedule.valueAt(9, 0), 1e-12);
+        assertEquals(0.51, schedule.valueAt(59, 0), 1e-12);
+        assertEquals(0.02, schedule.valueAt(109, 0), 1e-12);
+        assertEquals(0.02, schedule.valueAt(500, 0), 1e-12);
+    }
+}
