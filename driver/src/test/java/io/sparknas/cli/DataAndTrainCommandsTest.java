@@ -20,10 +20,11 @@ class DataAndTrainCommandsTest {
     @TempDir
     Path dir;
 
-    private static String[] with(String[] base, String... more) {
-        String[] all = new String[base.length + more.length];
-        System.arraycopy(more, 0, all, 0, more.length);
-        System.arraycopy(base, 0, all, more.length, base.length);
+    /** {@code command} followed by {@code options}. */
+    private static String[] with(String[] options, String... command) {
+        String[] all = new String[options.length + command.length];
+        System.arraycopy(command, 0, all, 0, command.length);
+        System.arraycopy(options, 0, all, command.length, options.length);
         return all;
     }
 
@@ -47,7 +48,7 @@ class DataAndTrainCommandsTest {
         assertTrue(bad.out().contains("47 train"), bad.out());
         assertTrue(bad.out().contains("train-000003.txt: object 1: unknown class 9"), bad.out());
 
-        CliErrorsTest.Result strict = CliErrorsTest.run(with(check, "--set", "data.strict=true"));
+        CliErrorsTest.Result strict = CliErrorsTest.run(with(new String[] {"--set", "data.strict=true"}, check));
         assertEquals(2, strict.status());
         assertTrue(strict.err().startsWith("sparknas: error: ") && strict.err().contains("train-000003.txt"), strict.err());
     }
