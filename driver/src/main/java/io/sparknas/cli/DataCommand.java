@@ -3,7 +3,6 @@ package io.sparknas.cli;
 import io.sparknas.config.SparkNasConfig;
 import io.sparknas.data.ContactSheet;
 import io.sparknas.data.DataFiles;
-import io.sparknas.data.DataFormatException;
 import io.sparknas.data.DataIssue;
 import io.sparknas.data.DatasetFormat;
 import io.sparknas.data.DatasetWriter;
@@ -94,12 +93,7 @@ public final class DataCommand implements Runnable {
         @Override
         public Integer call() {
             SparkNasConfig config = common.load();
-            DetectionDataset dataset;
-            try {
-                dataset = config.data().load(DataFiles.local());
-            } catch (DataFormatException e) {
-                throw new UserInputException(e.getMessage(), e);
-            }
+            DetectionDataset dataset = DatasetLoading.load(config);
             PrintWriter out = spec.commandLine().getOut();
             out.printf("%s: %d train, %d val, %d test images; classes %s%n", config.data().describe(),
                     dataset.train().size(), dataset.val().size(), dataset.test().size(), dataset.classes());

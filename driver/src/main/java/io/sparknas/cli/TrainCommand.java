@@ -4,8 +4,6 @@ import io.sparknas.config.SparkNasConfig;
 import io.sparknas.cost.CostModel;
 import io.sparknas.cost.Costs;
 import io.sparknas.cost.LayerGraph;
-import io.sparknas.data.DataFiles;
-import io.sparknas.data.DataFormatException;
 import io.sparknas.data.DetectionDataset;
 import io.sparknas.eval.DetectionMetrics;
 import io.sparknas.eval.DetectorEvaluator;
@@ -74,12 +72,7 @@ public final class TrainCommand implements Callable<Integer> {
         printer.printf(Locale.ROOT, "%s: %.2f MMACs, %,d params, peak SRAM %,d B (%s), %s on %s%n",
                 architecture.shortName(), costs.macs() / 1e6, costs.params(), costs.peakSram(),
                 costs.plan().configName(), costs.feasible() ? "fits" : "does NOT fit", config.target().name());
-        DetectionDataset dataset;
-        try {
-            dataset = config.data().load(DataFiles.local());
-        } catch (DataFormatException e) {
-            throw new UserInputException(e.getMessage(), e);
-        }
+        DetectionDataset dataset = DatasetLoading.load(config);
         if (dataset.classes().size() != config.space().head().classes()) {
             throw new UserInputException("space.head.classes: " + config.space().head().classes()
                     + " does not match the dataset's " + dataset.classes().size() + " classes " + dataset.classes());
