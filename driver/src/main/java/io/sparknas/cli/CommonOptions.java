@@ -26,9 +26,16 @@ public final class CommonOptions {
     @Option(names = {"-v", "--verbose"}, description = "Print stack traces on errors.")
     boolean verbose;
 
+    @Option(names = "--strict", description = "Stop at the first bad image or label instead of reporting and "
+            + "skipping it (same as --set data.strict=true).")
+    boolean strict;
+
     /** Loads and validates the configuration with these options applied. */
     public SparkNasConfig load() {
         List<String> all = new ArrayList<>(overrides);
+        if (strict) {
+            all.add("data.strict=true");
+        }
         if (target != null) {
             all.add("target=\"" + target.replace("\"", "") + "\"");
         }

@@ -48,7 +48,7 @@ class DataAndTrainCommandsTest {
         assertTrue(bad.out().contains("47 train"), bad.out());
         assertTrue(bad.out().contains("train-000003.txt: object 1: unknown class 9"), bad.out());
 
-        CliErrorsTest.Result strict = CliErrorsTest.run(with(new String[] {"--set", "data.strict=true"}, check));
+        CliErrorsTest.Result strict = CliErrorsTest.run(with(new String[] {"--strict"}, check));
         assertEquals(2, strict.status());
         assertTrue(strict.err().startsWith("sparknas: error: ") && strict.err().contains("train-000003.txt"), strict.err());
     }
