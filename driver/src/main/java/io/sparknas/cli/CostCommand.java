@@ -53,8 +53,9 @@ public final class CostCommand implements Callable<Integer> {
         CostModel model = new CostModel(config.space(), config.target(), config.cost());
         LayerGraph graph;
         String title;
+        Architecture architecture = null;
         if (network.arch != null) {
-            Architecture architecture = ArchitectureFiles.read(network.arch, config.space());
+            architecture = ArchitectureFiles.read(network.arch, config.space());
             graph = model.lower(architecture);
             title = architecture.shortName();
         } else {
@@ -74,8 +75,8 @@ public final class CostCommand implements Callable<Integer> {
         out.print(CostReportFormat.layerTable(model.layerTable(graph)));
         out.println();
         out.print(CostReportFormat.totals(costs, config.target(), graph));
-        if (network.arch != null) {
-            out.println("canonical: " + ArchitectureJson.encode(ArchitectureFiles.read(network.arch, config.space())));
+        if (architecture != null) {
+            out.println("canonical: " + ArchitectureJson.encode(architecture));
         }
         out.flush();
         return 0;
