@@ -43,12 +43,17 @@ public final class CostCommand implements Callable<Integer> {
         String reference;
     }
 
+    @Option(names = "--chart", paramLabel = "PNG",
+            description = "Also draw the per-layer SRAM profile (plans a, b; patch peak; budget) to this PNG file.")
+    java.nio.file.Path chart;
+
     @Option(names = "--resolution", paramLabel = "PX", defaultValue = "224",
             description = "Input side for --reference (default: ${DEFAULT-VALUE}).")
     int resolution;
 
     @Override
     public Integer call() {
+        System.setProperty("java.awt.headless", "true");
         SparkNasConfig config = common.load();
         CostModel model = new CostModel(config.space(), config.target(), config.cost());
         LayerGraph graph;
@@ -77,6 +82,15 @@ public final class CostCommand implements Callable<Integer> {
         out.print(CostReportFormat.totals(costs, config.target(), graph));
         if (architecture != null) {
             out.println("canonical: " + ArchitectureJson.encode(architecture));
+        }
+        if (chart != null) {
+            try {
+                io.sparknas.report.MemoryProfileChart.write(title + " on " + config.target().name(),
+                        model.layerTable(graph), costs, config.target(), chart.toFile(), 1100, 550);
+            } catch (java.io.IOException e) {
+                throw new UserInputException("--chart: cannot write " + chart + ": " + e.getMessage(), e);
+            }
+            out.println("memory chart: " + chart);
         }
         out.flush();
         return 0;

@@ -93,6 +93,16 @@ class CliErrorsTest {
                 reference.out());
     }
 
+    @Test
+    void costDrawsTheMemoryChart() throws IOException {
+        Path png = dir.resolve("memory.png");
+        Result result = run("cost", "--arch", "../examples/arch-small.json", "--chart", png.toString());
+        assertEquals(0, result.status(), result.err());
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        assertEquals(1100, image.getWidth());
+        assertEquals(550, image.getHeight());
+    }
+
     private static void assertOneLine(String err, String expectedPrefix) {
         String[] lines = err.strip().split("\\R");
         assertEquals(1, lines.length, err);
