@@ -133,4 +133,30 @@ class SupernetTest {
                 copy.extract(architecture, 1, new Adam(1e-3)).outputSingle(false, input));
         assertNotEquals(0, SUPERNET.toBytes().length);
     }
+
+    @Test
+    void batchNormRecalibrationSetsTheStatisticsOfTheSubnetsOwnActivations() {
+        Architecture architecture = sample();
+        ComputationGraph subnet = SUPERNET.extract(architecture, 1, new Adam(1e-3));
+        List<DataSet> batches = List.of(
+                new DetectionBatches(new SyntheticDetectionSet(new SyntheticSpec(64, 16, 1, 1, 3)).generate().train(),
+                        64, 4, DetectorEvaluator.anchorPairs(SPACE.head()), 4, 8, Augmentation.NONE, false, 1).next(),
+                new DetectionBatches(new SyntheticDetectionSet(new SyntheticSpec(64, 16, 1, 1, 4)).generate().train(),
+                        64, 4, DetectorEvaluator.anchorPairs(SPACE.head()), 4, 8, Augmentation.NONE, false, 1).next());
+        INDArray staleMean = subnet.getLayer("stem.bn").getParam("mean").dup();
+        int layers = BatchNormRecalibration.recalibrate(subnet, batches);
+        assertTrue(layers > 10, "every BatchNorm layer: " + layers);
+        // The stem's BatchNorm sees the stem convolution's output, which does not depend on any other statistics.
+        INDArray stem0 = subnet.feedForward(batches.get(0).getFeatures(), true).get("stem");
+        INDArray stem1 = subnet.feedForward(batches.get(1).getFeatures(), true).get("stem");
+        INDArray expectedMean = stem0.mean(0, 2, 3).add(stem1.mean(0, 2, 3)).div(2);
+        INDArray mean = subnet.getLayer("stem.bn").getParam("mean");
+        assertTrue(expectedMean.reshape(mean.shape()).equalsWithEps(mean, 1e-4), expectedMean + " vs " + mean);
+        assertNotEquals(staleMean, mean, "the inherited statistics changed");
+        INDArray variance = stem0.mul(stem0).mean(0, 2, 3).add(stem1.mul(stem1).mean(0, 2, 3)).div(2)
+                .sub(expectedMean.mul(expectedMean));
+        INDArray std = org.nd4j.linalg.ops.transforms.Transforms.sqrt(variance.add(1e-5), false);
+        INDArray log10 = org.nd4j.linalg.ops.transforms.Transforms.log(std, 10, false);
+        assertTrue(log10.reshape(mean.shape()).equalsWithEps(subnet.getLayer("stem.bn").getParam("log10stdev"), 1e-3));
+    }
 }
