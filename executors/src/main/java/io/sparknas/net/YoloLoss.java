@@ -105,54 +105,41 @@ public final class YoloLoss implements ILossFunction {
     @Override
     public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
                                boolean average) {
-        double[] perRow = rowScores(labels, preOutput);
+        double[] perRow = evaluate(labels, preOutput, null);
         double sum = Arrays.stream(perRow).sum();
         return average ? sum / perRow.length : sum;
     }
 
     @Override
     public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        double[] perRow = rowScores(labels, preOutput);
+        double[] perRow = evaluate(labels, preOutput, null);
         return Nd4j.create(perRow, new long[] {perRow.length, 1}).castTo(preOutput.dataType());
     }
 
     @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         requireIdentity(activationFn);
-        float[] p = preOutput.dup('c').data().asFloat();
-        float[] t = labels.dup('c').data().asFloat();
-        float[] g = new float[p.length];
-        int width = (int) preOutput.size(1);
-        int rows = (int) preOutput.size(0);
-        for (int r = 0; r < rows; r++) {
-            for (int a = 0; a < anchors; a++) {
-                int base = r * width + a * stride();
-                if (t[base + 4] > 0.5f) {
-                    double weight = box * smallBoxWeight(t, base, a);
-                    g[base] = (float) (weight * (sigmoid(p[base]) - t[base]));
-                    g[base + 1] = (float) (weight * (sigmoid(p[base + 1]) - t[base + 1]));
-                    g[base + 2] = (float) (weight * 2 * (p[base + 2] - t[base + 2]));
-                    g[base + 3] = (float) (weight * 2 * (p[base + 3] - t[base + 3]));
-                    g[base + 4] = (float) (sigmoid(p[base + 4]) - 1);
-                    for (int c = 0; c < classes; c++) {
-                        g[base + 5 + c] = (float) (sigmoid(p[base + 5 + c]) - t[base + 5 + c]);
-                    }
-                } else {
-                    g[base + 4] = (float) (noObject * sigmoid(p[base + 4]));
-                }
-            }
-        }
-        return Nd4j.create(g, preOutput.shape(), 'c').castTo(preOutput.dataType());
+        float[] gradient = new float[(int) preOutput.length()];
+        evaluate(labels, preOutput, gradient);
+        return Nd4j.create(gradient, preOutput.shape(), 'c').castTo(preOutput.dataType());
     }
 
     @Override
     public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
                                                           INDArray mask, boolean average) {
-        return Pair.of(computeScore(labels, preOutput, activationFn, mask, average),
-                computeGradient(labels, preOutput, activationFn, mask));
+        requireIdentity(activationFn);
+        float[] gradient = new float[(int) preOutput.length()];
+        double[] perRow = evaluate(labels, preOutput, gradient);
+        double sum = Arrays.stream(perRow).sum();
+        return Pair.of(average ? sum / perRow.length : sum,
+                Nd4j.create(gradient, preOutput.shape(), 'c').castTo(preOutput.dataType()));
     }
 
-    private double[] rowScores(INDArray labels, INDArray preOutput) {
+    /**
+     * One pass over every anchor of every row: returns the loss per row and, when {@code gradient} is not null,
+     * writes the gradient with respect to the raw outputs into it.
+     */
+    private double[] evaluate(INDArray labels, INDArray preOutput, float[] gradient) {
         float[] p = preOutput.dup('c').data().asFloat();
         float[] t = labels.dup('c').data().asFloat();
         int width = (int) preOutput.size(1);
@@ -170,8 +157,21 @@ public final class YoloLoss implements ILossFunction {
                     for (int c = 0; c < classes; c++) {
                         s += bce(p[base + 5 + c], t[base + 5 + c]);
                     }
+                    if (gradient != null) {
+                        gradient[base] = (float) (weight * (sigmoid(p[base]) - t[base]));
+                        gradient[base + 1] = (float) (weight * (sigmoid(p[base + 1]) - t[base + 1]));
+                        gradient[base + 2] = (float) (weight * 2 * (p[base + 2] - t[base + 2]));
+                        gradient[base + 3] = (float) (weight * 2 * (p[base + 3] - t[base + 3]));
+                        gradient[base + 4] = (float) (sigmoid(p[base + 4]) - 1);
+                        for (int c = 0; c < classes; c++) {
+                            gradient[base + 5 + c] = (float) (sigmoid(p[base + 5 + c]) - t[base + 5 + c]);
+                        }
+                    }
                 } else {
                     s += noObject * bce(p[base + 4], 0);
+                    if (gradient != null) {
+                        gradient[base + 4] = (float) (noObject * sigmoid(p[base + 4]));
+                    }
                 }
             }
             scores[r] = s;
