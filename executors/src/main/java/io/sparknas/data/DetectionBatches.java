@@ -77,12 +77,34 @@ public final class DetectionBatches implements DataSetIterator {
 
     @Override
     public DataSet next(int num) {
-        int n = Math.min(num, images.size() - cursor);
+        DataSet batch = render(cursor, num);
+        cursor += batch.getFeatures().size(0);
+        return batch;
+    }
+
+    /** Batches per epoch. */
+    public int batchCount() {
+        return (images.size() + batchSize - 1) / batchSize;
+    }
+
+    /**
+     * Batch number {@code index} of the current epoch, without moving the iterator: iterators over the same images
+     * and seed at different sides give the same images, shuffled and augmented alike, in their batch {@code index}.
+     */
+    public DataSet batch(int index) {
+        if (index < 0 || index >= batchCount()) {
+            throw new IndexOutOfBoundsException("batch " + index + " of " + batchCount());
+        }
+        return render(index * batchSize, batchSize);
+    }
+
+    private DataSet render(int from, int num) {
+        int n = Math.min(num, images.size() - from);
         float[] features = new float[n * 3 * side * side];
         int labelChannels = anchors.size() * (5 + classes);
         float[] labels = new float[n * labelChannels * grid * grid];
         for (int i = 0; i < n; i++) {
-            int index = order.get(cursor + i);
+            int index = order.get(from + i);
             DetectionImage image = images.get(index);
             boolean augment = !augmentation.equals(Augmentation.NONE);
             SplittableRandom random = augment ? new SplittableRandom(Seeds.derive(seed, "augment", epoch, index)) : null;
@@ -93,7 +115,6 @@ public final class DetectionBatches implements DataSetIterator {
             DetectionTensors.labels(DetectionTensors.objects(image, placement), side, grid, anchors, classes, labels,
                     i * labelChannels * grid * grid);
         }
-        cursor += n;
         DataSet batch = new DataSet(Nd4j.create(features, new long[] {n, 3, side, side}),
                 Nd4j.create(labels, new long[] {n, labelChannels, grid, grid}));
         if (preProcessor != null) {

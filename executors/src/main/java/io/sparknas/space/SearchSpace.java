@@ -232,6 +232,15 @@ public record SearchSpace(
         return best;
     }
 
+    /**
+     * This space at one (resolution, width) cell: TinyNAS's stage 2 searches, and its supernet trains, inside the
+     * cell chosen by stage 1.
+     */
+    public SearchSpace narrow(int resolution, double width) {
+        return new SearchSpace(List.of(resolution), List.of(width), channelDivisor, stemChannels, stages, convTypes,
+                kernels, expandRatios, head);
+    }
+
     /** The largest architecture: highest resolution and width, deepest stages, largest choices, skips where legal. */
     public Architecture largest() {
         return extreme(true);

@@ -101,9 +101,18 @@ public final class Supernet {
     }
 
     /** A new network for {@code architecture} whose weights are copied slices of the supernet's. */
-    public synchronized ComputationGraph extract(Architecture architecture, long seed, IUpdater updater) {
+    public ComputationGraph extract(Architecture architecture, long seed, IUpdater updater) {
         ComputationGraph network = DetectorNetworkBuilder.build(lowering.lower(architecture), space.head(), seed,
                 updater, 0);
+        load(architecture, network);
+        return network;
+    }
+
+    /**
+     * Copies the slices for {@code architecture} into {@code network}, a network built for that architecture
+     * (for example one extracted earlier and reused, to save building it again).
+     */
+    public synchronized void load(Architecture architecture, ComputationGraph network) {
         for (Layer layer : network.getLayers()) {
             String name = layer.conf().getLayer().getLayerName();
             boolean depthwise = layer.conf().getLayer() instanceof DepthwiseConvolution2D;
@@ -112,7 +121,6 @@ public final class Supernet {
                 param.getValue().assign(full.get(slice(full.shape(), param.getValue().shape(), depthwise)));
             }
         }
-        return network;
     }
 
     /** Copies the weights of a network extracted for {@code architecture} back into the slices it came from. */
@@ -125,6 +133,55 @@ public final class Supernet {
                 full.put(slice(full.shape(), param.getValue().shape(), depthwise), param.getValue());
             }
         }
+    }
+
+    /**
+     * Adds the gradient a subnet just computed ({@code network.gradient()}, after
+     * {@code computeGradientAndScore}) into {@code sums}, each parameter's gradient at the slice it was cut from.
+     * DL4J reports gradients summed over the minibatch (its own updater divides them), so they are divided by the
+     * minibatch size here, except the BatchNorm running statistics' moving-average steps, which DL4J applies as is.
+     * {@code sums} holds one full-size array per shared key that was touched; a sandwich step sums the gradients
+     * of all its subnets this way before one optimizer step. Convolution weights also get the L2 weight-decay term
+     * {@code weightDecay · w} of the slice the subnet used, so weights no subnet used are left alone.
+     */
+    public void accumulateGradient(Architecture architecture, ComputationGraph network, double weightDecay,
+                                   Map<String, INDArray> sums) {
+        org.deeplearning4j.nn.gradient.Gradient gradient = network.gradient();
+        long examples = network.getInput(0).size(0);
+        for (Layer layer : network.getLayers()) {
+            String name = layer.conf().getLayer().getLayerName();
+            boolean depthwise = layer.conf().getLayer() instanceof DepthwiseConvolution2D;
+            for (Map.Entry<String, INDArray> param : layer.paramTable().entrySet()) {
+                INDArray part = gradient.getGradientFor(name + "_" + param.getKey());
+                if (part == null) {
+                    continue;
+                }
+                String key = key(architecture, name, param.getKey());
+                INDArray sum = sums.computeIfAbsent(key, k -> Nd4j.zeros(weights.get(k).dataType(), weights.get(k).shape()));
+                INDArrayIndex[] index = slice(sum.shape(), param.getValue().shape(), depthwise);
+                INDArray scaled = SharedWeightOptimizer.isRunningStatistic(key) ? part : part.div(examples);
+                INDArray added = sum.get(index).add(scaled.reshape(param.getValue().shape()));
+                if (weightDecay > 0 && param.getKey().equals("W")) {
+                    added.addi(param.getValue().mul(weightDecay));
+                }
+                sum.put(index, added);
+            }
+        }
+    }
+
+    /**
+     * Applies {@code update} to every shared array it names: {@code weight -= update}. Called by the optimizer
+     * with its already-computed steps.
+     */
+    synchronized void subtract(Map<String, INDArray> update) {
+        for (Map.Entry<String, INDArray> entry : update.entrySet()) {
+            weights.get(entry.getKey()).subi(entry.getValue());
+        }
+    }
+
+    /** The live shared array of {@code key}, for optimizers and channel sorting inside this package. */
+    INDArray live(String key) {
+        return weights.get(key);
     }
 
     /**

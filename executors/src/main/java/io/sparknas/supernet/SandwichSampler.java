@@ -1,0 +1,85 @@
+package io.sparknas.supernet;
+
+import io.sparknas.seed.Seeds;
+import io.sparknas.space.Architecture;
+import io.sparknas.space.Block;
+import io.sparknas.space.SearchSpace;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Chooses the subnets trained at each supernet step by the sandwich rule (BigNAS, Once-for-All): the largest, the
+ * smallest and {@code k} random subnets, so both ends of the space are always trained and the middle is covered.
+ * The choice for (epoch, step) depends only on the seed, so a resumed run trains exactly what an uninterrupted one
+ * would.
+ *
+ * <p>With progressive shrinking, training proceeds in four phases of equal length: the largest subnet alone, then
+ * elastic kernel sizes, then elastic depth, then every choice (expansion, conv type, width, resolution). Choices
+ * not yet unlocked take the largest subnet's value.
+ */
+public final class SandwichSampler {
+
+    /** The last phase, where every choice of the space is sampled. */
+    static final int ALL_CHOICES = 3;
+
+    private final SearchSpace space;
+    private final int randomSubnets;
+    private final boolean progressive;
+    private final int epochs;
+    private final long seed;
+    private final Architecture largest;
+
+    public SandwichSampler(SearchSpace space, int randomSubnets, boolean progressive, int epochs, long seed) {
+        this.space = space;
+        this.randomSubnets = randomSubnets;
+        this.progressive = progressive;
+        this.epochs = epochs;
+        this.seed = seed;
+        this.largest = space.largest();
+    }
+
+    /** The phase of {@code epoch} (1-based): 0 largest only, 1 + kernel, 2 + depth, 3 everything. */
+    public int phase(int epoch) {
+        if (!progressive) {
+            return ALL_CHOICES;
+        }
+        return Math.min(ALL_CHOICES, (epoch - 1) * 4 / epochs);
+    }
+
+    /** The subnets of step {@code step} of epoch {@code epoch}: the largest first, then the smallest, then random ones. */
+    public List<Architecture> members(int epoch, int step) {
+        int phase = phase(epoch);
+        List<Architecture> members = new ArrayList<>();
+        members.add(largest);
+        if (phase == 0) {
+            return members;
+        }
+        members.add(restrict(space.smallest(), phase));
+        SplittableRandom random = new SplittableRandom(Seeds.derive(seed, "sandwich", epoch, step));
+        for (int i = 0; i < randomSubnets; i++) {
+            members.add(restrict(space.sample(random), phase));
+        }
+        return members;
+    }
+
+    /** {@code architecture} with every choice not unlocked in {@code phase} set to the largest subnet's. */
+    Architecture restrict(Architecture architecture, int phase) {
+        if (phase >= ALL_CHOICES) {
+            return architecture;
+        }
+        List<List<Block>> stages = new ArrayList<>();
+        for (int s = 0; s < largest.stages().size(); s++) {
+            List<Block> full = largest.stages().get(s);
+            int depth = phase >= 2 ? architecture.depth(s) : full.size();
+            List<Block> blocks = new ArrayList<>();
+            for (int b = 0; b < depth; b++) {
+                Block top = full.get(b);
+                int kernel = b < architecture.depth(s) ? architecture.stages().get(s).get(b).kernel() : top.kernel();
+                blocks.add(new Block(top.type(), kernel, top.expand(), top.skip()));
+            }
+            stages.add(blocks);
+        }
+        return new Architecture(largest.resolution(), largest.width(), stages);
+    }
+}

@@ -1,0 +1,105 @@
+package io.sparknas.supernet;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparknas.space.SearchSpace;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The supernet checkpoint: one zip file holding the shared weights ({@code weights.bin}), the optimizer moments
+ * ({@code optimizer.bin}) and the training state ({@code state.json}: completed epochs and their history). It is
+ * written to a temporary file and moved into place, so a crash leaves the previous checkpoint intact.
+ */
+public final class SupernetCheckpoint {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String WEIGHTS = "weights.bin";
+    private static final String OPTIMIZER = "optimizer.bin";
+    private static final String STATE = "state.json";
+
+    /** A loaded checkpoint. */
+    public record Contents(Supernet supernet, byte[] optimizerState, int epoch, List<SupernetEpoch> history) {
+    }
+
+    private SupernetCheckpoint() {
+    }
+
+    /** Writes the checkpoint after {@code history.size()} completed epochs. */
+    public static void save(Path file, Supernet supernet, SharedWeightOptimizer optimizer, List<SupernetEpoch> history) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path tmp = parent.resolve(file.getFileName() + ".tmp");
+            try (OutputStream raw = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(raw)) {
+                put(zip, WEIGHTS, supernet.toBytes());
+                put(zip, OPTIMIZER, optimizer.stateBytes());
+                ObjectNode state = JSON.createObjectNode().put("epoch", history.isEmpty() ? 0
+                        : history.get(history.size() - 1).epoch());
+                state.set("history", JSON.valueToTree(history));
+                put(zip, STATE, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the supernet checkpoint " + file, e);
+        }
+    }
+
+    private static void put(ZipOutputStream zip, String name, byte[] data) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(data);
+        zip.closeEntry();
+    }
+
+    /** The shared weights only, from checkpoint bytes (what executors receive). */
+    public static Supernet weights(SearchSpace space, byte[] checkpoint) {
+        return Supernet.fromBytes(space, entries(new java.io.ByteArrayInputStream(checkpoint), "checkpoint bytes")
+                .get(WEIGHTS));
+    }
+
+    /** Reads a checkpoint file for {@code space}. */
+    public static Contents load(Path file, SearchSpace space) {
+        try (InputStream in = Files.newInputStream(file)) {
+            Map<String, byte[]> entries = entries(in, file.toString());
+            JsonNode state = JSON.readTree(entries.get(STATE));
+            List<SupernetEpoch> history = JSON.convertValue(state.get("history"), new TypeReference<>() { });
+            return new Contents(Supernet.fromBytes(space, entries.get(WEIGHTS)), entries.get(OPTIMIZER),
+                    state.get("epoch").asInt(), history);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the supernet checkpoint " + file, e);
+        }
+    }
+
+    private static Map<String, byte[]> entries(InputStream in, String source) {
+        Map<String, byte[]> entries = new HashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(in)) {
+            for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+                ByteArrayOutputStream data = new ByteArrayOutputStream();
+                zip.transferTo(data);
+                entries.put(entry.getName(), data.toByteArray());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(source + " is not a supernet checkpoint", e);
+        }
+        for (String name : List.of(WEIGHTS, OPTIMIZER, STATE)) {
+            if (!entries.containsKey(name)) {
+                throw new IllegalArgumentException(source + " is not a supernet checkpoint: it has no " + name);
+            }
+        }
+        return entries;
+    }
+}

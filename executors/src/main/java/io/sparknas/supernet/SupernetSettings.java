@@ -1,0 +1,50 @@
+package io.sparknas.supernet;
+
+import io.sparknas.data.Augmentation;
+import io.sparknas.train.WarmupCosineSchedule;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+/**
+ * How the supernet is trained and how its subnets are scored.
+ *
+ * @param epochs                epochs over the training split
+ * @param batchSize             images per step (every subnet of a step sees the same images)
+ * @param randomSubnets         random subnets per step besides the largest and the smallest (the sandwich rule's k)
+ * @param learningRate          peak Adam learning rate (after warm-up, cosine decay to 2 % of it)
+ * @param warmupEpochs          epochs of linear warm-up
+ * @param weightDecay           L2 weight decay on convolution weights
+ * @param progressiveShrinking  train the largest subnet first, then unlock kernel, depth, then every other choice
+ *                              (Once-for-All's progressive shrinking), each for a quarter of the epochs
+ * @param recalibrationBatches  training batches used to recalibrate a subnet's BatchNorm statistics before scoring
+ * @param evalEvery             score the largest and smallest subnets on the validation split every this many epochs
+ *                              (and after the last); 0 never
+ * @param augmentation          training augmentation
+ * @param seed                  seed of initialisation, sampling, shuffling and augmentation
+ */
+public record SupernetSettings(int epochs, int batchSize, int randomSubnets, double learningRate, double warmupEpochs,
+                               double weightDecay, boolean progressiveShrinking, int recalibrationBatches,
+                               int evalEvery, Augmentation augmentation, long seed) implements java.io.Serializable {
+
+    public SupernetSettings {
+        if (epochs < 1 || batchSize < 1 || randomSubnets < 0 || recalibrationBatches < 1 || evalEvery < 0) {
+            throw new IllegalArgumentException("epochs, batch size and recalibration batches must be positive; "
+                    + "random subnets and eval interval >= 0");
+        }
+        if (!(learningRate > 0) || warmupEpochs < 0 || weightDecay < 0) {
+            throw new IllegalArgumentException("learning rate must be positive, warm-up and weight decay >= 0");
+        }
+    }
+
+    /** The same settings with another epoch count. */
+    public SupernetSettings withEpochs(int newEpochs) {
+        return new SupernetSettings(newEpochs, batchSize, randomSubnets, learningRate, warmupEpochs, weightDecay,
+                progressiveShrinking, recalibrationBatches, evalEvery, augmentation, seed);
+    }
+
+    /** Adam with the warm-up cosine schedule, for {@code stepsPerEpoch} optimizer steps per epoch. */
+    public IUpdater updater(int stepsPerEpoch) {
+        return new Adam(new WarmupCosineSchedule(learningRate, (int) Math.round(warmupEpochs * stepsPerEpoch),
+                epochs * stepsPerEpoch, 0.02));
+    }
+}

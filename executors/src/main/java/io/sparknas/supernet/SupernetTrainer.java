@@ -1,0 +1,147 @@
+package io.sparknas.supernet;
+
+import io.sparknas.data.DetectionBatches;
+import io.sparknas.data.DetectionImage;
+import io.sparknas.eval.DetectorEvaluator;
+import io.sparknas.space.Architecture;
+import io.sparknas.space.HeadSpec;
+import io.sparknas.space.SearchSpace;
+import io.sparknas.train.DetectorTrainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.NoOp;
+
+/**
+ * Trains a supernet by the sandwich rule: at every step the subnets chosen by {@link SandwichSampler} each run
+ * forward and backward on the same batch (at their own resolution), their gradients are summed into the shared
+ * slices, and {@link SharedWeightOptimizer} takes one step. After every epoch the checkpoint file is rewritten (so a
+ * killed run resumes from the last completed epoch) and one progress line is printed, with the recalibrated val
+ * mAP of the largest and smallest subnets every {@code evalEvery} epochs.
+ */
+public final class SupernetTrainer {
+
+    private static final int CACHED_NETWORKS = 6;
+
+    private final SearchSpace space;
+    private final SupernetSettings settings;
+    private final Path checkpointFile;
+    private final Consumer<String> progress;
+
+    /**
+     * @param checkpointFile the checkpoint to write after every epoch and to resume from when it exists; null for
+     *                       none
+     */
+    public SupernetTrainer(SearchSpace space, SupernetSettings settings, Path checkpointFile, Consumer<String> progress) {
+        this.space = space;
+        this.settings = settings;
+        this.checkpointFile = checkpointFile;
+        this.progress = progress;
+    }
+
+    /** The trained supernet and its history. */
+    public record Trained(Supernet supernet, List<SupernetEpoch> history, double seconds) {
+    }
+
+    /** Trains from scratch, or resumes from the checkpoint file when it exists. */
+    public Trained train(List<DetectionImage> train, List<DetectionImage> val) {
+        int stepsPerEpoch = (train.size() + settings.batchSize() - 1) / settings.batchSize();
+        SharedWeightOptimizer optimizer = new SharedWeightOptimizer(settings.updater(stepsPerEpoch));
+        Supernet supernet;
+        List<SupernetEpoch> history = new ArrayList<>();
+        if (checkpointFile != null && Files.isRegularFile(checkpointFile)) {
+            SupernetCheckpoint.Contents contents = SupernetCheckpoint.load(checkpointFile, space);
+            supernet = contents.supernet();
+            optimizer.restore(contents.optimizerState());
+            history.addAll(contents.history());
+            progress.accept("resuming the supernet after epoch " + contents.epoch() + " from " + checkpointFile);
+        } else {
+            supernet = Supernet.initialize(space, settings.seed(), new NoOp());
+        }
+        SandwichSampler sampler = new SandwichSampler(space, settings.randomSubnets(), settings.progressiveShrinking(),
+                settings.epochs(), settings.seed());
+        HeadSpec head = space.head();
+        Map<Integer, DetectionBatches> batchesBySide = new HashMap<>();
+        Map<Architecture, ComputationGraph> networks = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Architecture, ComputationGraph> eldest) {
+                return size() > CACHED_NETWORKS;
+            }
+        };
+        long sessionStart = System.nanoTime();
+        int startEpoch = history.size();
+        for (int epoch = startEpoch + 1; epoch <= settings.epochs(); epoch++) {
+            long start = System.nanoTime();
+            for (DetectionBatches batches : batchesBySide.values()) {
+                batches.startEpoch(epoch);
+            }
+            double lossSum = 0;
+            int passes = 0;
+            for (int step = 0; step < stepsPerEpoch; step++) {
+                Map<String, INDArray> sums = new HashMap<>();
+                for (Architecture member : sampler.members(epoch, step)) {
+                    ComputationGraph network = networks.get(member);
+                    if (network == null) {
+                        network = supernet.extract(member, settings.seed(), new NoOp());
+                        networks.put(member, network);
+                    } else {
+                        supernet.load(member, network);
+                    }
+                    int side = member.resolution();
+                    final int currentEpoch = epoch;
+                    DataSet batch = batchesBySide.computeIfAbsent(side, s -> {
+                        DetectionBatches created = new DetectionBatches(train, s, s / head.outputStride(),
+                                DetectorEvaluator.anchorPairs(head), head.classes(), settings.batchSize(),
+                                settings.augmentation(), true, settings.seed());
+                        created.startEpoch(currentEpoch);
+                        return created;
+                    }).batch(step);
+                    network.setInput(0, batch.getFeatures());
+                    network.setLabel(0, batch.getLabels());
+                    network.computeGradientAndScore();
+                    lossSum += network.score();
+                    passes++;
+                    supernet.accumulateGradient(member, network, settings.weightDecay(), sums);
+                }
+                optimizer.step(supernet, sums, (epoch - 1) * stepsPerEpoch + step, epoch - 1);
+            }
+            boolean evaluate = settings.evalEvery() > 0
+                    && (epoch % settings.evalEvery() == 0 || epoch == settings.epochs());
+            double largestMap = Double.NaN;
+            double smallestMap = Double.NaN;
+            if (evaluate) {
+                SubnetEvaluator evaluator = new SubnetEvaluator(supernet, train, val, settings.recalibrationBatches(),
+                        settings.batchSize(), settings.seed());
+                largestMap = evaluator.evaluate(space.largest()).map50();
+                smallestMap = evaluator.evaluate(space.smallest()).map50();
+            }
+            SupernetEpoch record = new SupernetEpoch(epoch, sampler.phase(epoch), lossSum / Math.max(1, passes), passes,
+                    largestMap, smallestMap, (System.nanoTime() - start) / 1e9);
+            history.add(record);
+            if (checkpointFile != null) {
+                SupernetCheckpoint.save(checkpointFile, supernet, optimizer, history);
+            }
+            double elapsed = (System.nanoTime() - sessionStart) / 1e9;
+            double eta = elapsed / (epoch - startEpoch) * (settings.epochs() - epoch);
+            progress.accept(String.format(Locale.ROOT,
+                    "supernet epoch %d/%d  phase %d  loss %.4f  val mAP@0.5 largest %s smallest %s  %.1f subnet-img/s"
+                            + "  elapsed %s  eta %s", epoch, settings.epochs(), record.phase(), record.loss(),
+                    format(largestMap), format(smallestMap),
+                    passes * (double) settings.batchSize() / record.seconds(), DetectorTrainer.duration(elapsed), DetectorTrainer.duration(eta)));
+        }
+        return new Trained(supernet, history, (System.nanoTime() - sessionStart) / 1e9);
+    }
+
+    private static String format(double map) {
+        return Double.isNaN(map) ? "  -   " : String.format(Locale.ROOT, "%.4f", map);
+    }
+}

@@ -1,0 +1,187 @@
+package io.sparknas.supernet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparknas.data.Augmentation;
+import io.sparknas.data.DetectionBatches;
+import io.sparknas.data.DetectionDataset;
+import io.sparknas.data.SyntheticDetectionSet;
+import io.sparknas.data.SyntheticSpec;
+import io.sparknas.eval.DetectorEvaluator;
+import io.sparknas.space.Architecture;
+import io.sparknas.space.SearchSpace;
+import io.sparknas.space.TestSpaces;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.learning.config.Sgd;
+
+/** Sandwich training of a small supernet on a tiny synthetic set: optimizer, sampler, checkpoint and resume. */
+class SupernetTrainingTest {
+
+    private static final SearchSpace SPACE = TestSpaces.standard().narrow(64, 0.3);
+    private static final DetectionDataset DATA = new SyntheticDetectionSet(new SyntheticSpec(64, 48, 16, 4, 3)).generate();
+
+    @TempDir
+    Path dir;
+
+    private static SupernetSettings settings(int epochs) {
+        return new SupernetSettings(epochs, 16, 1, 3e-3, 0.5, 1e-4, false, 2, 0, Augmentation.NONE, 17);
+    }
+
+    private static DataSet firstBatch(int side) {
+        return new DetectionBatches(DATA.train(), side, side / 16, DetectorEvaluator.anchorPairs(SPACE.head()),
+                SPACE.head().classes(), 16, Augmentation.NONE, false, 1).next();
+    }
+
+    @Test
+    void oneSharedStepEqualsDl4jsOwnStepOnTheExtractedSubnet() {
+        Supernet supernet = Supernet.initialize(SPACE, 3, new NoOp());
+        Architecture architecture = SPACE.sample(new SplittableRandom(4));
+        DataSet batch = firstBatch(64);
+
+        ComputationGraph reference = supernet.extract(architecture, 1, new Sgd(0.05));
+        reference.fit(batch);
+
+        ComputationGraph subnet = supernet.extract(architecture, 1, new NoOp());
+        subnet.setInput(0, batch.getFeatures());
+        subnet.setLabel(0, batch.getLabels());
+        subnet.computeGradientAndScore();
+        Map<String, INDArray> sums = new HashMap<>();
+        supernet.accumulateGradient(architecture, subnet, 0, sums);
+        new SharedWeightOptimizer(new Sgd(0.05)).step(supernet, sums, 0, 0);
+
+        ComputationGraph stepped = supernet.extract(architecture, 1, new NoOp());
+        INDArray expected = reference.params();
+        INDArray actual = stepped.params();
+        assertNotEquals(0.0, expected.sub(subnet.params()).norm2Number().doubleValue(), "the step moved the weights");
+        assertEquals(0.0, expected.sub(actual).amaxNumber().doubleValue(), 1e-4,
+                "the shared-slice step equals DL4J's SGD step on the subnet");
+    }
+
+    @Test
+    void aSharedStepChangesOnlyTheSlicesTheSubnetUsed() {
+        Supernet supernet = Supernet.initialize(SPACE, 3, new NoOp());
+        Architecture small = SPACE.smallest();
+        Map<String, INDArray> before = new HashMap<>();
+        for (String key : supernet.keys()) {
+            before.put(key, supernet.weight(key));
+        }
+        ComputationGraph subnet = supernet.extract(small, 1, new NoOp());
+        DataSet batch = firstBatch(64);
+        subnet.setInput(0, batch.getFeatures());
+        subnet.setLabel(0, batch.getLabels());
+        subnet.computeGradientAndScore();
+        Map<String, INDArray> sums = new HashMap<>();
+        supernet.accumulateGradient(small, subnet, 1e-3, sums);
+        new SharedWeightOptimizer(new Adam(1e-2)).step(supernet, sums, 0, 0);
+
+        INDArray fullStem = supernet.weight("stem:W");
+        INDArray oldStem = before.get("stem:W");
+        long usedOut = subnet.getLayer("stem").getParam("W").size(0);
+        INDArray usedDiff = fullStem.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, usedOut)).sub(
+                oldStem.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, usedOut)));
+        assertTrue(usedDiff.amaxNumber().doubleValue() > 0, "used stem channels changed");
+        int changedKeys = 0;
+        for (String key : supernet.keys()) {
+            boolean touched = sums.containsKey(key);
+            INDArray diff = supernet.weight(key).sub(before.get(key));
+            if (!touched) {
+                assertEquals(0.0, diff.amaxNumber().doubleValue(), 0.0, key + " was not used and must not change");
+                continue;
+            }
+            changedKeys++;
+            INDArray mask = sums.get(key).neq(0).castTo(diff.dataType());
+            assertEquals(0.0, diff.mul(mask.rsub(1)).amaxNumber().doubleValue(), 0.0,
+                    key + ": entries outside the used slice must not change");
+        }
+        assertTrue(changedKeys > 10, "the step touched the subnet's keys: " + changedKeys);
+        assertTrue(changedKeys < supernet.keys().size() / 2, "and not the other conv types' keys");
+    }
+
+    @Test
+    void sandwichMembersAreLargestSmallestAndSeededRandomOnes() {
+        SandwichSampler sampler = new SandwichSampler(TestSpaces.standard(), 2, false, 8, 5);
+        List<Architecture> members = sampler.members(3, 7);
+        assertEquals(4, members.size());
+        assertEquals(TestSpaces.standard().largest(), members.get(0));
+        assertEquals(TestSpaces.standard().smallest(), members.get(1));
+        assertEquals(members, sampler.members(3, 7), "the same step draws the same subnets");
+        assertNotEquals(members.get(2), sampler.members(3, 8).get(2));
+
+        SandwichSampler progressive = new SandwichSampler(TestSpaces.standard(), 2, true, 8, 5);
+        assertEquals(List.of(TestSpaces.standard().largest()), progressive.members(1, 0), "phase 0: largest only");
+        Architecture largest = TestSpaces.standard().largest();
+        for (int step = 0; step < 20; step++) {
+            for (Architecture kernelOnly : progressive.members(3, step)) {
+                assertEquals(largest.resolution(), kernelOnly.resolution());
+                assertEquals(largest.width(), kernelOnly.width());
+                for (int s = 0; s < largest.stages().size(); s++) {
+                    assertEquals(largest.depth(s), kernelOnly.depth(s), "phase 1 keeps full depth");
+                    for (int b = 0; b < largest.depth(s); b++) {
+                        assertEquals(largest.stages().get(s).get(b).expand(), kernelOnly.stages().get(s).get(b).expand());
+                        assertEquals(largest.stages().get(s).get(b).type(), kernelOnly.stages().get(s).get(b).type());
+                    }
+                }
+            }
+        }
+        assertEquals(2, progressive.phase(5));
+        assertEquals(3, progressive.phase(8));
+    }
+
+    @Test
+    void trainingLowersTheLossAndAResumedRunEqualsAnUninterruptedOne() {
+        List<String> lines = new ArrayList<>();
+        SupernetTrainer.Trained straight = new SupernetTrainer(SPACE, settings(3), null, lines::add)
+                .train(DATA.train(), DATA.val());
+        assertEquals(3, straight.history().size());
+        assertTrue(straight.history().get(2).loss() < straight.history().get(0).loss(),
+                "loss " + straight.history().get(0).loss() + " -> " + straight.history().get(2).loss());
+        assertEquals(3 * 3 * 3, straight.history().stream().mapToInt(SupernetEpoch::subnetSteps).sum(),
+                "3 epochs x 3 steps x (largest + smallest + 1 random)");
+        assertTrue(lines.get(0).matches("supernet epoch 1/3  phase 3  loss [\\d.]+  val mAP@0\\.5 largest .+ smallest "
+                + ".+  [\\d.]+ subnet-img/s  elapsed \\S+  eta \\S+"), lines.get(0));
+
+        Path checkpoint = dir.resolve("supernet.ckpt");
+        new SupernetTrainer(SPACE, settings(3).withEpochs(3), checkpoint, line -> { })
+                .train(DATA.train(), DATA.val());
+        SupernetCheckpoint.Contents saved = SupernetCheckpoint.load(checkpoint, SPACE);
+        assertEquals(3, saved.epoch());
+        assertEquals(straight.history().stream().map(SupernetEpoch::loss).toList(),
+                saved.history().stream().map(SupernetEpoch::loss).toList(), "same seed, same losses");
+        for (String key : straight.supernet().keys()) {
+            assertEquals(straight.supernet().weight(key), saved.supernet().weight(key), key + " round-trips");
+        }
+    }
+
+    @Test
+    void resumingContinuesFromTheLastCompletedEpoch() {
+        SupernetSettings two = settings(2);
+        SupernetTrainer.Trained straight = new SupernetTrainer(SPACE, two, null, line -> { })
+                .train(DATA.train(), DATA.val());
+        Path checkpoint = dir.resolve("resume.ckpt");
+        new SupernetTrainer(SPACE, two.withEpochs(1), checkpoint, line -> { }).train(DATA.train(), DATA.val());
+        List<String> lines = new ArrayList<>();
+        SupernetTrainer.Trained resumed = new SupernetTrainer(SPACE, two, checkpoint, lines::add)
+                .train(DATA.train(), DATA.val());
+        assertTrue(lines.get(0).startsWith("resuming the supernet after epoch 1"), lines.get(0));
+        assertEquals(2, resumed.history().size());
+        Architecture probe = SPACE.sample(new SplittableRandom(9));
+        INDArray input = firstBatch(64).getFeatures();
+        INDArray a = straight.supernet().extract(probe, 1, new NoOp()).outputSingle(false, input);
+        INDArray b = resumed.supernet().extract(probe, 1, new NoOp()).outputSingle(false, input);
+        assertEquals(0.0, a.sub(b).amaxNumber().doubleValue(), 1e-4, "resumed = uninterrupted");
+    }
+}
