@@ -72,17 +72,7 @@ public final class TrainCommand implements Callable<Integer> {
         printer.printf(Locale.ROOT, "%s: %.2f MMACs, %,d params, peak SRAM %,d B (%s), %s on %s%n",
                 architecture.shortName(), costs.macs() / 1e6, costs.params(), costs.peakSram(),
                 costs.plan().configName(), costs.feasible() ? "fits" : "does NOT fit", config.target().name());
-        DetectionDataset dataset = DatasetLoading.load(config);
-        if (dataset.classes().size() != config.space().head().classes()) {
-            throw new UserInputException("space.head.classes: " + config.space().head().classes()
-                    + " does not match the dataset's " + dataset.classes().size() + " classes " + dataset.classes());
-        }
-        if (!dataset.issues().isEmpty()) {
-            printer.printf("%d bad image(s) skipped (run 'sparknas data check' for the list)%n", dataset.issues().size());
-        }
-        printer.printf("data: %s -> %d train, %d val, %d test images%n", config.data().describe(),
-                dataset.train().size(), dataset.val().size(), dataset.test().size());
-        printer.flush();
+        DetectionDataset dataset = DatasetLoading.loadForTraining(config, printer);
         DetectorTrainer trainer = new DetectorTrainer(config.space().head(), settings, checkpoint, line -> {
             printer.println(line);
             printer.flush();

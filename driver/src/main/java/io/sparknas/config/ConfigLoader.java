@@ -14,6 +14,8 @@ import io.sparknas.data.DatasetFormat;
 import io.sparknas.data.DatasetSource;
 import io.sparknas.data.SyntheticSpec;
 import io.sparknas.train.TrainingSettings;
+import io.sparknas.supernet.SupernetSettings;
+import io.sparknas.seed.Seeds;
 import io.sparknas.space.Anchor;
 import io.sparknas.space.ConvType;
 import io.sparknas.space.HeadSpec;
@@ -152,10 +154,12 @@ public final class ConfigLoader {
             throw new ConfigurationException("space.head.classes: " + space.head().classes() + " does not match the "
                     + data.classes().size() + " names of data.classes " + data.classes());
         }
+        SupernetSettings supernet = supernet(new ConfigReader(config.getConfig("supernet"), "supernet"),
+                training.augmentation(), run.seed());
         SpaceSelectionSettings selection = new SpaceSelectionSettings(
                 root.integer("space-selection.samples-per-cell", 1, 10_000_000),
                 root.integer("space-selection.partitions", 0, 100_000));
-        return new SparkNasConfig(config, run, spark, target, space, cost, data, training, selection);
+        return new SparkNasConfig(config, run, spark, target, space, cost, data, training, supernet, selection);
     }
 
     private static String nonBlank(ConfigReader reader, String path) {
@@ -247,6 +251,14 @@ public final class ConfigLoader {
                 synthetic.integer("train", 1, 1_000_000), synthetic.integer("val", 1, 1_000_000),
                 synthetic.integer("test", 1, 1_000_000), synthetic.longValue("seed"));
         return new DatasetSource(format, data.string("path"), classes, data.bool("strict"), spec);
+    }
+
+    private static SupernetSettings supernet(ConfigReader supernet, Augmentation augmentation, long seed) {
+        return new SupernetSettings(supernet.integer("epochs", 1, 100_000), supernet.integer("batch-size", 1, 4096),
+                supernet.integer("random-subnets", 0, 64), supernet.number("learning-rate", 1e-7, 10),
+                supernet.number("warmup-epochs", 0, 1000), supernet.number("weight-decay", 0, 1),
+                supernet.bool("progressive-shrinking"), supernet.integer("recalibration-batches", 1, 10_000),
+                supernet.integer("eval-every", 0, 100_000), augmentation, Seeds.derive(seed, "supernet"));
     }
 
     private static TrainingSettings training(ConfigReader train, ConfigReader augment, long seed) {

@@ -6,6 +6,7 @@ import io.sparknas.cost.CostSettings;
 import io.sparknas.cost.Target;
 import io.sparknas.data.DatasetSource;
 import io.sparknas.train.TrainingSettings;
+import io.sparknas.supernet.SupernetSettings;
 import io.sparknas.space.SearchSpace;
 
 /**
@@ -20,11 +21,12 @@ import io.sparknas.space.SearchSpace;
  * @param cost           memory-plan settings
  * @param data           where the detection data comes from
  * @param training       how one detector is trained
+ * @param supernet       how the weight-sharing supernet is trained and its subnets scored
  * @param spaceSelection stage-1 settings
  */
 public record SparkNasConfig(Config resolved, RunSettings run, SparkSettings spark, Target target,
                              SearchSpace space, CostSettings cost, DatasetSource data, TrainingSettings training,
-                             SpaceSelectionSettings spaceSelection) {
+                             SupernetSettings supernet, SpaceSelectionSettings spaceSelection) {
 
     /** The resolved configuration as JSON, without comments. */
     public String renderJson() {

@@ -58,7 +58,20 @@ public final class SpaceSelectionJob {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int slices = partitions > 0 ? partitions : Math.min(cells.size(), context.defaultParallelism() * 4);
         SpaceCellTask task = new SpaceCellTask(new SpaceCellSurvey(space, costModel, samplesPerCell, seed));
-        List<SpaceCellStats> stats = new ArrayList<>(context.parallelize(cells, slices).map(task).collect());
+        return rank(new ArrayList<>(context.parallelize(cells, slices).map(task).collect()));
+    }
+
+    /** Surveys every cell in this JVM, without Spark (a second or so for the default grid), ranked. */
+    public List<RankedCell> runLocally() {
+        SpaceCellSurvey survey = new SpaceCellSurvey(space, costModel, samplesPerCell, seed);
+        List<SpaceCellStats> stats = new ArrayList<>();
+        for (SpaceCell cell : cells()) {
+            stats.add(survey.survey(cell));
+        }
+        return rank(stats);
+    }
+
+    private static List<RankedCell> rank(List<SpaceCellStats> stats) {
         stats.sort(RANKING);
         List<RankedCell> ranked = new ArrayList<>(stats.size());
         for (int i = 0; i < stats.size(); i++) {

@@ -237,8 +237,13 @@ public record SearchSpace(
      * cell chosen by stage 1.
      */
     public SearchSpace narrow(int resolution, double width) {
-        return new SearchSpace(List.of(resolution), List.of(width), channelDivisor, stemChannels, stages, convTypes,
-                kernels, expandRatios, head);
+        return withInputs(List.of(resolution), List.of(width));
+    }
+
+    /** This space with other allowed resolutions and widths, every other choice unchanged. */
+    public SearchSpace withInputs(List<Integer> newResolutions, List<Double> newWidths) {
+        return new SearchSpace(newResolutions, newWidths, channelDivisor, stemChannels, stages, convTypes, kernels,
+                expandRatios, head);
     }
 
     /** The largest architecture: highest resolution and width, deepest stages, largest choices, skips where legal. */

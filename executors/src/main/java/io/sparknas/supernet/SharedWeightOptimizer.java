@@ -66,6 +66,11 @@ public final class SharedWeightOptimizer {
         });
     }
 
+    /** The live moments of one shared key (for reordering with its weights); null before its first step. */
+    INDArray state(String key) {
+        return states.get(key);
+    }
+
     /** The optimizer state (moments per shared key) as bytes, for the checkpoint. */
     public byte[] stateBytes() {
         try (ByteArrayOutputStream bytes = new ByteArrayOutputStream();

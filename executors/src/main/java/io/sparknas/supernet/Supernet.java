@@ -58,6 +58,10 @@ public final class Supernet {
      * {@code seed}; its weights become the shared slots (stem and head from the first type).
      */
     public static Supernet initialize(SearchSpace space, long seed, IUpdater updater) {
+        return new Supernet(space, largestWeights(space, seed, updater));
+    }
+
+    private static Map<String, INDArray> largestWeights(SearchSpace space, long seed, IUpdater updater) {
         Map<String, INDArray> weights = new TreeMap<>();
         for (ConvType type : space.orderedConvTypes()) {
             Architecture largest = uniform(space, type);
@@ -70,7 +74,31 @@ public final class Supernet {
                 }
             }
         }
-        return new Supernet(space, weights);
+        return weights;
+    }
+
+    /**
+     * Checks that the shared arrays (for example read from a checkpoint) are exactly those this supernet's space
+     * needs, so a checkpoint trained for another space fails here, naming the first difference.
+     */
+    public void requireMatchingShapes() {
+        Map<String, INDArray> expected = largestWeights(space, 0, new org.nd4j.linalg.learning.config.NoOp());
+        for (Map.Entry<String, INDArray> entry : expected.entrySet()) {
+            INDArray actual = weights.get(entry.getKey());
+            if (actual == null) {
+                throw new IllegalArgumentException("the supernet has no weights for " + entry.getKey()
+                        + ": it was trained for another search space");
+            }
+            if (!java.util.Arrays.equals(actual.shape(), entry.getValue().shape())) {
+                throw new IllegalArgumentException("the supernet's " + entry.getKey() + " has shape "
+                        + java.util.Arrays.toString(actual.shape()) + ", the search space needs "
+                        + java.util.Arrays.toString(entry.getValue().shape()) + ": it was trained for another space");
+            }
+        }
+        if (!expected.keySet().equals(weights.keySet())) {
+            throw new IllegalArgumentException("the supernet has weights the search space does not use: it was "
+                    + "trained for another search space");
+        }
     }
 
     /** The largest architecture of the space with every block of {@code type}. */

@@ -32,7 +32,7 @@ public final class SupernetCheckpoint {
     private static final String OPTIMIZER = "optimizer.bin";
     private static final String STATE = "state.json";
 
-    /** A loaded checkpoint. */
+    /** A loaded checkpoint; the supernet's space is the base space at the resolutions and widths it was trained for. */
     public record Contents(Supernet supernet, byte[] optimizerState, int epoch, List<SupernetEpoch> history) {
     }
 
@@ -50,6 +50,8 @@ public final class SupernetCheckpoint {
                 put(zip, OPTIMIZER, optimizer.stateBytes());
                 ObjectNode state = JSON.createObjectNode().put("epoch", history.isEmpty() ? 0
                         : history.get(history.size() - 1).epoch());
+                state.set("resolutions", JSON.valueToTree(supernet.space().resolutions()));
+                state.set("widths", JSON.valueToTree(supernet.space().widths()));
                 state.set("history", JSON.valueToTree(history));
                 put(zip, STATE, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
             }
@@ -71,13 +73,28 @@ public final class SupernetCheckpoint {
                 .get(WEIGHTS));
     }
 
-    /** Reads a checkpoint file for {@code space}. */
-    public static Contents load(Path file, SearchSpace space) {
+    /**
+     * Reads a checkpoint file. {@code baseSpace} gives every choice but the input resolutions and widths, which come
+     * from the checkpoint (a supernet is usually trained in one stage-1 cell).
+     */
+    public static Contents load(Path file, SearchSpace baseSpace) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("supernet checkpoint not found: " + file);
+        }
         try (InputStream in = Files.newInputStream(file)) {
             Map<String, byte[]> entries = entries(in, file.toString());
             JsonNode state = JSON.readTree(entries.get(STATE));
             List<SupernetEpoch> history = JSON.convertValue(state.get("history"), new TypeReference<>() { });
-            return new Contents(Supernet.fromBytes(space, entries.get(WEIGHTS)), entries.get(OPTIMIZER),
+            List<Integer> resolutions = JSON.convertValue(state.get("resolutions"), new TypeReference<>() { });
+            List<Double> widths = JSON.convertValue(state.get("widths"), new TypeReference<>() { });
+            if (resolutions == null || widths == null) {
+                throw new IllegalArgumentException(file + " is not a supernet checkpoint: state.json has no "
+                        + "resolutions or widths");
+            }
+            SearchSpace space = baseSpace.withInputs(resolutions, widths);
+            Supernet supernet = Supernet.fromBytes(space, entries.get(WEIGHTS));
+            supernet.requireMatchingShapes();
+            return new Contents(supernet, entries.get(OPTIMIZER),
                     state.get("epoch").asInt(), history);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the supernet checkpoint " + file, e);

@@ -26,7 +26,8 @@ import org.nd4j.linalg.learning.config.NoOp;
  * forward and backward on the same batch (at their own resolution), their gradients are summed into the shared
  * slices, and {@link SharedWeightOptimizer} takes one step. After every epoch the checkpoint file is rewritten (so a
  * killed run resumes from the last completed epoch) and one progress line is printed, with the recalibrated val
- * mAP of the largest and smallest subnets every {@code evalEvery} epochs.
+ * mAP of the largest and smallest subnets every {@code evalEvery} epochs. With progressive shrinking, the hidden
+ * channels are sorted by importance ({@link ChannelImportanceSorting}) when the expansion ratio becomes elastic.
  */
 public final class SupernetTrainer {
 
@@ -60,6 +61,11 @@ public final class SupernetTrainer {
         List<SupernetEpoch> history = new ArrayList<>();
         if (checkpointFile != null && Files.isRegularFile(checkpointFile)) {
             SupernetCheckpoint.Contents contents = SupernetCheckpoint.load(checkpointFile, space);
+            if (!contents.supernet().space().equals(space)) {
+                throw new IllegalArgumentException(checkpointFile + " was trained at resolutions "
+                        + contents.supernet().space().resolutions() + " and widths " + contents.supernet().space().widths()
+                        + ", not " + space.resolutions() + " and " + space.widths() + ": resume it in the same cell");
+            }
             supernet = contents.supernet();
             optimizer.restore(contents.optimizerState());
             history.addAll(contents.history());
@@ -81,6 +87,12 @@ public final class SupernetTrainer {
         int startEpoch = history.size();
         for (int epoch = startEpoch + 1; epoch <= settings.epochs(); epoch++) {
             long start = System.nanoTime();
+            if (settings.progressiveShrinking() && epoch > 1 && sampler.phase(epoch) == SandwichSampler.ALL_CHOICES
+                    && sampler.phase(epoch - 1) < SandwichSampler.ALL_CHOICES) {
+                int slots = ChannelImportanceSorting.sort(supernet, optimizer);
+                progress.accept("expansion ratio now elastic: hidden channels of " + slots
+                        + " MBConv slots sorted by importance");
+            }
             for (DetectionBatches batches : batchesBySide.values()) {
                 batches.startEpoch(epoch);
             }

@@ -184,4 +184,38 @@ class SupernetTrainingTest {
         INDArray b = resumed.supernet().extract(probe, 1, new NoOp()).outputSingle(false, input);
         assertEquals(0.0, a.sub(b).amaxNumber().doubleValue(), 1e-4, "resumed = uninterrupted");
     }
+    @Test
+    void channelSortingKeepsTheLargestSubnetsFunctionAndOrdersHiddenChannelsByImportance() {
+        Supernet supernet = Supernet.initialize(SPACE, 3, new NoOp());
+        SharedWeightOptimizer optimizer = new SharedWeightOptimizer(new Adam(1e-2));
+        Architecture largest = SPACE.largest();
+        DataSet batch = firstBatch(64);
+        ComputationGraph subnet = supernet.extract(largest, 1, new NoOp());
+        subnet.setInput(0, batch.getFeatures());
+        subnet.setLabel(0, batch.getLabels());
+        subnet.computeGradientAndScore();
+        Map<String, INDArray> sums = new HashMap<>();
+        supernet.accumulateGradient(largest, subnet, 0, sums);
+        optimizer.step(supernet, sums, 0, 0);
+        INDArray before = supernet.extract(largest, 1, new NoOp()).outputSingle(false, batch.getFeatures());
+        INDArray momentBefore = optimizer.state("s3.b0.project|mbconv:W").dup();
+        INDArray projectBefore = supernet.weight("s3.b0.project|mbconv:W");
+
+        int slots = ChannelImportanceSorting.sort(supernet, optimizer);
+
+        assertEquals(1 + 3 + 3 + 4 + 3, slots, "every MBConv block slot of the five stages is sorted");
+        INDArray after = supernet.extract(largest, 1, new NoOp()).outputSingle(false, batch.getFeatures());
+        assertEquals(0.0, before.sub(after).amaxNumber().doubleValue(), 1e-4, "same function after sorting");
+        double[] norms = supernet.weight("s3.b0.project|mbconv:W").norm1(0, 2, 3).toDoubleVector();
+        for (int c = 1; c < norms.length; c++) {
+            assertTrue(norms[c - 1] >= norms[c], "hidden channel " + c + " is sorted by importance");
+        }
+        long[] order = ChannelImportanceSorting.importanceOrder(projectBefore);
+        INDArray project = supernet.weight("s3.b0.project|mbconv:W");
+        INDArray moment = optimizer.state("s3.b0.project|mbconv:W").reshape(2, project.size(0), project.size(1), 1, 1);
+        INDArray oldMoment = momentBefore.reshape(2, project.size(0), project.size(1), 1, 1);
+        assertEquals(oldMoment.getDouble(0, 3, order[0], 0, 0), moment.getDouble(0, 3, 0, 0, 0), 0.0,
+                "the optimizer's moments move with their weights");
+        assertEquals(oldMoment.getDouble(1, 5, order[2], 0, 0), moment.getDouble(1, 5, 2, 0, 0), 0.0);
+    }
 }
