@@ -15,6 +15,7 @@ import io.sparknas.data.DatasetSource;
 import io.sparknas.data.SyntheticSpec;
 import io.sparknas.train.TrainingSettings;
 import io.sparknas.supernet.SupernetSettings;
+import io.sparknas.search.SearchSettings;
 import io.sparknas.seed.Seeds;
 import io.sparknas.space.Anchor;
 import io.sparknas.space.ConvType;
@@ -156,10 +157,11 @@ public final class ConfigLoader {
         }
         SupernetSettings supernet = supernet(new ConfigReader(config.getConfig("supernet"), "supernet"),
                 training.augmentation(), run.seed());
+        SearchSettings search = search(new ConfigReader(config.getConfig("search"), "search"));
         SpaceSelectionSettings selection = new SpaceSelectionSettings(
                 root.integer("space-selection.samples-per-cell", 1, 10_000_000),
                 root.integer("space-selection.partitions", 0, 100_000));
-        return new SparkNasConfig(config, run, spark, target, space, cost, data, training, supernet, selection);
+        return new SparkNasConfig(config, run, spark, target, space, cost, data, training, supernet, search, selection);
     }
 
     private static String nonBlank(ConfigReader reader, String path) {
@@ -251,6 +253,24 @@ public final class ConfigLoader {
                 synthetic.integer("train", 1, 1_000_000), synthetic.integer("val", 1, 1_000_000),
                 synthetic.integer("test", 1, 1_000_000), synthetic.longValue("seed"));
         return new DatasetSource(format, data.string("path"), classes, data.bool("strict"), spec);
+    }
+
+    private static SearchSettings search(ConfigReader search) {
+        String mode = search.string("mode").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!mode.equals("ga") && !mode.equals("random")) {
+            throw search.invalid("mode", "'" + mode + "' is not a search mode; allowed: ga, random");
+        }
+        int population = search.integer("population", 2, 100_000);
+        int elitism = search.integer("elitism", 0, 100_000);
+        if (elitism >= population) {
+            throw search.invalid("elitism", elitism + " must be smaller than search.population (" + population + ")");
+        }
+        return new SearchSettings(mode, population, search.integer("generations", 0, 100_000),
+                search.number("offspring-fraction", 0, 1), search.number("crossover-rate", 0, 1),
+                search.number("mutation-rate", 0, 1), elitism, search.integer("tournament-size", 1, 1000),
+                search.integer("partitions", 0, 100_000), search.integer("threads-per-task", 0, 1024),
+                search.integer("top", 1, 1000), search.integer("sample-attempts", 1, 10_000_000),
+                search.bool("testing.fail-first-attempt"));
     }
 
     private static SupernetSettings supernet(ConfigReader supernet, Augmentation augmentation, long seed) {

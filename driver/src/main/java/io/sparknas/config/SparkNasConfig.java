@@ -7,6 +7,7 @@ import io.sparknas.cost.Target;
 import io.sparknas.data.DatasetSource;
 import io.sparknas.train.TrainingSettings;
 import io.sparknas.supernet.SupernetSettings;
+import io.sparknas.search.SearchSettings;
 import io.sparknas.space.SearchSpace;
 
 /**
@@ -22,11 +23,13 @@ import io.sparknas.space.SearchSpace;
  * @param data           where the detection data comes from
  * @param training       how one detector is trained
  * @param supernet       how the weight-sharing supernet is trained and its subnets scored
+ * @param search         the architecture search
  * @param spaceSelection stage-1 settings
  */
 public record SparkNasConfig(Config resolved, RunSettings run, SparkSettings spark, Target target,
                              SearchSpace space, CostSettings cost, DatasetSource data, TrainingSettings training,
-                             SupernetSettings supernet, SpaceSelectionSettings spaceSelection) {
+                             SupernetSettings supernet, SearchSettings search,
+                             SpaceSelectionSettings spaceSelection) {
 
     /** The resolved configuration as JSON, without comments. */
     public String renderJson() {

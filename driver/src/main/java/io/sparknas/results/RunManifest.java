@@ -1,0 +1,106 @@
+package io.sparknas.results;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code run.json}: what a run was made of — the resolved configuration, its seeds, the git revision of the code
+ * and the versions of the libraries that produced the numbers — written once when the run starts.
+ */
+public final class RunManifest {
+
+    /** File name under the run folder. */
+    public static final String FILE = "run.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private RunManifest() {
+    }
+
+    /** Whether the run folder has a manifest. */
+    public static boolean exists(SparkSession spark, String runDir) {
+        try {
+            Path path = new Path(runDir, FILE);
+            return path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + runDir, e);
+        }
+    }
+
+    /** Writes {@code run.json}; {@code configJson} is the resolved configuration, {@code seeds} named seeds. */
+    public static void write(SparkSession spark, String runDir, String runId, String command, String configJson,
+                             Map<String, Long> seeds) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("run_id", runId);
+        root.put("command", command);
+        root.put("started", Instant.now().toString());
+        root.put("git_revision", gitRevision());
+        root.set("seeds", JSON.valueToTree(seeds));
+        root.set("libraries", JSON.valueToTree(libraries(spark)));
+        try {
+            root.set("config", JSON.readTree(configJson));
+            Path path = new Path(runDir, FILE);
+            FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            try (OutputStream out = fs.create(path, true)) {
+                out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root).getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + runDir + "/" + FILE, e);
+        }
+    }
+
+    /** The commit of the working directory's git checkout, or {@code unknown} (for example in a container). */
+    static String gitRevision() {
+        try {
+            Process git = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+            String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (git.waitFor(5, TimeUnit.SECONDS) && git.exitValue() == 0 && out.matches("[0-9a-f]{40}")) {
+                return out;
+            }
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return "unknown";
+    }
+
+    /** Versions of the libraries that compute results, from their Maven metadata. */
+    static Map<String, String> libraries(SparkSession spark) {
+        Map<String, String> versions = new TreeMap<>();
+        versions.put("java", System.getProperty("java.version"));
+        versions.put("spark", spark.version());
+        versions.put("deeplearning4j", mavenVersion("org.deeplearning4j", "deeplearning4j-nn"));
+        versions.put("nd4j", mavenVersion("org.nd4j", "nd4j-api"));
+        versions.put("jenetics", mavenVersion("io.jenetics", "jenetics"));
+        versions.put("parquet", mavenVersion("org.apache.parquet", "parquet-hadoop"));
+        return versions;
+    }
+
+    private static String mavenVersion(String group, String artifact) {
+        String resource = "META-INF/maven/" + group + "/" + artifact + "/pom.properties";
+        try (InputStream in = RunManifest.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties properties = new Properties();
+            properties.load(in);
+            return properties.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package io.sparknas.search;
+
+import io.jenetics.EliteSelector;
+import io.jenetics.IntegerGene;
+import io.jenetics.Mutator;
+import io.jenetics.Phenotype;
+import io.jenetics.TournamentSelector;
+import io.jenetics.UniformCrossover;
+import io.jenetics.engine.Engine;
+import io.jenetics.engine.EvolutionResult;
+import io.jenetics.engine.EvolutionStart;
+import io.jenetics.util.ISeq;
+import io.jenetics.util.RandomRegistry;
+import io.sparknas.results.CandidateTable;
+import io.sparknas.results.GenerationCommit;
+import io.sparknas.results.PopulationTable;
+import io.sparknas.seed.Seeds;
+import io.sparknas.space.Architecture;
+import io.sparknas.space.ArchitectureJson;
+import io.sparknas.space.GeneCodec;
+import io.sparknas.space.SearchSpace;
+import io.sparknas.train.DetectorTrainer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The search loop: an initial population of random feasible candidates (generation 0), then one generation at a
+ * time, each scored as one Spark job and committed to Parquet before the next starts. In {@code ga} mode a
+ * Jenetics engine breeds each generation (tournament selection, elitism, uniform crossover, mutation, the
+ * feasibility constraint); in {@code random} mode each generation is fresh random feasible candidates, the same
+ * number of evaluations, for comparison.
+ *
+ * <p>Every random choice of generation N comes from a generator seeded by (run seed, N), and the Jenetics engine
+ * runs on the calling thread, so a run resumed after generation N (population and known candidates read back from
+ * Parquet) continues exactly as the uninterrupted run would have.
+ */
+public final class ArchitectureSearch {
+
+    private final SparkSession spark;
+    private final String runDir;
+    private final SearchSettings settings;
+    private final SearchSpace space;
+    private final CandidateLedger ledger;
+    private final long seed;
+    private final Consumer<String> progress;
+    private final GeneCodec codec;
+    private final FeasibleSampler sampler;
+    private final FeasibilityConstraint constraint;
+    private int generationInProgress;
+
+    public ArchitectureSearch(SparkSession spark, String runDir, SearchSettings settings, SearchSpace space,
+                              CandidateLedger ledger, long seed, Consumer<String> progress) {
+        this.spark = spark;
+        this.runDir = runDir;
+        this.settings = settings;
+        this.space = space;
+        this.ledger = ledger;
+        this.seed = seed;
+        this.progress = progress;
+        this.codec = new GeneCodec(space);
+        this.sampler = new FeasibleSampler(space, ledger, settings.sampleAttempts());
+        this.constraint = new FeasibilityConstraint(codec, ledger, sampler);
+    }
+
+    /** The last generation committed in the run folder (its population is saved), or -1 for none. */
+    public static int lastCommittedGeneration(SparkSession spark, String runDir) {
+        List<Integer> generations = GenerationCommit.generations(spark, runDir + "/" + PopulationTable.FOLDER);
+        return generations.isEmpty() ? -1 : generations.get(generations.size() - 1);
+    }
+
+    /**
+     * Runs (or resumes) the search up to {@code settings.generations()}; returns the generations run in this
+     * session.
+     */
+    public int run() {
+        int last = lastCommittedGeneration(spark, runDir);
+        String candidates = runDir + "/" + CandidateTable.FOLDER;
+        for (int g : GenerationCommit.generations(spark, candidates)) {
+            if (g > last) {
+                GenerationCommit.delete(spark, candidates, g);
+            }
+        }
+        ISeq<Phenotype<IntegerGene, Double>> population;
+        if (last >= 0) {
+            ledger.restore(CandidateTable.read(spark, runDir, ledger.costModel()));
+            population = restorePopulation(last);
+            progress.accept(String.format(Locale.ROOT, "resuming after generation %d: %d candidates known", last,
+                    ledger.rows().size()));
+        } else {
+            population = initialPopulation();
+        }
+        Engine<IntegerGene, Double> engine = settings.mode().equals("ga") ? engine() : null;
+        long start = System.nanoTime();
+        int ran = last < 0 ? 1 : 0;
+        for (int generation = last + 1; generation <= settings.generations(); generation++) {
+            if (generation == 0) {
+                continue;
+            }
+            long genStart = System.nanoTime();
+            generationInProgress = generation;
+            constraint.generation(generation);
+            int evaluated;
+            if (engine != null) {
+                EvolutionStart<IntegerGene, Double> from = EvolutionStart.of(population, generation);
+                EvolutionResult<IntegerGene, Double> result = RandomRegistry.with(random("generation", generation),
+                        r -> engine.evolve(from));
+                population = result.population();
+                evaluated = (int) ledger.pending().stream().filter(CandidateRow::evaluated).count();
+            } else {
+                evaluated = ledger.evaluate(sampler.drawNew(random("random", generation), settings.population()),
+                        "random", generation);
+                population = bestAsPopulation();
+            }
+            commit(generation, population);
+            ran++;
+            report(generation, evaluated, start, genStart, ran);
+        }
+        return ran;
+    }
+
+    private ISeq<Phenotype<IntegerGene, Double>> initialPopulation() {
+        long genStart = System.nanoTime();
+        String proposer = settings.mode().equals("ga") ? "seed" : "random";
+        List<Architecture> initial = sampler.drawNew(random(proposer.equals("seed") ? "initial" : "random", 0),
+                settings.population());
+        int evaluated = ledger.evaluate(initial, proposer, 0);
+        ISeq<Phenotype<IntegerGene, Double>> population = settings.mode().equals("ga")
+                ? initial.stream().map(a -> Phenotype.of(codec.genotype(a), 0, ledger.fitness(a))).collect(ISeq.toISeq())
+                : bestAsPopulation();
+        commit(0, population);
+        report(0, evaluated, genStart, genStart, 1);
+        return population;
+    }
+
+    private ISeq<Phenotype<IntegerGene, Double>> bestAsPopulation() {
+        List<Phenotype<IntegerGene, Double>> best = new ArrayList<>();
+        List<CandidateRow> rows = new ArrayList<>(ledger.rows());
+        rows.addAll(ledger.pending());
+        rows.stream().filter(r -> r.feasible() && r.evaluated())
+                .sorted(java.util.Comparator.comparingDouble(CandidateRow::map50).reversed()
+                        .thenComparing(CandidateRow::candidateId))
+                .limit(settings.population())
+                .forEach(r -> best.add(Phenotype.of(codec.genotype(r.architecture()), r.generation(), r.map50())));
+        return ISeq.of(best);
+    }
+
+    private ISeq<Phenotype<IntegerGene, Double>> restorePopulation(int generation) {
+        List<Phenotype<IntegerGene, Double>> members = new ArrayList<>();
+        for (PopulationTable.Member member : PopulationTable.read(spark, runDir, generation)) {
+            Architecture architecture = ArchitectureJson.decode(member.architecture());
+            members.add(Phenotype.of(codec.genotype(architecture), member.born(), member.fitness()));
+        }
+        return ISeq.of(members);
+    }
+
+    private void commit(int generation, ISeq<Phenotype<IntegerGene, Double>> population) {
+        ledger.commit(spark, runDir, generation);
+        List<PopulationTable.Member> members = new ArrayList<>();
+        for (Phenotype<IntegerGene, Double> p : population) {
+            Architecture architecture = codec.decode(p.genotype());
+            members.add(new PopulationTable.Member(CandidateLedger.candidateId(architecture),
+                    ArchitectureJson.encode(architecture), p.fitness(), p.generation()));
+        }
+        PopulationTable.write(spark, runDir, generation, members);
+    }
+
+    private Engine<IntegerGene, Double> engine() {
+        io.jenetics.engine.Evaluator<IntegerGene, Double> evaluator = population -> {
+            List<Architecture> fresh = new ArrayList<>();
+            for (Phenotype<IntegerGene, Double> p : population) {
+                if (!p.isEvaluated()) {
+                    fresh.add(codec.decode(p.genotype()));
+                }
+            }
+            ledger.evaluate(fresh, "ga", generationInProgress);
+            return population.stream()
+                    .map(p -> p.isEvaluated() ? p : p.withFitness(ledger.fitness(codec.decode(p.genotype()))))
+                    .collect(ISeq.toISeq());
+        };
+        return new Engine.Builder<>(evaluator, codec.jenetics().encoding())
+                .populationSize(settings.population())
+                .offspringFraction(settings.offspringFraction())
+                .survivorsSelector(new EliteSelector<IntegerGene, Double>(settings.elitism(),
+                        new TournamentSelector<IntegerGene, Double>(settings.tournamentSize())))
+                .offspringSelector(new TournamentSelector<>(settings.tournamentSize()))
+                .alterers(new UniformCrossover<>(settings.crossoverRate()), new Mutator<>(settings.mutationRate()))
+                .constraint(constraint)
+                .executor(Runnable::run)
+                .build();
+    }
+
+    private SplittableRandom random(String purpose, int generation) {
+        return new SplittableRandom(Seeds.derive(seed, purpose, generation));
+    }
+
+    private void report(int generation, int evaluated, long searchStart, long genStart, int ran) {
+        List<CandidateRow> generationRows = ledger.rows().stream().filter(r -> r.generation() == generation).toList();
+        long feasible = generationRows.stream().filter(CandidateRow::feasible).count();
+        List<CandidateRow> best = ledger.best(1);
+        double elapsed = (System.nanoTime() - searchStart) / 1e9;
+        double eta = ran == 0 ? 0 : elapsed / ran * (settings.generations() - generation);
+        progress.accept(String.format(Locale.ROOT,
+                "generation %d/%d  evaluated %d  feasible %d/%d  best val mAP@0.5 %s  %s  %.0fs  elapsed %s  eta %s",
+                generation, settings.generations(), evaluated, feasible, generationRows.size(),
+                best.isEmpty() ? "-" : String.format(Locale.ROOT, "%.4f", best.get(0).map50()),
+                best.isEmpty() ? "" : best.get(0).architecture().shortName(), (System.nanoTime() - genStart) / 1e9,
+                DetectorTrainer.duration(elapsed), DetectorTrainer.duration(eta)));
+    }
+}

@@ -1,0 +1,162 @@
+package io.sparknas.search;
+
+import io.sparknas.cost.CostModel;
+import io.sparknas.cost.Costs;
+import io.sparknas.results.CandidateTable;
+import io.sparknas.results.GenerationCommit;
+import io.sparknas.space.Architecture;
+import io.sparknas.space.ArchitectureJson;
+import io.sparknas.task.CandidateRequest;
+import io.sparknas.task.CandidateScore;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Every candidate a search has seen, by id: costs from the cost model before anything else, Spark scoring for the
+ * feasible ones that are new (a known candidate is never scored again), and the rows of the current generation
+ * until they are committed to {@code candidates/}.
+ */
+public final class CandidateLedger {
+
+    private final String runId;
+    private final CostModel costModel;
+    private final SparkScorer scorer;
+    private final long evaluationSeed;
+    private final String provenance;
+    private final Map<String, CandidateRow> known = new LinkedHashMap<>();
+    private final List<CandidateRow> pending = new ArrayList<>();
+
+    /**
+     * @param evaluationSeed seed of every candidate's BatchNorm recalibration batches (the same images for all,
+     *                       so scores compare)
+     * @param provenance     what produced the scores (supernet checkpoint and epoch), stored with every row
+     */
+    public CandidateLedger(String runId, CostModel costModel, SparkScorer scorer, long evaluationSeed,
+                           String provenance) {
+        this.runId = runId;
+        this.costModel = costModel;
+        this.scorer = scorer;
+        this.evaluationSeed = evaluationSeed;
+        this.provenance = provenance;
+    }
+
+    /** The stable id of an architecture: the first 16 hex digits of the SHA-256 of its canonical JSON. */
+    public static String candidateId(Architecture architecture) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest(ArchitectureJson.encode(architecture).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+
+    /** Restores rows committed by an earlier session of the same run (resume). */
+    public void restore(List<CandidateRow> rows) {
+        for (CandidateRow row : rows) {
+            known.put(row.candidateId(), row);
+        }
+    }
+
+    /** The cost model candidates are judged with. */
+    public CostModel costModel() {
+        return costModel;
+    }
+
+    /** The costs of an architecture on the target. */
+    public Costs costs(Architecture architecture) {
+        return costModel.evaluate(architecture);
+    }
+
+    /** Whether the candidate has been seen (evaluated, or recorded as infeasible). */
+    public boolean isKnown(Architecture architecture) {
+        String id = candidateId(architecture);
+        return known.containsKey(id) || pending.stream().anyMatch(r -> r.candidateId().equals(id));
+    }
+
+    /** Records an infeasible candidate (rejected before any evaluation), once. */
+    public void recordInfeasible(Architecture architecture, Costs costs, String proposer, int generation) {
+        if (!isKnown(architecture)) {
+            pending.add(new CandidateRow(runId, generation, candidateId(architecture), proposer, architecture, costs,
+                    null, null, null, evaluationSeed, provenance));
+        }
+    }
+
+    /**
+     * Scores the new feasible candidates among {@code architectures} in one Spark job (infeasible new ones are
+     * recorded without scores); known ones are skipped. Returns how many were scored.
+     */
+    public int evaluate(List<Architecture> architectures, String proposer, int generation) {
+        Map<String, Architecture> fresh = new LinkedHashMap<>();
+        for (Architecture architecture : architectures) {
+            if (isKnown(architecture)) {
+                continue;
+            }
+            Costs costs = costs(architecture);
+            if (!costs.feasible()) {
+                recordInfeasible(architecture, costs, proposer, generation);
+                continue;
+            }
+            fresh.putIfAbsent(candidateId(architecture), architecture);
+        }
+        List<CandidateRequest> requests = new ArrayList<>();
+        fresh.forEach((id, architecture) -> requests.add(new CandidateRequest(id, architecture, evaluationSeed)));
+        Map<String, CandidateScore> scores = scorer.score(requests, "SparkNAS " + runId + ": generation " + generation
+                + ", " + requests.size() + " candidates");
+        for (CandidateRequest request : requests) {
+            CandidateScore score = scores.get(request.candidateId());
+            if (score == null) {
+                throw new IllegalStateException("candidate " + request.candidateId() + " came back without a score");
+            }
+            pending.add(new CandidateRow(runId, generation, request.candidateId(), proposer, request.architecture(),
+                    costs(request.architecture()), score.map50(), score.mapCoco(), score.seconds(), evaluationSeed,
+                    provenance + "; host " + score.host() + ", attempt " + score.attempt()));
+        }
+        return requests.size();
+    }
+
+    /** The val mAP@0.5 of a known candidate; -1 for an infeasible or unknown one. */
+    public double fitness(Architecture architecture) {
+        String id = candidateId(architecture);
+        CandidateRow row = known.get(id);
+        if (row == null) {
+            row = pending.stream().filter(r -> r.candidateId().equals(id)).findFirst().orElse(null);
+        }
+        return row == null || !row.evaluated() ? -1.0 : row.map50();
+    }
+
+    /** The rows of the generation in progress. */
+    public List<CandidateRow> pending() {
+        return List.copyOf(pending);
+    }
+
+    /** Writes the generation's rows as {@code candidates/generation=N}, atomically, and makes them known. */
+    public void commit(SparkSession spark, String runDir, int generation) {
+        GenerationCommit.write(spark, CandidateTable.frame(spark, pending), runDir + "/" + CandidateTable.FOLDER,
+                generation);
+        for (CandidateRow row : pending) {
+            known.put(row.candidateId(), row);
+        }
+        pending.clear();
+    }
+
+    /** Every committed row. */
+    public List<CandidateRow> rows() {
+        return List.copyOf(known.values());
+    }
+
+    /** The best evaluated feasible candidates, best first. */
+    public List<CandidateRow> best(int count) {
+        return known.values().stream().filter(r -> r.feasible() && r.evaluated())
+                .sorted(java.util.Comparator.comparingDouble(CandidateRow::map50).reversed()
+                        .thenComparing(CandidateRow::candidateId))
+                .limit(count).toList();
+    }
+}

@@ -1,0 +1,46 @@
+package io.sparknas.search;
+
+import java.util.Locale;
+
+/**
+ * How the architecture search runs (the {@code search} section of the configuration).
+ *
+ * @param mode              {@code ga} (Jenetics evolution) or {@code random} (random search with the same budget)
+ * @param population        population size; also candidates per generation in random mode
+ * @param generations       generations after the initial population
+ * @param offspringFraction share of each new population bred from the old one (the rest survive)
+ * @param crossoverRate     probability of uniform crossover per pair
+ * @param mutationRate      probability of mutating each gene
+ * @param elitism           best candidates kept unchanged every generation
+ * @param tournamentSize    candidates per selection tournament
+ * @param partitions        Spark partitions per generation's job; 0: Spark's default parallelism
+ * @param threadsPerTask    ND4J threads per Spark task; 0: the cores divided among concurrently running tasks
+ * @param top               best feasible candidates printed at the end
+ * @param sampleAttempts    random draws allowed to find one feasible candidate
+ * @param failFirstAttempt  testing only: fail the first attempt of every scoring task, to exercise Spark's retries
+ */
+public record SearchSettings(String mode, int population, int generations, double offspringFraction,
+                             double crossoverRate, double mutationRate, int elitism, int tournamentSize,
+                             int partitions, int threadsPerTask, int top, int sampleAttempts,
+                             boolean failFirstAttempt) {
+
+    public SearchSettings {
+        mode = mode.toLowerCase(Locale.ROOT);
+        if (!mode.equals("ga") && !mode.equals("random")) {
+            throw new IllegalArgumentException("search mode must be ga or random, got " + mode);
+        }
+        if (elitism >= population) {
+            throw new IllegalArgumentException("elitism (" + elitism + ") must be smaller than the population ("
+                    + population + ")");
+        }
+    }
+
+    /** The same settings with other population, generations and mode (command-line overrides). */
+    public SearchSettings with(Integer newPopulation, Integer newGenerations, String newMode) {
+        return new SearchSettings(newMode != null ? newMode : mode,
+                newPopulation != null ? newPopulation : population,
+                newGenerations != null ? newGenerations : generations, offspringFraction, crossoverRate,
+                mutationRate, Math.min(elitism, (newPopulation != null ? newPopulation : population) - 1),
+                tournamentSize, partitions, threadsPerTask, top, sampleAttempts, failFirstAttempt);
+    }
+}

@@ -1,0 +1,76 @@
+package io.sparknas.task;
+
+import io.sparknas.data.DataFiles;
+import io.sparknas.data.DetectionDataset;
+import io.sparknas.data.DatasetSource;
+import io.sparknas.supernet.Supernet;
+import io.sparknas.supernet.SubnetEvaluator;
+import io.sparknas.supernet.SubnetScore;
+import io.sparknas.supernet.SupernetCheckpoint;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The Spark function that scores a partition of candidates with inherited weights. The supernet arrives as
+ * checkpoint bytes in a broadcast (sent once per checkpoint, deserialized once per executor JVM); the dataset is
+ * loaded once per executor JVM from its source. Scoring is deterministic, so a retried task returns the same
+ * scores and nothing is counted twice: results reach the driver only from the attempt that succeeded.
+ */
+public final class CandidateEvaluationTask implements FlatMapFunction<Iterator<CandidateRequest>, CandidateScore> {
+
+    private static final long serialVersionUID = 1L;
+    private static final Map<Long, Supernet> SUPERNETS = new ConcurrentHashMap<>();
+    private static final Map<DatasetSource, DetectionDataset> DATASETS = new ConcurrentHashMap<>();
+
+    private final Broadcast<byte[]> checkpoint;
+    private final EvaluationContext context;
+
+    public CandidateEvaluationTask(Broadcast<byte[]> checkpoint, EvaluationContext context) {
+        this.checkpoint = checkpoint;
+        this.context = context;
+    }
+
+    @Override
+    public Iterator<CandidateScore> call(Iterator<CandidateRequest> requests) {
+        TaskContext task = TaskContext.get();
+        int attempt = task == null ? 0 : task.attemptNumber();
+        if (context.failFirstAttempt() && attempt == 0 && requests.hasNext()) {
+            throw new IllegalStateException("injected failure (search.testing.fail-first-attempt) of the first "
+                    + "attempt of partition " + (task == null ? -1 : task.partitionId()));
+        }
+        if (context.threadsPerTask() > 0) {
+            Nd4j.getEnvironment().setMaxThreads(context.threadsPerTask());
+        }
+        Supernet supernet = SUPERNETS.computeIfAbsent(checkpoint.id(),
+                id -> SupernetCheckpoint.weights(context.space(), checkpoint.value()));
+        DetectionDataset dataset = DATASETS.computeIfAbsent(context.data(), source -> source.load(DataFiles.local()));
+        String host = host();
+        List<CandidateScore> scores = new ArrayList<>();
+        while (requests.hasNext()) {
+            CandidateRequest request = requests.next();
+            SubnetEvaluator evaluator = new SubnetEvaluator(supernet, dataset.train(), dataset.val(),
+                    context.recalibrationBatches(), context.batchSize(), request.seed());
+            SubnetScore score = evaluator.evaluate(request.architecture());
+            scores.add(new CandidateScore(request.candidateId(), score.map50(), score.mapCoco(), score.seconds(), host,
+                    attempt));
+        }
+        return scores.iterator();
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.sparknas.task;
+
+import io.sparknas.data.DatasetSource;
+import io.sparknas.space.SearchSpace;
+
+/**
+ * Everything, besides the broadcast supernet, that a candidate-scoring task needs; small and serializable.
+ *
+ * @param space                the search space the supernet was trained for (its cell)
+ * @param data                 where the dataset comes from; each executor loads it once and keeps it
+ * @param recalibrationBatches training batches for BatchNorm recalibration
+ * @param batchSize            images per recalibration and evaluation batch
+ * @param threadsPerTask       ND4J threads per task, so tasks x threads does not oversubscribe the cores
+ * @param failFirstAttempt     test only: the first attempt of every task of this job fails, to exercise retries
+ */
+public record EvaluationContext(SearchSpace space, DatasetSource data, int recalibrationBatches, int batchSize,
+                                int threadsPerTask, boolean failFirstAttempt) implements java.io.Serializable {
+}
