@@ -64,7 +64,8 @@ public final class SpaceCommand implements Callable<Integer> {
         String runDir = (output != null ? output : config.run().outputDir()) + "/" + id;
         CostModel model = new CostModel(config.space(), config.target(), config.cost());
         SpaceSelectionJob job = new SpaceSelectionJob(config.space(), model, perCell,
-                config.spaceSelection().partitions(), config.run().seed());
+                config.spaceSelection().partitions(), config.run().seed(),
+                config.spaceSelection().minFeasibleFraction());
         SparkSession spark = SparkSessions.create(config.spark());
         LOG.info("space selection: {} cells x {} samples on {} (Spark UI: {})", job.cells().size(), perCell,
                 config.target().name(), SparkSessions.uiAddress(spark));

@@ -122,7 +122,8 @@ public final class SupernetCommand implements Runnable {
             }
             CostModel model = new CostModel(config.space(), config.target(), config.cost());
             List<RankedCell> ranked = new SpaceSelectionJob(config.space(), model,
-                    config.spaceSelection().samplesPerCell(), 0, config.run().seed()).runLocally();
+                    config.spaceSelection().samplesPerCell(), 0, config.run().seed(),
+                    config.spaceSelection().minFeasibleFraction()).runLocally();
             RankedCell best = ranked.get(0);
             if (best.stats().feasible() == 0) {
                 throw new UserInputException("no (resolution, width) cell has an architecture that fits "

@@ -145,7 +145,11 @@ public final class ConfigLoader {
         SparkSettings spark = new SparkSettings(nonBlank(root, "spark.master"), nonBlank(root, "spark.app-name"),
                 root.bool("spark.ui"));
         String targetName = nonBlank(root, "target");
-        var target = TargetLoader.load(targetName, config.getValue("target").origin().description());
+        var loaded = TargetLoader.load(targetName, config.getValue("target").origin().description());
+        double latencyBudget = root.number("budgets.latency-ms", 0, 1e9);
+        var target = latencyBudget > 0 ? new io.sparknas.cost.Target(loaded.name(), loaded.core(), loaded.clockMhz(),
+                loaded.sramBytes(), loaded.flashBytes(), loaded.runtimeSramBytes(), loaded.runtimeFlashBytes(),
+                loaded.cycles(), latencyBudget) : loaded;
         SearchSpace space = space(new ConfigReader(config.getConfig("space"), "space"));
         CostSettings cost = cost(new ConfigReader(config.getConfig("cost"), "cost"));
         DatasetSource data = data(new ConfigReader(config.getConfig("data"), "data"));
@@ -160,7 +164,8 @@ public final class ConfigLoader {
         SearchSettings search = search(new ConfigReader(config.getConfig("search"), "search"));
         SpaceSelectionSettings selection = new SpaceSelectionSettings(
                 root.integer("space-selection.samples-per-cell", 1, 10_000_000),
-                root.integer("space-selection.partitions", 0, 100_000));
+                root.integer("space-selection.partitions", 0, 100_000),
+                root.number("space-selection.min-feasible-fraction", 0, 1));
         return new SparkNasConfig(config, run, spark, target, space, cost, data, training, supernet, search, selection);
     }
 

@@ -103,7 +103,8 @@ public final class SearchPipeline {
         } else {
             CostModel model = new CostModel(config.space(), config.target(), config.cost());
             SpaceSelectionJob job = new SpaceSelectionJob(config.space(), model,
-                    config.spaceSelection().samplesPerCell(), config.spaceSelection().partitions(), config.run().seed());
+                    config.spaceSelection().samplesPerCell(), config.spaceSelection().partitions(), config.run().seed(),
+                    config.spaceSelection().minFeasibleFraction());
             long start = System.nanoTime();
             ranked = job.run(spark);
             SpaceSelectionTable.write(spark, runDir, runId, config.target().name(), config.cost().plan().configName(),

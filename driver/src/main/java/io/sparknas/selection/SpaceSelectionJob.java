@@ -20,20 +20,29 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class SpaceSelectionJob {
 
-    /** Best first: higher mean feasible MACs, then a higher feasible share, then smaller inputs. */
-    public static final Comparator<SpaceCellStats> RANKING = Comparator
-            .comparingDouble(SpaceCellStats::meanMacs).reversed()
-            .thenComparing(Comparator.comparingDouble(SpaceCellStats::feasibleFraction).reversed())
-            .thenComparingInt(s -> s.cell().resolution())
-            .thenComparingDouble(s -> s.cell().width());
+    /**
+     * TinyNAS's rule: the cell whose feasible samples have the most MACs on average (more compute that fits tends
+     * to mean more accuracy); ties by the share that fits. Cells where less than {@code minFeasibleFraction} of the
+     * samples fit rank after all the others.
+     */
+    public static Comparator<SpaceCellStats> ranking(double minFeasibleFraction) {
+        return Comparator.comparing((SpaceCellStats s) -> s.feasibleFraction() < minFeasibleFraction)
+                .thenComparing(Comparator.comparingDouble(SpaceCellStats::meanMacs).reversed())
+                .thenComparing(Comparator.comparingDouble(SpaceCellStats::feasibleFraction).reversed())
+                .thenComparingInt(s -> s.cell().resolution())
+                .thenComparingDouble(s -> s.cell().width());
+    }
 
     private final SearchSpace space;
     private final CostModel costModel;
     private final int samplesPerCell;
     private final int partitions;
     private final long seed;
+    private final double minFeasibleFraction;
 
-    public SpaceSelectionJob(SearchSpace space, CostModel costModel, int samplesPerCell, int partitions, long seed) {
+    public SpaceSelectionJob(SearchSpace space, CostModel costModel, int samplesPerCell, int partitions, long seed,
+                             double minFeasibleFraction) {
+        this.minFeasibleFraction = minFeasibleFraction;
         this.space = space;
         this.costModel = costModel;
         this.samplesPerCell = samplesPerCell;
@@ -71,8 +80,8 @@ public final class SpaceSelectionJob {
         return rank(stats);
     }
 
-    private static List<RankedCell> rank(List<SpaceCellStats> stats) {
-        stats.sort(RANKING);
+    private List<RankedCell> rank(List<SpaceCellStats> stats) {
+        stats.sort(ranking(minFeasibleFraction));
         List<RankedCell> ranked = new ArrayList<>(stats.size());
         for (int i = 0; i < stats.size(); i++) {
             ranked.add(new RankedCell(i + 1, stats.get(i)));

@@ -1,0 +1,185 @@
+package io.sparknas.search;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparknas.cli.SparkNas;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A tiny search through a real Spark standalone cluster: a master and a worker started as their own JVMs on
+ * 127.0.0.1 from the Maven jars, the worker's SPARK_HOME a folder whose {@code jars/} holds this test's classpath
+ * (class folders packed as jars), the driver in this JVM. Candidates are scored in the worker's executor JVM.
+ */
+class StandaloneClusterTest {
+
+    private static final String[] SPARK_PROPERTIES = {"spark.executor.extraJavaOptions", "spark.executor.memory",
+        "spark.driver.host", "spark.driver.bindAddress", "spark.executor.cores", "spark.cores.max"};
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> daemons = new ArrayList<>();
+
+    @AfterEach
+    void stopEverything() {
+        SparkSession.getActiveSession().foreach(session -> {
+            session.stop();
+            return null;
+        });
+        for (String key : SPARK_PROPERTIES) {
+            System.clearProperty(key);
+        }
+        for (Process daemon : daemons) {
+            daemon.destroy();
+        }
+    }
+
+    @Test
+    void aTinySearchRunsOnAStandaloneMasterAndWorker() throws Exception {
+        Path sparkHome = sparkHome();
+        int masterPort = freePort();
+        String master = "spark://127.0.0.1:" + masterPort;
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String opens = opens();
+        daemons.add(start(List.of(java, "-Xmx512m", opens, "-cp", System.getProperty("java.class.path"),
+                "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", Integer.toString(masterPort),
+                "--webui-port", Integer.toString(freePort())), sparkHome, "master.log"));
+        waitForPort(masterPort);
+        daemons.add(start(List.of(java, "-Xmx512m", opens, "-cp", System.getProperty("java.class.path"),
+                "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "2", "--memory", "3g",
+                "--webui-port", Integer.toString(freePort()), "--work-dir", dir.resolve("work").toString(), master),
+                sparkHome, "worker.log"));
+
+        System.setProperty("spark.executor.extraJavaOptions", opens);
+        System.setProperty("spark.executor.memory", "2g");
+        System.setProperty("spark.executor.cores", "2");
+        System.setProperty("spark.cores.max", "2");
+        System.setProperty("spark.driver.host", "127.0.0.1");
+        System.setProperty("spark.driver.bindAddress", "127.0.0.1");
+        Path checkpoint = dir.resolve("supernet");
+        String[] tiny = {"--set", "data.synthetic.train=32", "--set", "data.synthetic.val=12", "--set",
+            "data.synthetic.test=4", "--set", "data.synthetic.image-size=64", "--set", "supernet.batch-size=16",
+            "--set", "supernet.random-subnets=1", "--set", "supernet.recalibration-batches=1", "--set", "spark.ui=false"};
+        assertEquals(0, run(tiny, "supernet", "train", "--out", checkpoint.toString(), "--epochs", "1",
+                "--resolution", "64", "--width", "0.3")[0].length());
+        String[] result = run(tiny, "search", "--supernet", checkpoint.resolve("supernet.ckpt").toString(),
+                "--output", dir.resolve("results").toString(), "--run-id", "cluster", "--population", "4",
+                "--generations", "1", "--set", "search.elitism=1", "--set", "spark.master=\"" + master + "\"");
+        assertEquals("", result[0], result[1] + "\nmaster: " + log("master.log") + "\nworker: " + log("worker.log"));
+        assertTrue(result[1].contains("generation 1/1"), result[1]);
+        List<Row> rows = SparkSession.active().read().parquet(dir.resolve("results/cluster/candidates").toString())
+                .collectAsList();
+        assertTrue(rows.size() >= 4, "the initial population and its offspring: " + rows.size());
+        assertTrue(rows.stream().filter(r -> r.<Boolean>getAs("feasible")).allMatch(r -> r.getAs("map50") != null));
+        assertTrue(Files.list(dir.resolve("work")).findAny().isPresent(), "the worker ran an executor");
+    }
+
+    /** Runs the CLI; returns {exit status text ("" when 0), output}. */
+    private static String[] run(String[] options, String... command) {
+        String[] all = Stream.concat(Stream.of(command), Stream.of(options)).toArray(String[]::new);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = SparkNas.execute(new PrintWriter(out, true), new PrintWriter(err, true), all);
+        return new String[] {status == 0 ? "" : "exit " + status + ": " + err, out.toString()};
+    }
+
+    /** A SPARK_HOME whose jars/ holds every entry of this JVM's classpath, class folders packed as jars. */
+    private Path sparkHome() throws IOException {
+        Path home = dir.resolve("spark-home");
+        Path jars = Files.createDirectories(home.resolve("jars"));
+        int packed = 0;
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path path = Path.of(entry);
+            if (Files.isDirectory(path)) {
+                pack(path, jars.resolve("classes-" + (packed++) + ".jar"));
+            } else if (entry.endsWith(".jar") && Files.isRegularFile(path)) {
+                Path link = jars.resolve(path.getFileName());
+                if (!Files.exists(link)) {
+                    Files.createSymbolicLink(link, path.toAbsolutePath());
+                }
+            }
+        }
+        return home;
+    }
+
+    private static void pack(Path folder, Path jar) throws IOException {
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file);
+             Stream<Path> files = Files.walk(folder)) {
+            for (Path path : files.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new ZipEntry(folder.relativize(path).toString().replace('\\', '/')));
+                Files.copy(path, out);
+                out.closeEntry();
+            }
+        }
+    }
+
+    /** This JVM's --add-opens flags (from the Surefire argLine), for the daemons and the executor. */
+    private static String opens() {
+        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-opens")).collect(Collectors.joining(" "));
+    }
+
+    private Process start(List<String> command, Path sparkHome, String log) throws IOException {
+        List<String> split = new ArrayList<>();
+        for (String part : command) {
+            if (part.startsWith("--add-opens") && part.contains(" ")) {
+                split.addAll(List.of(part.split(" ")));
+            } else if (!part.isEmpty()) {
+                split.add(part);
+            }
+        }
+        ProcessBuilder builder = new ProcessBuilder(split).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(log).toFile());
+        builder.environment().put("SPARK_HOME", sparkHome.toString());
+        builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        builder.environment().put("SPARK_SCALA_VERSION", "2.13");
+        return builder.start();
+    }
+
+    private String log(String name) {
+        try {
+            String text = Files.readString(dir.resolve(name));
+            return text.length() > 4000 ? text.substring(text.length() - 4000) : text;
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void waitForPort(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                Thread.sleep(250);
+            }
+        }
+        throw new AssertionError("the master did not open port " + port + " within 60 s");
+    }
+}
