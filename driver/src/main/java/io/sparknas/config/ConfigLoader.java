@@ -280,6 +280,7 @@ public final class ConfigLoader {
 
     private static SupernetSettings supernet(ConfigReader supernet, Augmentation augmentation, long seed) {
         return new SupernetSettings(supernet.integer("epochs", 1, 100_000), supernet.integer("batch-size", 1, 4096),
+                supernet.integer("steps-per-epoch", 0, 10_000_000),
                 supernet.integer("random-subnets", 0, 64), supernet.number("learning-rate", 1e-7, 10),
                 supernet.number("warmup-epochs", 0, 1000), supernet.number("weight-decay", 0, 1),
                 supernet.bool("progressive-shrinking"), supernet.integer("recalibration-batches", 1, 10_000),

@@ -115,9 +115,10 @@ public final class ArchitectureSearch {
                         "random", generation);
                 population = bestAsPopulation();
             }
+            double scoring = ledger.scoringSeconds();
             commit(generation, population);
             ran++;
-            report(generation, evaluated, start, genStart, ran);
+            report(generation, evaluated, scoring, start, genStart, ran);
         }
         return ran;
     }
@@ -131,8 +132,9 @@ public final class ArchitectureSearch {
         ISeq<Phenotype<IntegerGene, Double>> population = settings.mode().equals("ga")
                 ? initial.stream().map(a -> Phenotype.of(codec.genotype(a), 0, ledger.fitness(a))).collect(ISeq.toISeq())
                 : bestAsPopulation();
+        double scoring = ledger.scoringSeconds();
         commit(0, population);
-        report(0, evaluated, genStart, genStart, 1);
+        report(0, evaluated, scoring, genStart, genStart, 1);
         return population;
     }
 
@@ -197,17 +199,18 @@ public final class ArchitectureSearch {
         return new SplittableRandom(Seeds.derive(seed, purpose, generation));
     }
 
-    private void report(int generation, int evaluated, long searchStart, long genStart, int ran) {
+    private void report(int generation, int evaluated, double scoring, long searchStart, long genStart, int ran) {
         List<CandidateRow> generationRows = ledger.rows().stream().filter(r -> r.generation() == generation).toList();
         long feasible = generationRows.stream().filter(CandidateRow::feasible).count();
         List<CandidateRow> best = ledger.best(1);
         double elapsed = (System.nanoTime() - searchStart) / 1e9;
         double eta = ran == 0 ? 0 : elapsed / ran * (settings.generations() - generation);
         progress.accept(String.format(Locale.ROOT,
-                "generation %d/%d  evaluated %d  feasible %d/%d  best val mAP@0.5 %s  %s  %.0fs  elapsed %s  eta %s",
+                "generation %d/%d  evaluated %d  feasible %d/%d  best val mAP@0.5 %s  %s  %.1fs (scoring %.1fs)  elapsed %s"
+                        + "  eta %s",
                 generation, settings.generations(), evaluated, feasible, generationRows.size(),
                 best.isEmpty() ? "-" : String.format(Locale.ROOT, "%.4f", best.get(0).map50()),
-                best.isEmpty() ? "" : best.get(0).architecture().shortName(), (System.nanoTime() - genStart) / 1e9,
+                best.isEmpty() ? "" : best.get(0).architecture().shortName(), (System.nanoTime() - genStart) / 1e9, scoring,
                 DetectorTrainer.duration(elapsed), DetectorTrainer.duration(eta)));
     }
 }

@@ -32,6 +32,7 @@ public final class CandidateLedger {
     private final String provenance;
     private final Map<String, CandidateRow> known = new LinkedHashMap<>();
     private final List<CandidateRow> pending = new ArrayList<>();
+    private double scoringSeconds;
 
     /**
      * @param evaluationSeed seed of every candidate's BatchNorm recalibration batches (the same images for all,
@@ -108,8 +109,10 @@ public final class CandidateLedger {
         }
         List<CandidateRequest> requests = new ArrayList<>();
         fresh.forEach((id, architecture) -> requests.add(new CandidateRequest(id, architecture, evaluationSeed)));
+        long start = System.nanoTime();
         Map<String, CandidateScore> scores = scorer.score(requests, "SparkNAS " + runId + ": generation " + generation
                 + ", " + requests.size() + " candidates");
+        scoringSeconds += (System.nanoTime() - start) / 1e9;
         for (CandidateRequest request : requests) {
             CandidateScore score = scores.get(request.candidateId());
             if (score == null) {
@@ -132,6 +135,11 @@ public final class CandidateLedger {
         return row == null || !row.evaluated() ? -1.0 : row.map50();
     }
 
+    /** Wall seconds of the Spark scoring jobs of the generation in progress. */
+    public double scoringSeconds() {
+        return scoringSeconds;
+    }
+
     /** The rows of the generation in progress. */
     public List<CandidateRow> pending() {
         return List.copyOf(pending);
@@ -145,6 +153,7 @@ public final class CandidateLedger {
             known.put(row.candidateId(), row);
         }
         pending.clear();
+        scoringSeconds = 0;
     }
 
     /** Every committed row. */

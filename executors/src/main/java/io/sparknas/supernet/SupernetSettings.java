@@ -10,6 +10,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *
  * @param epochs                epochs over the training split
  * @param batchSize             images per step (every subnet of a step sees the same images)
+ * @param stepsPerEpoch         steps per epoch, each epoch on the next part of a fresh shuffle; 0: the whole split
  * @param randomSubnets         random subnets per step besides the largest and the smallest (the sandwich rule's k)
  * @param learningRate          peak Adam learning rate (after warm-up, cosine decay to 2 % of it)
  * @param warmupEpochs          epochs of linear warm-up
@@ -22,12 +23,12 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * @param augmentation          training augmentation
  * @param seed                  seed of initialisation, sampling, shuffling and augmentation
  */
-public record SupernetSettings(int epochs, int batchSize, int randomSubnets, double learningRate, double warmupEpochs,
+public record SupernetSettings(int epochs, int batchSize, int stepsPerEpoch, int randomSubnets, double learningRate, double warmupEpochs,
                                double weightDecay, boolean progressiveShrinking, int recalibrationBatches,
                                int evalEvery, Augmentation augmentation, long seed) implements java.io.Serializable {
 
     public SupernetSettings {
-        if (epochs < 1 || batchSize < 1 || randomSubnets < 0 || recalibrationBatches < 1 || evalEvery < 0) {
+        if (epochs < 1 || batchSize < 1 || stepsPerEpoch < 0 || randomSubnets < 0 || recalibrationBatches < 1 || evalEvery < 0) {
             throw new IllegalArgumentException("epochs, batch size and recalibration batches must be positive; "
                     + "random subnets and eval interval >= 0");
         }
@@ -38,8 +39,14 @@ public record SupernetSettings(int epochs, int batchSize, int randomSubnets, dou
 
     /** The same settings with another epoch count. */
     public SupernetSettings withEpochs(int newEpochs) {
-        return new SupernetSettings(newEpochs, batchSize, randomSubnets, learningRate, warmupEpochs, weightDecay,
+        return new SupernetSettings(newEpochs, batchSize, stepsPerEpoch, randomSubnets, learningRate, warmupEpochs, weightDecay,
                 progressiveShrinking, recalibrationBatches, evalEvery, augmentation, seed);
+    }
+
+    /** Optimizer steps per epoch over {@code images} training images. */
+    public int steps(int images) {
+        int all = (images + batchSize - 1) / batchSize;
+        return stepsPerEpoch > 0 ? Math.min(stepsPerEpoch, all) : all;
     }
 
     /** Adam with the warm-up cosine schedule, for {@code stepsPerEpoch} optimizer steps per epoch. */

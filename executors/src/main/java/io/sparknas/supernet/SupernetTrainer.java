@@ -55,7 +55,7 @@ public final class SupernetTrainer {
 
     /** Trains from scratch, or resumes from the checkpoint file when it exists. */
     public Trained train(List<DetectionImage> train, List<DetectionImage> val) {
-        int stepsPerEpoch = (train.size() + settings.batchSize() - 1) / settings.batchSize();
+        int stepsPerEpoch = settings.steps(train.size());
         SharedWeightOptimizer optimizer = new SharedWeightOptimizer(settings.updater(stepsPerEpoch));
         Supernet supernet;
         List<SupernetEpoch> history = new ArrayList<>();

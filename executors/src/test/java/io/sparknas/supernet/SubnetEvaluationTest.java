@@ -65,7 +65,7 @@ class SubnetEvaluationTest {
 
     @Test
     void aScoreIsDeterministicForCheckpointArchitectureAndSeed() {
-        Supernet supernet = new SupernetTrainer(SPACE, new SupernetSettings(1, 16, 1, 3e-3, 0, 0, false, 2, 0,
+        Supernet supernet = new SupernetTrainer(SPACE, new SupernetSettings(1, 16, 0, 1, 3e-3, 0, 0, false, 2, 0,
                 Augmentation.NONE, 2), null, line -> { }).train(DATA.train(), DATA.val()).supernet();
         Supernet reloaded = Supernet.fromBytes(SPACE, supernet.toBytes());
         Architecture architecture = SPACE.sample(new SplittableRandom(6));

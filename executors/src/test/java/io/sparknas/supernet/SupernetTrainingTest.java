@@ -38,7 +38,7 @@ class SupernetTrainingTest {
     Path dir;
 
     private static SupernetSettings settings(int epochs) {
-        return new SupernetSettings(epochs, 16, 1, 3e-3, 0.5, 1e-4, false, 2, 0, Augmentation.NONE, 17);
+        return new SupernetSettings(epochs, 16, 0, 1, 3e-3, 0.5, 1e-4, false, 2, 0, Augmentation.NONE, 17);
     }
 
     private static DataSet firstBatch(int side) {
@@ -164,6 +164,16 @@ class SupernetTrainingTest {
         for (String key : straight.supernet().keys()) {
             assertEquals(straight.supernet().weight(key), saved.supernet().weight(key), key + " round-trips");
         }
+    }
+
+    @Test
+    void stepsPerEpochBoundsAnEpoch() {
+        SupernetSettings bounded = new SupernetSettings(1, 16, 2, 1, 3e-3, 0.5, 1e-4, false, 2, 0, Augmentation.NONE, 17);
+        assertEquals(2, bounded.steps(DATA.train().size()));
+        assertEquals(3, settings(1).steps(DATA.train().size()), "0: the whole split, 48 images in steps of 16");
+        SupernetTrainer.Trained trained = new SupernetTrainer(SPACE, bounded, null, line -> { })
+                .train(DATA.train(), DATA.val());
+        assertEquals(2 * 3, trained.history().get(0).subnetSteps(), "2 steps x (largest + smallest + 1 random)");
     }
 
     @Test
