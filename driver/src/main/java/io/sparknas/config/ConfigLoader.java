@@ -270,7 +270,12 @@ public final class ConfigLoader {
         if (elitism >= population) {
             throw search.invalid("elitism", elitism + " must be smaller than search.population (" + population + ")");
         }
-        return new SearchSettings(mode, population, search.integer("generations", 0, 100_000),
+        String objective = search.string("objective").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("map", "map-latency", "map-macs").contains(objective)) {
+            throw search.invalid("objective", "'" + objective + "' is not an objective; allowed: map, map-latency, "
+                    + "map-macs");
+        }
+        return new SearchSettings(mode, objective, population, search.integer("generations", 0, 100_000),
                 search.number("offspring-fraction", 0, 1), search.number("crossover-rate", 0, 1),
                 search.number("mutation-rate", 0, 1), elitism, search.integer("tournament-size", 1, 1000),
                 search.integer("partitions", 0, 100_000), search.integer("threads-per-task", 0, 1024),

@@ -1,10 +1,8 @@
 package io.sparknas.search;
 
-import io.jenetics.EliteSelector;
 import io.jenetics.IntegerGene;
 import io.jenetics.Mutator;
 import io.jenetics.Phenotype;
-import io.jenetics.TournamentSelector;
 import io.jenetics.UniformCrossover;
 import io.jenetics.engine.Engine;
 import io.jenetics.engine.EvolutionResult;
@@ -38,7 +36,7 @@ import org.apache.spark.sql.SparkSession;
  * runs on the calling thread, so a run resumed after generation N (population and known candidates read back from
  * Parquet) continues exactly as the uninterrupted run would have.
  */
-public final class ArchitectureSearch {
+public final class ArchitectureSearch<C extends Comparable<? super C>> {
 
     private final SparkSession spark;
     private final String runDir;
@@ -49,11 +47,13 @@ public final class ArchitectureSearch {
     private final Consumer<String> progress;
     private final GeneCodec codec;
     private final FeasibleSampler sampler;
-    private final FeasibilityConstraint constraint;
+    private final FeasibilityConstraint<C> constraint;
+    private final SearchObjective<C> objective;
     private int generationInProgress;
 
-    public ArchitectureSearch(SparkSession spark, String runDir, SearchSettings settings, SearchSpace space,
-                              CandidateLedger ledger, long seed, Consumer<String> progress) {
+    public ArchitectureSearch(SparkSession spark, String runDir, SearchSettings settings, SearchObjective<C> objective,
+                              SearchSpace space, CandidateLedger ledger, long seed, Consumer<String> progress) {
+        this.objective = objective;
         this.spark = spark;
         this.runDir = runDir;
         this.settings = settings;
@@ -63,7 +63,7 @@ public final class ArchitectureSearch {
         this.progress = progress;
         this.codec = new GeneCodec(space);
         this.sampler = new FeasibleSampler(space, ledger, settings.sampleAttempts());
-        this.constraint = new FeasibilityConstraint(codec, ledger, sampler);
+        this.constraint = new FeasibilityConstraint<>(codec, ledger, sampler);
     }
 
     /** The last generation committed in the run folder (its population is saved), or -1 for none. */
@@ -84,7 +84,7 @@ public final class ArchitectureSearch {
                 GenerationCommit.delete(spark, candidates, g);
             }
         }
-        ISeq<Phenotype<IntegerGene, Double>> population;
+        ISeq<Phenotype<IntegerGene, C>> population;
         if (last >= 0) {
             ledger.restore(CandidateTable.read(spark, runDir, ledger.costModel()));
             population = restorePopulation(last);
@@ -93,7 +93,7 @@ public final class ArchitectureSearch {
         } else {
             population = initialPopulation();
         }
-        Engine<IntegerGene, Double> engine = settings.mode().equals("ga") ? engine() : null;
+        Engine<IntegerGene, C> engine = settings.mode().equals("ga") ? engine() : null;
         long start = System.nanoTime();
         int ran = last < 0 ? 1 : 0;
         for (int generation = last + 1; generation <= settings.generations(); generation++) {
@@ -105,8 +105,8 @@ public final class ArchitectureSearch {
             constraint.generation(generation);
             int evaluated;
             if (engine != null) {
-                EvolutionStart<IntegerGene, Double> from = EvolutionStart.of(population, generation);
-                EvolutionResult<IntegerGene, Double> result = RandomRegistry.with(random("generation", generation),
+                EvolutionStart<IntegerGene, C> from = EvolutionStart.of(population, generation);
+                EvolutionResult<IntegerGene, C> result = RandomRegistry.with(random("generation", generation),
                         r -> engine.evolve(from));
                 population = result.population();
                 evaluated = (int) ledger.pending().stream().filter(CandidateRow::evaluated).count();
@@ -123,14 +123,14 @@ public final class ArchitectureSearch {
         return ran;
     }
 
-    private ISeq<Phenotype<IntegerGene, Double>> initialPopulation() {
+    private ISeq<Phenotype<IntegerGene, C>> initialPopulation() {
         long genStart = System.nanoTime();
         String proposer = settings.mode().equals("ga") ? "seed" : "random";
         List<Architecture> initial = sampler.drawNew(random(proposer.equals("seed") ? "initial" : "random", 0),
                 settings.population());
         int evaluated = ledger.evaluate(initial, proposer, 0);
-        ISeq<Phenotype<IntegerGene, Double>> population = settings.mode().equals("ga")
-                ? initial.stream().map(a -> Phenotype.of(codec.genotype(a), 0, ledger.fitness(a))).collect(ISeq.toISeq())
+        ISeq<Phenotype<IntegerGene, C>> population = settings.mode().equals("ga")
+                ? initial.stream().map(a -> Phenotype.of(codec.genotype(a), 0, fitness(a))).collect(ISeq.toISeq())
                 : bestAsPopulation();
         double scoring = ledger.scoringSeconds();
         commit(0, population);
@@ -138,60 +138,63 @@ public final class ArchitectureSearch {
         return population;
     }
 
-    private ISeq<Phenotype<IntegerGene, Double>> bestAsPopulation() {
-        List<Phenotype<IntegerGene, Double>> best = new ArrayList<>();
+    /** Random mode's population (what resume restarts from): the best candidates so far by mAP. */
+    private ISeq<Phenotype<IntegerGene, C>> bestAsPopulation() {
         List<CandidateRow> rows = new ArrayList<>(ledger.rows());
         rows.addAll(ledger.pending());
-        rows.stream().filter(r -> r.feasible() && r.evaluated())
-                .sorted(java.util.Comparator.comparingDouble(CandidateRow::map50).reversed()
-                        .thenComparing(CandidateRow::candidateId))
+        return rows.stream().filter(r -> r.feasible() && r.evaluated()).sorted(SearchObjective.BY_MAP)
                 .limit(settings.population())
-                .forEach(r -> best.add(Phenotype.of(codec.genotype(r.architecture()), r.generation(), r.map50())));
-        return ISeq.of(best);
+                .map(r -> Phenotype.of(codec.genotype(r.architecture()), r.generation(), objective.fitness(r)))
+                .collect(ISeq.toISeq());
     }
 
-    private ISeq<Phenotype<IntegerGene, Double>> restorePopulation(int generation) {
-        List<Phenotype<IntegerGene, Double>> members = new ArrayList<>();
+    private C fitness(Architecture architecture) {
+        CandidateRow row = ledger.row(architecture);
+        return row != null && row.feasible() && row.evaluated() ? objective.fitness(row) : objective.worst();
+    }
+
+    private ISeq<Phenotype<IntegerGene, C>> restorePopulation(int generation) {
+        List<Phenotype<IntegerGene, C>> members = new ArrayList<>();
         for (PopulationTable.Member member : PopulationTable.read(spark, runDir, generation)) {
             Architecture architecture = ArchitectureJson.decode(member.architecture());
-            members.add(Phenotype.of(codec.genotype(architecture), member.born(), member.fitness()));
+            members.add(Phenotype.of(codec.genotype(architecture), member.born(), fitness(architecture)));
         }
         return ISeq.of(members);
     }
 
-    private void commit(int generation, ISeq<Phenotype<IntegerGene, Double>> population) {
+    private void commit(int generation, ISeq<Phenotype<IntegerGene, C>> population) {
         ledger.commit(spark, runDir, generation);
         List<PopulationTable.Member> members = new ArrayList<>();
-        for (Phenotype<IntegerGene, Double> p : population) {
+        for (Phenotype<IntegerGene, C> p : population) {
             Architecture architecture = codec.decode(p.genotype());
+            CandidateRow row = ledger.row(architecture);
             members.add(new PopulationTable.Member(CandidateLedger.candidateId(architecture),
-                    ArchitectureJson.encode(architecture), p.fitness(), p.generation()));
+                    ArchitectureJson.encode(architecture), row == null || !row.evaluated() ? -1 : row.map50(),
+                    p.generation()));
         }
         PopulationTable.write(spark, runDir, generation, members);
     }
 
-    private Engine<IntegerGene, Double> engine() {
-        io.jenetics.engine.Evaluator<IntegerGene, Double> evaluator = population -> {
+    private Engine<IntegerGene, C> engine() {
+        io.jenetics.engine.Evaluator<IntegerGene, C> evaluator = population -> {
             List<Architecture> fresh = new ArrayList<>();
-            for (Phenotype<IntegerGene, Double> p : population) {
+            for (Phenotype<IntegerGene, C> p : population) {
                 if (!p.isEvaluated()) {
                     fresh.add(codec.decode(p.genotype()));
                 }
             }
             ledger.evaluate(fresh, "ga", generationInProgress);
             return population.stream()
-                    .map(p -> p.isEvaluated() ? p : p.withFitness(ledger.fitness(codec.decode(p.genotype()))))
+                    .map(p -> p.isEvaluated() ? p : p.withFitness(fitness(codec.decode(p.genotype()))))
                     .collect(ISeq.toISeq());
         };
-        return new Engine.Builder<>(evaluator, codec.jenetics().encoding())
+        Engine.Builder<IntegerGene, C> builder = new Engine.Builder<>(evaluator, codec.jenetics().encoding())
                 .populationSize(settings.population())
                 .offspringFraction(settings.offspringFraction())
-                .survivorsSelector(new EliteSelector<IntegerGene, Double>(settings.elitism(),
-                        new TournamentSelector<IntegerGene, Double>(settings.tournamentSize())))
-                .offspringSelector(new TournamentSelector<>(settings.tournamentSize()))
                 .alterers(new UniformCrossover<>(settings.crossoverRate()), new Mutator<>(settings.mutationRate()))
                 .constraint(constraint)
-                .executor(Runnable::run)
+                .executor(Runnable::run);
+        return objective.select(builder, settings)
                 .build();
     }
 
@@ -202,7 +205,8 @@ public final class ArchitectureSearch {
     private void report(int generation, int evaluated, double scoring, long searchStart, long genStart, int ran) {
         List<CandidateRow> generationRows = ledger.rows().stream().filter(r -> r.generation() == generation).toList();
         long feasible = generationRows.stream().filter(CandidateRow::feasible).count();
-        List<CandidateRow> best = ledger.best(1);
+        List<CandidateRow> best = objective.best(ledger.feasibleScored(), 1).stream().sorted(SearchObjective.BY_MAP)
+                .limit(1).toList();
         double elapsed = (System.nanoTime() - searchStart) / 1e9;
         double eta = ran == 0 ? 0 : elapsed / ran * (settings.generations() - generation);
         progress.accept(String.format(Locale.ROOT,

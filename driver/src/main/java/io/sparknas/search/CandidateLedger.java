@@ -125,14 +125,11 @@ public final class CandidateLedger {
         return requests.size();
     }
 
-    /** The val mAP@0.5 of a known candidate; -1 for an infeasible or unknown one. */
-    public double fitness(Architecture architecture) {
+    /** The row of a known candidate (committed or pending), or null. */
+    public CandidateRow row(Architecture architecture) {
         String id = candidateId(architecture);
         CandidateRow row = known.get(id);
-        if (row == null) {
-            row = pending.stream().filter(r -> r.candidateId().equals(id)).findFirst().orElse(null);
-        }
-        return row == null || !row.evaluated() ? -1.0 : row.map50();
+        return row != null ? row : pending.stream().filter(r -> r.candidateId().equals(id)).findFirst().orElse(null);
     }
 
     /** Wall seconds of the Spark scoring jobs of the generation in progress. */
@@ -161,11 +158,8 @@ public final class CandidateLedger {
         return List.copyOf(known.values());
     }
 
-    /** The best evaluated feasible candidates, best first. */
-    public List<CandidateRow> best(int count) {
-        return known.values().stream().filter(r -> r.feasible() && r.evaluated())
-                .sorted(java.util.Comparator.comparingDouble(CandidateRow::map50).reversed()
-                        .thenComparing(CandidateRow::candidateId))
-                .limit(count).toList();
+    /** Every committed candidate that fits and was scored. */
+    public List<CandidateRow> feasibleScored() {
+        return known.values().stream().filter(r -> r.feasible() && r.evaluated()).toList();
     }
 }

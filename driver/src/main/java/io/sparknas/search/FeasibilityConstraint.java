@@ -13,7 +13,7 @@ import io.sparknas.space.GeneCodec;
  * accuracy evaluation: an offspring that does not fit is recorded as infeasible, with its violations, and replaced
  * by a random one that fits, so no Spark work is spent on it.
  */
-final class FeasibilityConstraint implements Constraint<IntegerGene, Double> {
+final class FeasibilityConstraint<C extends Comparable<? super C>> implements Constraint<IntegerGene, C> {
 
     private final GeneCodec codec;
     private final CandidateLedger ledger;
@@ -32,12 +32,12 @@ final class FeasibilityConstraint implements Constraint<IntegerGene, Double> {
     }
 
     @Override
-    public boolean test(Phenotype<IntegerGene, Double> individual) {
+    public boolean test(Phenotype<IntegerGene, C> individual) {
         return ledger.costs(codec.decode(individual.genotype())).feasible();
     }
 
     @Override
-    public Phenotype<IntegerGene, Double> repair(Phenotype<IntegerGene, Double> individual, long born) {
+    public Phenotype<IntegerGene, C> repair(Phenotype<IntegerGene, C> individual, long born) {
         Architecture rejected = codec.decode(individual.genotype());
         Costs costs = ledger.costs(rejected);
         ledger.recordInfeasible(rejected, costs, "ga", generation);

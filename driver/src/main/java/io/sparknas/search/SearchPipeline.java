@@ -45,7 +45,8 @@ public final class SearchPipeline {
     }
 
     /** What the search found. */
-    public record Outcome(SearchSpace cell, List<CandidateRow> best, int candidates, long feasible) {
+    public record Outcome(SearchSpace cell, SearchObjective<?> objective, List<CandidateRow> best, int candidates,
+                          long feasible) {
     }
 
     /**
@@ -81,17 +82,24 @@ public final class SearchPipeline {
         String provenance = String.format(Locale.ROOT, "supernet %s epoch %d; BN recalibration %d x %d images",
                 checkpoint.getFileName(), contents.epoch(), config.supernet().recalibrationBatches(),
                 config.supernet().batchSize());
-        progress.accept(String.format(Locale.ROOT, "search: %s, population %d, %d generations, %d ND4J thread(s) per "
-                        + "task, on %s", settings.mode(), settings.population(), settings.generations(),
+        progress.accept(String.format(Locale.ROOT, "search: %s (objective %s), population %d, %d generations, %d ND4J "
+                        + "thread(s) per task, on %s", settings.mode(), settings.objective(), settings.population(), settings.generations(),
                 evaluation.threadsPerTask(), config.target().name()));
         try (SparkScorer scorer = new SparkScorer(spark, bytes, evaluation, settings.partitions())) {
             CandidateLedger ledger = new CandidateLedger(runId, costModel, scorer,
                     Seeds.derive(config.run().seed(), "recalibration"), provenance);
-            new ArchitectureSearch(spark, runDir, settings, cell, ledger, Seeds.derive(config.run().seed(), "search"),
-                    progress).run();
+            SearchObjective<?> objective = SearchObjective.named(settings.objective());
+            search(objective, cell, ledger);
             long feasible = ledger.rows().stream().filter(CandidateRow::feasible).count();
-            return new Outcome(cell, ledger.best(settings.top()), ledger.rows().size(), feasible);
+            return new Outcome(cell, objective, objective.best(ledger.feasibleScored(), settings.top()),
+                    ledger.rows().size(), feasible);
         }
+    }
+
+    private <C extends Comparable<? super C>> void search(SearchObjective<C> objective, SearchSpace cell,
+                                                          CandidateLedger ledger) {
+        new ArchitectureSearch<>(spark, runDir, config.search(), objective, cell, ledger,
+                Seeds.derive(config.run().seed(), "search"), progress).run();
     }
 
     private SearchSpace selectCell() {

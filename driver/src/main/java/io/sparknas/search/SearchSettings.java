@@ -6,6 +6,7 @@ import java.util.Locale;
  * How the architecture search runs (the {@code search} section of the configuration).
  *
  * @param mode              {@code ga} (Jenetics evolution) or {@code random} (random search with the same budget)
+ * @param objective         {@code map}, or two objectives {@code map-latency} / {@code map-macs} (Pareto front)
  * @param population        population size; also candidates per generation in random mode
  * @param generations       generations after the initial population
  * @param offspringFraction share of each new population bred from the old one (the rest survive)
@@ -19,7 +20,7 @@ import java.util.Locale;
  * @param sampleAttempts    random draws allowed to find one feasible candidate
  * @param failFirstAttempt  testing only: fail the first attempt of every scoring task, to exercise Spark's retries
  */
-public record SearchSettings(String mode, int population, int generations, double offspringFraction,
+public record SearchSettings(String mode, String objective, int population, int generations, double offspringFraction,
                              double crossoverRate, double mutationRate, int elitism, int tournamentSize,
                              int partitions, int threadsPerTask, int top, int sampleAttempts,
                              boolean failFirstAttempt) {
@@ -29,6 +30,7 @@ public record SearchSettings(String mode, int population, int generations, doubl
         if (!mode.equals("ga") && !mode.equals("random")) {
             throw new IllegalArgumentException("search mode must be ga or random, got " + mode);
         }
+        SearchObjective.named(objective);
         if (elitism >= population) {
             throw new IllegalArgumentException("elitism (" + elitism + ") must be smaller than the population ("
                     + population + ")");
@@ -37,7 +39,7 @@ public record SearchSettings(String mode, int population, int generations, doubl
 
     /** The same settings with other population, generations and mode (command-line overrides). */
     public SearchSettings with(Integer newPopulation, Integer newGenerations, String newMode) {
-        return new SearchSettings(newMode != null ? newMode : mode,
+        return new SearchSettings(newMode != null ? newMode : mode, objective,
                 newPopulation != null ? newPopulation : population,
                 newGenerations != null ? newGenerations : generations, offspringFraction, crossoverRate,
                 mutationRate, Math.min(elitism, (newPopulation != null ? newPopulation : population) - 1),
