@@ -119,8 +119,9 @@ public final class SearchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage(), e);
         }
-        printer.printf(Locale.ROOT, "%n%d candidates, %d feasible. Best feasible on %s:%n", outcome.candidates(),
-                outcome.feasible(), config.target().name());
+        printer.printf(Locale.ROOT, "%n%d candidates, %d feasible. %s on %s:%n", outcome.candidates(),
+                outcome.feasible(), outcome.objective() instanceof io.sparknas.search.SearchObjective.Pareto pareto
+                        ? "Pareto front of " + pareto : "Best feasible", config.target().name());
         printer.printf("%-4s %-8s %8s %9s %10s %10s %8s  %s%n", "rank", "mAP@0.5", "MMACs", "SRAM KiB", "Flash KiB",
                 "latency ms", "gen", "architecture");
         int rank = 1;

@@ -194,4 +194,21 @@ class SearchCommandTest {
         assertEquals(2, again.status());
         assertTrue(again.err().contains("already exists"), again.err());
     }
+    @Test
+    void theTwoObjectiveSearchReportsTheParetoFrontOfMapAndLatency() {
+        Result result = search("pareto", "local[2]", "--generations", "1", "--set", "search.objective=map-latency");
+        assertEquals(0, result.status(), result.err());
+        assertTrue(result.out().contains("Pareto front of mAP against latency ms on tight"), result.out());
+        List<Row> scored = rows(dir.resolve("pareto").toString()).stream()
+                .filter(r -> r.<Boolean>getAs("feasible")).toList();
+        List<Row> front = scored.stream().filter(a -> scored.stream().noneMatch(b ->
+                b.<Double>getAs("map50") >= a.<Double>getAs("map50")
+                        && b.<Double>getAs("latency_ms") <= a.<Double>getAs("latency_ms")
+                        && (b.<Double>getAs("map50") > a.<Double>getAs("map50")
+                        || b.<Double>getAs("latency_ms") < a.<Double>getAs("latency_ms")))).toList();
+        String report = result.out().substring(result.out().indexOf("Pareto front"));
+        long printed = report.lines().filter(line -> line.matches("\\d+\\s+[\\d.]+\\s.*")).count();
+        assertTrue(!front.isEmpty());
+        assertEquals(front.size(), printed, "every non-dominated candidate, and only those, is reported:\n" + report);
+    }
 }
