@@ -138,8 +138,9 @@ public final class SearchPipeline {
             return;
         }
         DetectionDataset dataset = config.data().load(DataFiles.local());
-        progress.accept(String.format(Locale.ROOT, "supernet: %d epochs on %d training images, largest + smallest + %d "
-                + "random subnets per step", config.supernet().epochs(), dataset.train().size(),
+        progress.accept(String.format(Locale.ROOT, "supernet: %d epochs of %d steps x %d of %d training images, largest "
+                        + "+ smallest + %d random subnets per step", config.supernet().epochs(),
+                config.supernet().steps(dataset.train().size()), config.supernet().batchSize(), dataset.train().size(),
                 config.supernet().randomSubnets()));
         SupernetTrainer.Trained trained = new SupernetTrainer(cell, config.supernet(), checkpoint, progress)
                 .train(dataset.train(), dataset.val());
