@@ -84,6 +84,7 @@ public final class ArchitectureSearch<C extends Comparable<? super C>> {
                 GenerationCommit.delete(spark, candidates, g);
             }
         }
+        long start = System.nanoTime();
         ISeq<Phenotype<IntegerGene, C>> population;
         if (last >= 0) {
             ledger.restore(CandidateTable.read(spark, runDir, ledger.costModel()));
@@ -94,7 +95,6 @@ public final class ArchitectureSearch<C extends Comparable<? super C>> {
             population = initialPopulation();
         }
         Engine<IntegerGene, C> engine = settings.mode().equals("ga") ? engine() : null;
-        long start = System.nanoTime();
         int ran = last < 0 ? 1 : 0;
         for (int generation = last + 1; generation <= settings.generations(); generation++) {
             if (generation == 0) {
