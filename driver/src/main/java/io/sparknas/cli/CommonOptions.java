@@ -32,6 +32,14 @@ public final class CommonOptions {
 
     /** Loads and validates the configuration with these options applied. */
     public SparkNasConfig load() {
+        return load(List.of());
+    }
+
+    /**
+     * Loads and validates the configuration with these options and then a command's own options, given as
+     * {@code key=value} overrides (so they are validated, and recorded in the resolved configuration, like --set).
+     */
+    public SparkNasConfig load(List<String> commandOverrides) {
         List<String> all = new ArrayList<>(overrides);
         if (strict) {
             all.add("data.strict=true");
@@ -39,6 +47,7 @@ public final class CommonOptions {
         if (target != null) {
             all.add("target=\"" + target.replace("\"", "") + "\"");
         }
+        all.addAll(commandOverrides);
         return ConfigLoader.load(configFile, all);
     }
 }

@@ -6,12 +6,13 @@ import io.sparknas.results.RunIds;
 import io.sparknas.results.RunManifest;
 import io.sparknas.search.CandidateRow;
 import io.sparknas.search.SearchPipeline;
-import io.sparknas.search.SearchSettings;
 import io.sparknas.seed.Seeds;
 import io.sparknas.spark.SparkSessions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -65,19 +66,17 @@ public final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SparkNasConfig config = common.load();
-        SearchSettings settings;
-        try {
-            settings = config.search().with(population, generations, mode);
-        } catch (IllegalArgumentException e) {
-            throw new UserInputException("--mode/--population: " + e.getMessage(), e);
+        List<String> options = new ArrayList<>();
+        if (mode != null) {
+            options.add("search.mode=\"" + mode.replace("\"", "") + "\"");
         }
-        if ((population != null && population < 2) || (generations != null && generations < 0)) {
-            throw new UserInputException("--population must be at least 2 and --generations at least 0");
+        if (population != null) {
+            options.add("search.population=" + population);
         }
-        SparkNasConfig effective = new SparkNasConfig(config.resolved(), config.run(), config.spark(), config.target(),
-                config.space(), config.cost(), config.data(), config.training(), config.supernet(), settings,
-                config.spaceSelection());
+        if (generations != null) {
+            options.add("search.generations=" + generations);
+        }
+        SparkNasConfig config = common.load(options);
         if (resume != null && runIdOption != null) {
             throw new UserInputException("--resume and --run-id exclude each other: --resume names the run to continue");
         }
@@ -107,12 +106,12 @@ public final class SearchCommand implements Callable<Integer> {
             seeds.put("search", Seeds.derive(config.run().seed(), "search"));
             seeds.put("recalibration", Seeds.derive(config.run().seed(), "recalibration"));
             seeds.put("supernet", config.supernet().seed());
-            RunManifest.write(spark, runDir, runId, "search " + String.join(" ", spec.commandLine().getParseResult()
+            RunManifest.write(spark, runDir, runId, String.join(" ", spec.commandLine().getParseResult()
                     .originalArgs()), config.renderJson(), seeds);
         }
         SearchPipeline.Outcome outcome;
         try {
-            outcome = new SearchPipeline(effective, spark, runId, runDir, line -> {
+            outcome = new SearchPipeline(config, spark, runId, runDir, line -> {
                 printer.println(line);
                 printer.flush();
             }).run(supernet);

@@ -85,7 +85,8 @@ public final class RunManifest {
         versions.put("spark", spark.version());
         versions.put("deeplearning4j", mavenVersion("org.deeplearning4j", "deeplearning4j-nn"));
         versions.put("nd4j", mavenVersion("org.nd4j", "nd4j-api"));
-        versions.put("jenetics", mavenVersion("io.jenetics", "jenetics"));
+        String jenetics = io.jenetics.engine.Engine.class.getPackage().getImplementationVersion();
+        versions.put("jenetics", jenetics != null ? jenetics : "unknown");
         versions.put("parquet", mavenVersion("org.apache.parquet", "parquet-hadoop"));
         return versions;
     }

@@ -14,7 +14,7 @@ import java.util.Locale;
  * @param mutationRate      probability of mutating each gene
  * @param elitism           best candidates kept unchanged every generation
  * @param tournamentSize    candidates per selection tournament
- * @param partitions        Spark partitions per generation's job; 0: Spark's default parallelism
+ * @param partitions        Spark partitions per generation's job; 0: one per candidate
  * @param threadsPerTask    ND4J threads per Spark task; 0: the cores divided among concurrently running tasks
  * @param top               best feasible candidates printed at the end
  * @param sampleAttempts    random draws allowed to find one feasible candidate
@@ -35,14 +35,5 @@ public record SearchSettings(String mode, String objective, int population, int 
             throw new IllegalArgumentException("elitism (" + elitism + ") must be smaller than the population ("
                     + population + ")");
         }
-    }
-
-    /** The same settings with other population, generations and mode (command-line overrides). */
-    public SearchSettings with(Integer newPopulation, Integer newGenerations, String newMode) {
-        return new SearchSettings(newMode != null ? newMode : mode, objective,
-                newPopulation != null ? newPopulation : population,
-                newGenerations != null ? newGenerations : generations, offspringFraction, crossoverRate,
-                mutationRate, Math.min(elitism, (newPopulation != null ? newPopulation : population) - 1),
-                tournamentSize, partitions, threadsPerTask, top, sampleAttempts, failFirstAttempt);
     }
 }

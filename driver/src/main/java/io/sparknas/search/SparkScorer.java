@@ -13,7 +13,10 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Scores candidates on the cluster: one Spark job per call, the candidates spread over partitions, the supernet
- * checkpoint broadcast once (as bytes) for the whole search.
+ * checkpoint broadcast once (as bytes) for the whole search. By default each candidate is its own task: candidates
+ * differ several-fold in cost, and many small tasks let the scheduler balance them over the cores, where a few large
+ * partitions would leave cores idle behind the slowest one (the supernet and dataset are cached per executor JVM,
+ * so a task costs little more than its candidate).
  */
 public final class SparkScorer implements AutoCloseable {
 
@@ -26,7 +29,7 @@ public final class SparkScorer implements AutoCloseable {
         this.context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         this.checkpoint = context.broadcast(checkpointBytes);
         this.evaluation = evaluation;
-        this.partitions = partitions > 0 ? partitions : context.defaultParallelism();
+        this.partitions = partitions;
     }
 
     /** Scores every request in one job; the result maps candidate id to score. */
@@ -36,7 +39,7 @@ public final class SparkScorer implements AutoCloseable {
             return scores;
         }
         context.setJobDescription(jobDescription);
-        int slices = Math.min(partitions, requests.size());
+        int slices = partitions > 0 ? Math.min(partitions, requests.size()) : requests.size();
         for (CandidateScore score : context.parallelize(requests, slices)
                 .mapPartitions(new CandidateEvaluationTask(checkpoint, evaluation)).collect()) {
             scores.putIfAbsent(score.candidateId(), score);

@@ -153,7 +153,18 @@ class SearchCommandTest {
         }
         assertTrue(feasible > 6, "offspring were scored: " + feasible);
         assertTrue(infeasible > 0, "with half the cell over budget, some offspring were rejected: " + infeasible);
-        assertTrue(Files.exists(dir.resolve("e2e").resolve("run.json")));
+        com.fasterxml.jackson.databind.JsonNode manifest;
+        try {
+            manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("e2e/run.json").toFile());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        assertEquals(42, manifest.at("/seeds/run").asLong(), "run.json carries the seeds");
+        assertEquals("7.2.0", manifest.at("/libraries/jenetics").asText());
+        assertEquals("4.1.3", manifest.at("/libraries/spark").asText());
+        assertTrue(manifest.at("/git_revision").asText().matches("[0-9a-f]{40}|unknown"));
+        assertEquals(6, manifest.at("/config/search/population").asInt(), "the resolved configuration, options included");
+        assertTrue(manifest.at("/command").asText().startsWith("--supernet"), manifest.at("/command").asText());
         assertEquals(List.of(0, 1, 2), List.of(Files.exists(dir.resolve("e2e/population/generation=0")) ? 0 : -1,
                 Files.exists(dir.resolve("e2e/population/generation=1")) ? 1 : -1,
                 Files.exists(dir.resolve("e2e/population/generation=2")) ? 2 : -1));
