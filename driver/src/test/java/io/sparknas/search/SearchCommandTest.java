@@ -164,7 +164,7 @@ class SearchCommandTest {
         assertEquals("4.1.3", manifest.at("/libraries/spark").asText());
         assertTrue(manifest.at("/git_revision").asText().matches("[0-9a-f]{40}|unknown"));
         assertEquals(6, manifest.at("/config/search/population").asInt(), "the resolved configuration, options included");
-        assertTrue(manifest.at("/command").asText().startsWith("--supernet"), manifest.at("/command").asText());
+        assertTrue(manifest.at("/command").asText().startsWith("search --supernet"), manifest.at("/command").asText());
         assertEquals(List.of(0, 1, 2), List.of(Files.exists(dir.resolve("e2e/population/generation=0")) ? 0 : -1,
                 Files.exists(dir.resolve("e2e/population/generation=1")) ? 1 : -1,
                 Files.exists(dir.resolve("e2e/population/generation=2")) ? 2 : -1));
