@@ -136,30 +136,39 @@ public final class Supernet {
         return network;
     }
 
+    /** One parameter of a subnet and where it sits in the shared arrays. */
+    private record SlicedParameter(String layer, String param, INDArray value, String key, INDArrayIndex[] index) {
+    }
+
+    /** Every parameter of {@code network} (built for {@code architecture}) with its shared key and slice. */
+    private List<SlicedParameter> slices(Architecture architecture, ComputationGraph network) {
+        List<SlicedParameter> slices = new ArrayList<>();
+        for (Layer layer : network.getLayers()) {
+            String name = layer.conf().getLayer().getLayerName();
+            boolean depthwise = layer.conf().getLayer() instanceof DepthwiseConvolution2D;
+            for (Map.Entry<String, INDArray> param : layer.paramTable().entrySet()) {
+                String key = key(architecture, name, param.getKey());
+                slices.add(new SlicedParameter(name, param.getKey(), param.getValue(), key,
+                        slice(weights.get(key).shape(), param.getValue().shape(), depthwise)));
+            }
+        }
+        return slices;
+    }
+
     /**
      * Copies the slices for {@code architecture} into {@code network}, a network built for that architecture
      * (for example one extracted earlier and reused, to save building it again).
      */
     public synchronized void load(Architecture architecture, ComputationGraph network) {
-        for (Layer layer : network.getLayers()) {
-            String name = layer.conf().getLayer().getLayerName();
-            boolean depthwise = layer.conf().getLayer() instanceof DepthwiseConvolution2D;
-            for (Map.Entry<String, INDArray> param : layer.paramTable().entrySet()) {
-                INDArray full = weights.get(key(architecture, name, param.getKey()));
-                param.getValue().assign(full.get(slice(full.shape(), param.getValue().shape(), depthwise)));
-            }
+        for (SlicedParameter p : slices(architecture, network)) {
+            p.value().assign(weights.get(p.key()).get(p.index()));
         }
     }
 
     /** Copies the weights of a network extracted for {@code architecture} back into the slices it came from. */
     public synchronized void writeBack(Architecture architecture, ComputationGraph network) {
-        for (Layer layer : network.getLayers()) {
-            String name = layer.conf().getLayer().getLayerName();
-            boolean depthwise = layer.conf().getLayer() instanceof DepthwiseConvolution2D;
-            for (Map.Entry<String, INDArray> param : layer.paramTable().entrySet()) {
-                INDArray full = weights.get(key(architecture, name, param.getKey()));
-                full.put(slice(full.shape(), param.getValue().shape(), depthwise), param.getValue());
-            }
+        for (SlicedParameter p : slices(architecture, network)) {
+            weights.get(p.key()).put(p.index(), p.value());
         }
     }
 
@@ -176,24 +185,19 @@ public final class Supernet {
                                    Map<String, INDArray> sums) {
         org.deeplearning4j.nn.gradient.Gradient gradient = network.gradient();
         long examples = network.getInput(0).size(0);
-        for (Layer layer : network.getLayers()) {
-            String name = layer.conf().getLayer().getLayerName();
-            boolean depthwise = layer.conf().getLayer() instanceof DepthwiseConvolution2D;
-            for (Map.Entry<String, INDArray> param : layer.paramTable().entrySet()) {
-                INDArray part = gradient.getGradientFor(name + "_" + param.getKey());
-                if (part == null) {
-                    continue;
-                }
-                String key = key(architecture, name, param.getKey());
-                INDArray sum = sums.computeIfAbsent(key, k -> Nd4j.zeros(weights.get(k).dataType(), weights.get(k).shape()));
-                INDArrayIndex[] index = slice(sum.shape(), param.getValue().shape(), depthwise);
-                INDArray scaled = SharedWeightOptimizer.isRunningStatistic(key) ? part : part.div(examples);
-                INDArray added = sum.get(index).add(scaled.reshape(param.getValue().shape()));
-                if (weightDecay > 0 && param.getKey().equals("W")) {
-                    added.addi(param.getValue().mul(weightDecay));
-                }
-                sum.put(index, added);
+        for (SlicedParameter p : slices(architecture, network)) {
+            INDArray part = gradient.getGradientFor(p.layer() + "_" + p.param());
+            if (part == null) {
+                continue;
             }
+            INDArray full = weights.get(p.key());
+            INDArray sum = sums.computeIfAbsent(p.key(), k -> Nd4j.zeros(full.dataType(), full.shape()));
+            INDArray scaled = SharedWeightOptimizer.isRunningStatistic(p.key()) ? part : part.div(examples);
+            INDArray added = sum.get(p.index()).add(scaled.reshape(p.value().shape()));
+            if (weightDecay > 0 && p.param().equals("W")) {
+                added.addi(p.value().mul(weightDecay));
+            }
+            sum.put(p.index(), added);
         }
     }
 
