@@ -13,6 +13,7 @@ import io.sparknas.data.Augmentation;
 import io.sparknas.data.DatasetFormat;
 import io.sparknas.data.DatasetSource;
 import io.sparknas.data.SyntheticSpec;
+import io.sparknas.llm.LlmSettings;
 import io.sparknas.train.TrainingSettings;
 import io.sparknas.supernet.SupernetSettings;
 import io.sparknas.search.SearchSettings;
@@ -166,7 +167,41 @@ public final class ConfigLoader {
                 root.integer("space-selection.samples-per-cell", 1, 10_000_000),
                 root.integer("space-selection.partitions", 0, 100_000),
                 root.number("space-selection.min-feasible-fraction", 0, 1));
-        return new SparkNasConfig(config, run, spark, target, space, cost, data, training, supernet, search, selection);
+        LlmSettings llm = llm(new ConfigReader(config.getConfig("llm"), "llm"));
+        return new SparkNasConfig(config, run, spark, target, space, cost, data, training, supernet, search, selection,
+                llm);
+    }
+
+    private static LlmSettings llm(ConfigReader llm) {
+        String endpoint = llm.string("endpoint").trim();
+        if (!endpoint.isEmpty() && !endpoint.matches("https?://\\S+")) {
+            throw llm.invalid("endpoint", "'" + endpoint + "' is not an http(s) URL, e.g. http://localhost:11434/v1");
+        }
+        String model = llm.string("model").trim();
+        if (!endpoint.isEmpty() && model.isEmpty()) {
+            throw llm.invalid("model", "must name the model to ask when llm.endpoint is set");
+        }
+        String keyEnv = llm.string("api-key-env").trim();
+        if (!keyEnv.isEmpty() && !keyEnv.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw llm.invalid("api-key-env", "'" + keyEnv + "' is not an environment variable name (the key itself "
+                    + "never goes in the configuration)");
+        }
+        String format = llm.string("response-format").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!LlmSettings.RESPONSE_FORMATS.contains(format)) {
+            throw llm.invalid("response-format", "'" + format + "' is not one of " + LlmSettings.RESPONSE_FORMATS);
+        }
+        java.time.Duration backoff = llm.duration("backoff", java.time.Duration.ZERO);
+        java.time.Duration maxBackoff = llm.duration("max-backoff", java.time.Duration.ZERO);
+        if (maxBackoff.compareTo(backoff) < 0) {
+            throw llm.invalid("max-backoff", "must not be shorter than llm.backoff");
+        }
+        return new LlmSettings(endpoint, model, keyEnv, llm.number("temperature", 0, 2),
+                llm.duration("timeout", java.time.Duration.ofMillis(100)), llm.integer("retries", 0, 20), backoff,
+                maxBackoff, llm.integer("concurrency", 1, 256), llm.number("requests-per-minute", 0, 100_000),
+                llm.number("fraction", 0, 1), llm.integer("candidates-per-request", 1, 64),
+                llm.integer("history.best", 0, 100), llm.integer("history.infeasible", 0, 100),
+                llm.integer("history.avoid", 0, 10_000), llm.bytes("max-reply-bytes", 1024),
+                llm.integer("breaker-failures", 1, 1000), format);
     }
 
     private static String nonBlank(ConfigReader reader, String path) {

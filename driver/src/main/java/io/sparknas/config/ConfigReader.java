@@ -52,6 +52,14 @@ final class ConfigReader {
         return value;
     }
 
+    java.time.Duration duration(String path, java.time.Duration min) {
+        java.time.Duration value = read(path, () -> config.getDuration(path));
+        if (value.compareTo(min) < 0) {
+            throw invalid(path, value.toMillis() + " ms is below the minimum of " + min.toMillis() + " ms");
+        }
+        return value;
+    }
+
     long bytes(String path, long min) {
         long value = read(path, () -> config.getBytes(path));
         if (value < min) {

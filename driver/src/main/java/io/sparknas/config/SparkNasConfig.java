@@ -1,6 +1,7 @@
 package io.sparknas.config;
 
 import com.typesafe.config.Config;
+import io.sparknas.llm.LlmSettings;
 import com.typesafe.config.ConfigRenderOptions;
 import io.sparknas.cost.CostSettings;
 import io.sparknas.cost.Target;
@@ -25,11 +26,12 @@ import io.sparknas.space.SearchSpace;
  * @param supernet       how the weight-sharing supernet is trained and its subnets scored
  * @param search         the architecture search
  * @param spaceSelection stage-1 settings
+ * @param llm            the LLM proposer
  */
 public record SparkNasConfig(Config resolved, RunSettings run, SparkSettings spark, Target target,
                              SearchSpace space, CostSettings cost, DatasetSource data, TrainingSettings training,
                              SupernetSettings supernet, SearchSettings search,
-                             SpaceSelectionSettings spaceSelection) {
+                             SpaceSelectionSettings spaceSelection, LlmSettings llm) {
 
     /** The resolved configuration as JSON, without comments. */
     public String renderJson() {

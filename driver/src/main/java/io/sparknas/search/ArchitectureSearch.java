@@ -12,6 +12,7 @@ import io.jenetics.util.RandomRegistry;
 import io.sparknas.results.CandidateTable;
 import io.sparknas.results.GenerationCommit;
 import io.sparknas.results.PopulationTable;
+import io.sparknas.results.ProposalTable;
 import io.sparknas.seed.Seeds;
 import io.sparknas.space.Architecture;
 import io.sparknas.space.ArchitectureJson;
@@ -29,7 +30,8 @@ import org.apache.spark.sql.SparkSession;
  * The search loop: an initial population of random feasible candidates (generation 0), then one generation at a
  * time, each scored as one Spark job and committed to Parquet before the next starts. In {@code ga} mode a
  * Jenetics engine breeds each generation (tournament selection, elitism, uniform crossover, mutation, the
- * feasibility constraint); in {@code random} mode each generation is fresh random feasible candidates, the same
+ * feasibility constraint), and when an LLM endpoint is configured, a share of each generation's offspring comes from
+ * the {@link LlmProposer} instead (asked before the generation is bred); in {@code random} mode each generation is fresh random feasible candidates, the same
  * number of evaluations, for comparison.
  *
  * <p>Every random choice of generation N comes from a generator seeded by (run seed, N), and the Jenetics engine
@@ -49,11 +51,18 @@ public final class ArchitectureSearch<C extends Comparable<? super C>> {
     private final FeasibleSampler sampler;
     private final FeasibilityConstraint<C> constraint;
     private final SearchObjective<C> objective;
+    private final LlmProposer proposer;
+    private final ProposalInjector<C> injector;
     private int generationInProgress;
 
+    /**
+     * @param proposer the LLM proposer mixed into the evolution (ga mode), or null for GA only
+     */
     public ArchitectureSearch(SparkSession spark, String runDir, SearchSettings settings, SearchObjective<C> objective,
-                              SearchSpace space, CandidateLedger ledger, long seed, Consumer<String> progress) {
+                              SearchSpace space, CandidateLedger ledger, long seed, LlmProposer proposer,
+                              Consumer<String> progress) {
         this.objective = objective;
+        this.proposer = proposer;
         this.spark = spark;
         this.runDir = runDir;
         this.settings = settings;
@@ -64,6 +73,7 @@ public final class ArchitectureSearch<C extends Comparable<? super C>> {
         this.codec = new GeneCodec(space);
         this.sampler = new FeasibleSampler(space, ledger, settings.sampleAttempts());
         this.constraint = new FeasibilityConstraint<>(codec, ledger, sampler);
+        this.injector = new ProposalInjector<>(codec);
     }
 
     /** The last generation committed in the run folder (its population is saved), or -1 for none. */
@@ -84,10 +94,14 @@ public final class ArchitectureSearch<C extends Comparable<? super C>> {
                 GenerationCommit.delete(spark, candidates, g);
             }
         }
+        LlmProposer.discardAfter(spark, runDir, last);
         long start = System.nanoTime();
         ISeq<Phenotype<IntegerGene, C>> population;
         if (last >= 0) {
             ledger.restore(CandidateTable.read(spark, runDir, ledger.costModel()));
+            if (proposer != null) {
+                proposer.restore(ProposalTable.read(spark, runDir));
+            }
             population = restorePopulation(last);
             progress.accept(String.format(Locale.ROOT, "resuming after generation %d: %d candidates known", last,
                     ledger.rows().size()));
@@ -105,6 +119,9 @@ public final class ArchitectureSearch<C extends Comparable<? super C>> {
             constraint.generation(generation);
             int evaluated;
             if (engine != null) {
+                if (proposer != null && proposer.active()) {
+                    injector.offer(proposer.propose(generation, llmSlots(engine), ledger, objective));
+                }
                 EvolutionStart<IntegerGene, C> from = EvolutionStart.of(population, generation);
                 EvolutionResult<IntegerGene, C> result = RandomRegistry.with(random("generation", generation),
                         r -> engine.evolve(from));
@@ -162,7 +179,16 @@ public final class ArchitectureSearch<C extends Comparable<? super C>> {
         return ISeq.of(members);
     }
 
+    /** The offspring of a generation that come from the LLM: its share of the engine's offspring, at least one. */
+    private int llmSlots(Engine<IntegerGene, C> engine) {
+        double fraction = proposer.settings().fraction();
+        return fraction <= 0 ? 0 : Math.max(1, (int) Math.round(fraction * engine.offspringSize()));
+    }
+
     private void commit(int generation, ISeq<Phenotype<IntegerGene, C>> population) {
+        if (proposer != null) {
+            proposer.commit(runDir, generation, ledger);
+        }
         ledger.commit(spark, runDir, generation);
         List<PopulationTable.Member> members = new ArrayList<>();
         for (Phenotype<IntegerGene, C> p : population) {
@@ -183,7 +209,7 @@ public final class ArchitectureSearch<C extends Comparable<? super C>> {
                     fresh.add(codec.decode(p.genotype()));
                 }
             }
-            ledger.evaluate(fresh, "ga", generationInProgress);
+            ledger.evaluate(fresh, a -> injector.injected(a) ? "llm" : "ga", generationInProgress);
             return population.stream()
                     .map(p -> p.isEvaluated() ? p : p.withFitness(fitness(codec.decode(p.genotype()))))
                     .collect(ISeq.toISeq());
@@ -191,7 +217,8 @@ public final class ArchitectureSearch<C extends Comparable<? super C>> {
         Engine.Builder<IntegerGene, C> builder = new Engine.Builder<>(evaluator, codec.jenetics().encoding())
                 .populationSize(settings.population())
                 .offspringFraction(settings.offspringFraction())
-                .alterers(new UniformCrossover<>(settings.crossoverRate()), new Mutator<>(settings.mutationRate()))
+                .alterers(new UniformCrossover<>(settings.crossoverRate()), new Mutator<>(settings.mutationRate()),
+                        injector)
                 .constraint(constraint)
                 .executor(Runnable::run);
         return objective.select(builder, settings)

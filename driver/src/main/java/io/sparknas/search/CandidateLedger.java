@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -95,6 +96,11 @@ public final class CandidateLedger {
      * recorded without scores); known ones are skipped. Returns how many were scored.
      */
     public int evaluate(List<Architecture> architectures, String proposer, int generation) {
+        return evaluate(architectures, architecture -> proposer, generation);
+    }
+
+    /** As {@link #evaluate(List, String, int)}, each candidate's proposer given by {@code proposerOf}. */
+    public int evaluate(List<Architecture> architectures, Function<Architecture, String> proposerOf, int generation) {
         Map<String, Architecture> fresh = new LinkedHashMap<>();
         for (Architecture architecture : architectures) {
             if (isKnown(architecture)) {
@@ -102,7 +108,7 @@ public final class CandidateLedger {
             }
             Costs costs = costs(architecture);
             if (!costs.feasible()) {
-                recordInfeasible(architecture, costs, proposer, generation);
+                recordInfeasible(architecture, costs, proposerOf.apply(architecture), generation);
                 continue;
             }
             fresh.putIfAbsent(candidateId(architecture), architecture);
@@ -118,7 +124,8 @@ public final class CandidateLedger {
             if (score == null) {
                 throw new IllegalStateException("candidate " + request.candidateId() + " came back without a score");
             }
-            pending.add(new CandidateRow(runId, generation, request.candidateId(), proposer, request.architecture(),
+            pending.add(new CandidateRow(runId, generation, request.candidateId(),
+                    proposerOf.apply(request.architecture()), request.architecture(),
                     costs(request.architecture()), score.map50(), score.mapCoco(), score.seconds(), evaluationSeed,
                     provenance + "; host " + score.host() + ", attempt " + score.attempt()));
         }

@@ -4,6 +4,7 @@ import io.sparknas.config.SparkNasConfig;
 import io.sparknas.cost.CostModel;
 import io.sparknas.data.DataFiles;
 import io.sparknas.data.DetectionDataset;
+import io.sparknas.llm.LlmSettings;
 import io.sparknas.results.RankedCell;
 import io.sparknas.results.SpaceSelectionTable;
 import io.sparknas.seed.Seeds;
@@ -99,7 +100,29 @@ public final class SearchPipeline {
     private <C extends Comparable<? super C>> void search(SearchObjective<C> objective, SearchSpace cell,
                                                           CandidateLedger ledger) {
         new ArchitectureSearch<>(spark, runDir, config.search(), objective, cell, ledger,
-                Seeds.derive(config.run().seed(), "search"), progress).run();
+                Seeds.derive(config.run().seed(), "search"), llmProposer(cell), progress).run();
+    }
+
+    /** The LLM proposer, or null (with one line saying why) when it is off. */
+    private LlmProposer llmProposer(SearchSpace cell) {
+        LlmSettings llm = config.llm();
+        if (!llm.enabled()) {
+            progress.accept("LLM proposer: off (llm.endpoint is not set); offspring come from the GA only");
+            return null;
+        }
+        if (!config.search().mode().equals("ga")) {
+            progress.accept("LLM proposer: not used in random mode (the baseline)");
+            return null;
+        }
+        if (!llm.apiKeyEnv().isEmpty() && System.getenv(llm.apiKeyEnv()) == null) {
+            progress.accept("LLM proposer: warning: environment variable " + llm.apiKeyEnv() + " is not set here; "
+                    + "every executor needs it");
+        }
+        progress.accept(String.format(Locale.ROOT, "LLM proposer: %s at %s, %d request(s) per generation, %.0f %% of "
+                        + "the offspring, breaker after %d consecutive failures", llm.model(), llm.endpoint(),
+                llm.concurrency(), 100 * llm.fraction(), llm.breakerFailures()));
+        return new LlmProposer(spark, llm, cell, config.target(), config.cost(), runId,
+                Seeds.derive(config.run().seed(), "llm"), progress);
     }
 
     private SearchSpace selectCell() {

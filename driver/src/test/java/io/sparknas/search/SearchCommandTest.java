@@ -6,21 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparknas.cli.SparkNas;
-import io.sparknas.config.ConfigLoader;
-import io.sparknas.config.SparkNasConfig;
-import io.sparknas.cost.CostModel;
 import io.sparknas.results.CandidateTable;
-import io.sparknas.space.SearchSpace;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
@@ -34,10 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SearchCommandTest {
 
-    private static final String[] TINY = {"--set", "data.synthetic.train=32", "--set", "data.synthetic.val=12",
-        "--set", "data.synthetic.test=4", "--set", "data.synthetic.image-size=64", "--set", "supernet.batch-size=16",
-        "--set", "supernet.random-subnets=1", "--set", "supernet.recalibration-batches=1", "--set", "spark.ui=false"};
-
     @TempDir
     static Path shared;
 
@@ -47,55 +35,19 @@ class SearchCommandTest {
     private static Path checkpoint;
     private static Path target;
 
-    record Result(int status, String out, String err) {
-    }
-
-    static Result run(String... args) {
-        String[] all = new String[args.length + TINY.length];
-        System.arraycopy(args, 0, all, 0, args.length);
-        System.arraycopy(TINY, 0, all, args.length, TINY.length);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = SparkNas.execute(new PrintWriter(out, true), new PrintWriter(err, true), all);
-        return new Result(status, out.toString(), err.toString());
-    }
-
-    /**
-     * A tiny supernet in the 64 px x 0.3 cell, and a target whose SRAM budget is the median peak SRAM of that
-     * cell, so about half the candidates do not fit.
-     */
     @BeforeAll
     static void supernetAndTightTarget() throws IOException {
-        Result trained = run("supernet", "train", "--out", shared.resolve("supernet").toString(), "--epochs", "1",
-                "--resolution", "64", "--width", "0.3");
-        assertEquals(0, trained.status(), trained.err());
-        checkpoint = shared.resolve("supernet").resolve("supernet.ckpt");
-        SparkNasConfig config = ConfigLoader.load(null, List.of());
-        SearchSpace cell = config.space().narrow(64, 0.3);
-        CostModel model = new CostModel(cell, config.target(), config.cost());
-        SplittableRandom random = new SplittableRandom(3);
-        long[] peaks = new long[301];
-        for (int i = 0; i < peaks.length; i++) {
-            peaks[i] = model.evaluate(cell.sample(random)).peakSram();
-        }
-        Arrays.sort(peaks);
-        target = shared.resolve("tight.conf");
-        Files.writeString(target, String.join("\n", "name = \"tight\"", "core = \"Cortex-M4\"", "clock-mhz = 64",
-                "sram = " + peaks[150], "flash = 1MiB", "runtime-sram = 0", "runtime-flash = 0",
-                "latency-budget-ms = 0",
-                "cycles { conv = 1.2, pointwise = 1.0, depthwise = 2.0, dense = 1.0, add = 2.0, pool = 1.0, "
-                        + "per-layer = 2000 }", ""));
+        TinySearch.Fixture fixture = TinySearch.prepare(shared);
+        checkpoint = fixture.checkpoint();
+        target = fixture.target();
     }
 
     @AfterEach
     void stopSpark() {
-        SparkSession.getActiveSession().foreach(session -> {
-            session.stop();
-            return null;
-        });
+        TinySearch.stopSpark();
     }
 
-    private Result search(String runId, String master, String... extra) {
+    private TinySearch.Result search(String runId, String master, String... extra) {
         List<String> args = new ArrayList<>(List.of("search", "--supernet", checkpoint.toString(), "--target",
                 target.toString(), "--output", dir.toString(), "--set", "spark.master=\"" + master + "\"",
                 "--population", "6", "--set", "search.elitism=1"));
@@ -104,28 +56,19 @@ class SearchCommandTest {
             args.add(runId);
         }
         args.addAll(List.of(extra));
-        return run(args.toArray(String[]::new));
-    }
-
-    private static List<Row> rows(String runDir) {
-        return SparkSession.active().read().parquet(runDir + "/" + CandidateTable.FOLDER)
-                .orderBy("generation", "candidate_id").collectAsList();
-    }
-
-    /** The columns that a run reproduces exactly (not timings, hosts or the run id). */
-    private static List<String> reproducible(List<Row> rows) {
-        return rows.stream().map(r -> r.getAs("generation") + " " + r.getAs("candidate_id") + " " + r.getAs("proposer")
-                + " " + r.getAs("feasible") + " " + r.getAs("map50") + " " + r.getAs("violation")).toList();
+        return TinySearch.run(args.toArray(String[]::new));
     }
 
     @Test
     void aTinySearchWritesEveryCandidateOnceFeasibleAndScoredOrInfeasibleWithItsReason() {
-        Result result = search("e2e", "local[2]", "--generations", "2");
+        TinySearch.Result result = search("e2e", "local[2]", "--generations", "2");
         assertEquals(0, result.status(), result.err() + result.out());
         assertTrue(result.out().contains("generation 2/2  evaluated"), result.out());
         assertTrue(result.out().contains("Best feasible on tight"), result.out());
+        assertTrue(result.out().contains("LLM proposer: off (llm.endpoint is not set); offspring come from the GA "
+                + "only"), "the embedded default says once that the LLM proposer is off");
         String runDir = dir.resolve("e2e").toString();
-        List<Row> rows = rows(runDir);
+        List<Row> rows = TinySearch.rows(runDir);
         List<String> expectedColumns = new ArrayList<>(Arrays.asList(CandidateTable.SCHEMA.fieldNames()));
         expectedColumns.add("generation");
         assertEquals(expectedColumns, Arrays.asList(SparkSession.active().read().parquet(runDir + "/candidates")
@@ -172,45 +115,45 @@ class SearchCommandTest {
 
     @Test
     void aTaskThatFailsOnceIsRetriedAndNothingIsLostOrDuplicated() {
-        Result clean = search("clean", "local[2]", "--generations", "1");
+        TinySearch.Result clean = search("clean", "local[2]", "--generations", "1");
         assertEquals(0, clean.status(), clean.err());
-        List<String> expected = reproducible(rows(dir.resolve("clean").toString()));
+        List<String> expected = TinySearch.reproducible(TinySearch.rows(dir.resolve("clean").toString()));
         SparkSession.active().stop();
 
-        Result flaky = search("flaky", "local[2,2]", "--generations", "1", "--set",
+        TinySearch.Result flaky = search("flaky", "local[2,2]", "--generations", "1", "--set",
                 "search.testing.fail-first-attempt=true");
         assertEquals(0, flaky.status(), flaky.err());
-        List<Row> rows = rows(dir.resolve("flaky").toString());
-        assertEquals(expected, reproducible(rows), "the same rows as a run without failures");
+        List<Row> rows = TinySearch.rows(dir.resolve("flaky").toString());
+        assertEquals(expected, TinySearch.reproducible(rows), "the same rows as a run without failures");
         assertTrue(rows.stream().filter(r -> r.<Boolean>getAs("feasible"))
                 .allMatch(r -> r.<String>getAs("provenance").endsWith("attempt 1")), "scored by the retry");
     }
 
     @Test
     void aRunStoppedAfterAGenerationAndResumedEqualsAnUninterruptedOne() {
-        Result straight = search("straight", "local[2]", "--generations", "3");
+        TinySearch.Result straight = search("straight", "local[2]", "--generations", "3");
         assertEquals(0, straight.status(), straight.err());
-        Result stopped = search("stopped", "local[2]", "--generations", "1");
+        TinySearch.Result stopped = search("stopped", "local[2]", "--generations", "1");
         assertEquals(0, stopped.status(), stopped.err());
-        Result resumed = search(null, "local[2]", "--generations", "3", "--resume", "stopped");
+        TinySearch.Result resumed = search(null, "local[2]", "--generations", "3", "--resume", "stopped");
         assertEquals(0, resumed.status(), resumed.err());
         assertTrue(resumed.out().contains("resuming after generation 1"), resumed.out());
         assertFalse(resumed.out().contains("generation 1/3"), "generation 1 is not redone");
 
-        List<String> uninterrupted = reproducible(rows(dir.resolve("straight").toString()));
-        List<String> continued = reproducible(rows(dir.resolve("stopped").toString()));
+        List<String> uninterrupted = TinySearch.reproducible(TinySearch.rows(dir.resolve("straight").toString()));
+        List<String> continued = TinySearch.reproducible(TinySearch.rows(dir.resolve("stopped").toString()));
         assertEquals(uninterrupted, continued);
 
-        Result again = search("straight", "local[2]", "--generations", "3");
+        TinySearch.Result again = search("straight", "local[2]", "--generations", "3");
         assertEquals(2, again.status());
         assertTrue(again.err().contains("already exists"), again.err());
     }
     @Test
     void theTwoObjectiveSearchReportsTheParetoFrontOfMapAndLatency() {
-        Result result = search("pareto", "local[2]", "--generations", "1", "--set", "search.objective=map-latency");
+        TinySearch.Result result = search("pareto", "local[2]", "--generations", "1", "--set", "search.objective=map-latency");
         assertEquals(0, result.status(), result.err());
         assertTrue(result.out().contains("Pareto front of mAP against latency ms on tight"), result.out());
-        List<Row> scored = rows(dir.resolve("pareto").toString()).stream()
+        List<Row> scored = TinySearch.rows(dir.resolve("pareto").toString()).stream()
                 .filter(r -> r.<Boolean>getAs("feasible")).toList();
         List<Row> front = scored.stream().filter(a -> scored.stream().noneMatch(b ->
                 b.<Double>getAs("map50") >= a.<Double>getAs("map50")

@@ -1,0 +1,41 @@
+package io.sparknas.search;
+
+/**
+ * One row of the {@code proposals/} table: a candidate an LLM proposed and what became of it, or a request that
+ * yielded no candidates and why.
+ *
+ * @param runId          the run
+ * @param generation     the generation the proposals were for
+ * @param island         which of the generation's parallel requests (-1 for a circuit-breaker row)
+ * @param model          the model asked
+ * @param requestStatus  {@code ok}, {@code no-json}, {@code failed}, or {@code breaker-open}
+ * @param requestDetail  why the request failed; empty when ok
+ * @param httpAttempts   HTTP exchanges the request took
+ * @param formatReminder whether a format reminder was needed
+ * @param requestSeconds wall time of the request
+ * @param replyChars     characters of the reply read
+ * @param proposalIndex  the candidate's position in the reply; null on a request row
+ * @param candidateId    the candidate's id once it is an architecture of the space; null otherwise
+ * @param architecture   its canonical JSON (after repair); null when rejected or on a request row
+ * @param outcome        {@code evaluated}, {@code surplus}, {@code duplicate}, {@code infeasible}, {@code rejected};
+ *                       on request rows {@code request-failed}, {@code no-json}, {@code empty-reply} or
+ *                       {@code breaker-open}
+ * @param reason         the reason behind the outcome (a violation, a rejection, the earlier generation)
+ * @param repaired       whether out-of-space values were snapped into the space
+ * @param repairs        what was repaired
+ * @param rationale      what the model said about it (data only)
+ * @param raw            the candidate's JSON as received, cut to a few kilobytes
+ */
+public record ProposalRow(String runId, int generation, int island, String model, String requestStatus,
+                          String requestDetail, int httpAttempts, boolean formatReminder, double requestSeconds,
+                          long replyChars, Integer proposalIndex, String candidateId, String architecture,
+                          String outcome, String reason, boolean repaired, String repairs, String rationale,
+                          String raw) {
+
+    /** This row with another outcome. */
+    public ProposalRow withOutcome(String newOutcome, String newReason) {
+        return new ProposalRow(runId, generation, island, model, requestStatus, requestDetail, httpAttempts,
+                formatReminder, requestSeconds, replyChars, proposalIndex, candidateId, architecture, newOutcome,
+                newReason, repaired, repairs, rationale, raw);
+    }
+}
