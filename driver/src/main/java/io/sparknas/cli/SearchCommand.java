@@ -30,9 +30,12 @@ import picocli.CommandLine.Spec;
                 + "use --supernet), then evolve (search.*): every candidate is checked against the budgets by the "
                 + "cost model first, feasible new ones are scored with inherited weights as one Spark job per "
                 + "generation, and each generation is committed to Parquet (candidates/, population/) before the "
-                + "next starts. One progress line per generation. After a crash, --resume RUN_ID continues from "
-                + "the last committed generation with nothing lost or repeated.", "",
+                + "next starts. With an LLM endpoint (--llm-endpoint, llm.*) a share of each generation's offspring "
+                + "is proposed by the LLM instead, every proposal recorded in proposals/. One progress line per "
+                + "generation. After a crash, --resume RUN_ID continues from the last committed generation with "
+                + "nothing lost or repeated.", "",
                 "Example: sparknas search                      (embedded default: local[*], synthetic data, stm32f746)",
+                "         sparknas search --llm-endpoint http://localhost:11434/v1 --llm-model qwen2.5:7b-instruct",
                 "         sparknas search --resume search-20261126-101500-ab12"})
 public final class SearchCommand implements Callable<Integer> {
 
@@ -58,6 +61,13 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--generations", paramLabel = "N", description = "Generations (default: search.generations).")
     Integer generations;
 
+    @Option(names = "--llm-endpoint", paramLabel = "URL", description = "OpenAI-compatible API of the LLM proposer, "
+            + "e.g. http://localhost:11434/v1 for Ollama (default: llm.endpoint; empty: GA only).")
+    String llmEndpoint;
+
+    @Option(names = "--llm-model", paramLabel = "NAME", description = "Model the LLM proposer asks (default: llm.model).")
+    String llmModel;
+
     @Option(names = "--output", paramLabel = "DIR", description = "Results folder (default: run.output-dir).")
     String output;
 
@@ -75,6 +85,12 @@ public final class SearchCommand implements Callable<Integer> {
         }
         if (generations != null) {
             options.add("search.generations=" + generations);
+        }
+        if (llmEndpoint != null) {
+            options.add("llm.endpoint=\"" + llmEndpoint.replace("\"", "") + "\"");
+        }
+        if (llmModel != null) {
+            options.add("llm.model=\"" + llmModel.replace("\"", "") + "\"");
         }
         SparkNasConfig config = common.load(options);
         if (resume != null && runIdOption != null) {

@@ -53,8 +53,6 @@ public final class ConfigLoader {
      * @param overrides {@code key=value} strings from the command line
      */
     public static SparkNasConfig load(Path userFile, List<String> overrides) {
-        Config defaults = ConfigFactory.parseResources(DEFAULTS_RESOURCE,
-                ConfigParseOptions.defaults().setAllowMissing(false));
         Config user = ConfigFactory.empty();
         if (userFile != null) {
             if (!Files.isRegularFile(userFile)) {
@@ -66,6 +64,30 @@ public final class ConfigLoader {
                 throw new ConfigurationException("config file " + userFile + ": " + e.getMessage(), e);
             }
         }
+        return load(user, overrides);
+    }
+
+    /**
+     * Loads the resolved configuration a run recorded in its {@code run.json} (keys added since fall back to the
+     * defaults), then {@code --set} overrides.
+     *
+     * @param configJson the {@code config} object of run.json
+     * @param origin     where it came from, for messages
+     */
+    public static SparkNasConfig loadRecorded(String configJson, String origin, List<String> overrides) {
+        Config recorded;
+        try {
+            recorded = ConfigFactory.parseString(configJson, ConfigParseOptions.defaults()
+                    .setSyntax(ConfigSyntax.JSON).setOriginDescription(origin));
+        } catch (ConfigException e) {
+            throw new ConfigurationException(origin + ": " + e.getMessage(), e);
+        }
+        return load(recorded, overrides);
+    }
+
+    private static SparkNasConfig load(Config user, List<String> overrides) {
+        Config defaults = ConfigFactory.parseResources(DEFAULTS_RESOURCE,
+                ConfigParseOptions.defaults().setAllowMissing(false));
         Config commandLine = parseOverrides(overrides);
         Config given = commandLine.withFallback(user);
         rejectUnknownKeys(given, defaults);

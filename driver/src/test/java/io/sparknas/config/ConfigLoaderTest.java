@@ -1,6 +1,7 @@
 package io.sparknas.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import io.sparknas.cost.MemoryPlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,5 +125,29 @@ class ConfigLoaderTest {
         String message = assertThrows(ConfigurationException.class, () -> ConfigLoader.load(null, List.of(override)))
                 .getMessage();
         assertTrue(message.startsWith(expectedPrefix), () -> "expected '" + expectedPrefix + "...', got: " + message);
+    }
+
+    @Test
+    void theLlmProposerIsOffByDefaultAndItsSettingsAreChecked() {
+        SparkNasConfig defaults = ConfigLoader.load(null, List.of());
+        assertFalse(defaults.llm().enabled());
+        assertEquals(Duration.ofSeconds(60), defaults.llm().timeout());
+        assertEquals(1024 * 1024, defaults.llm().maxReplyBytes());
+        SparkNasConfig ollama = ConfigLoader.load(null, List.of("llm.endpoint=\"http://localhost:11434/v1\"",
+                "llm.model=qwen", "llm.api-key-env=OPENAI_API_KEY"));
+        assertTrue(ollama.llm().enabled());
+        assertEquals("OPENAI_API_KEY", ollama.llm().apiKeyEnv());
+        assertTrue(assertThrows(ConfigurationException.class, () -> ConfigLoader.load(null,
+                List.of("llm.endpoint=\"localhost:11434\"", "llm.model=qwen"))).getMessage()
+                .startsWith("llm.endpoint: 'localhost:11434' is not an http(s) URL"));
+        assertTrue(assertThrows(ConfigurationException.class, () -> ConfigLoader.load(null,
+                List.of("llm.endpoint=\"http://localhost:8000/v1\""))).getMessage()
+                .startsWith("llm.model: must name the model"));
+        String key = assertThrows(ConfigurationException.class, () -> ConfigLoader.load(null,
+                List.of("llm.api-key-env=\"sk-proj-abc123\""))).getMessage();
+        assertTrue(key.startsWith("llm.api-key-env: 'sk-proj-abc123' is not an environment variable name (the key "
+                + "itself never goes in the configuration)"), key);
+        assertTrue(assertThrows(ConfigurationException.class, () -> ConfigLoader.load(null,
+                List.of("llm.response-format=yaml"))).getMessage().startsWith("llm.response-format: 'yaml' is not one of"));
     }
 }

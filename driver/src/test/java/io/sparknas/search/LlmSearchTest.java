@@ -95,7 +95,7 @@ class LlmSearchTest {
     }
 
     private static String[] llm(ScriptedChatServer server, int breaker) {
-        return new String[] {"--set", "llm.endpoint=\"" + server.baseUrl() + "\"", "--set", "llm.model=\"scripted\"",
+        return new String[] {"--llm-endpoint", server.baseUrl(), "--llm-model", "scripted",
             "--set", "llm.concurrency=1", "--set", "llm.fraction=0.5", "--set", "llm.timeout=1s", "--set",
             "llm.retries=1", "--set", "llm.backoff=20ms", "--set", "llm.max-backoff=100ms", "--set",
             "llm.breaker-failures=" + breaker, "--set", "llm.requests-per-minute=0"};
@@ -172,7 +172,22 @@ class LlmSearchTest {
                     .reason().startsWith("server error after 2 attempts: HTTP 500"));
             assertNotNull(rows.stream().filter(r -> (int) r.getAs("generation") == 7).findAny().orElse(null),
                     "generation 7 ran GA only");
+
+            TinySearch.Result prompt = TinySearch.run("llm", "prompt", "--run", "llm", "--output", dir.toString());
+            assertEquals(0, prompt.status(), prompt.err());
+            String text = prompt.out();
+            assertTrue(text.startsWith("=== system ===\n"), text);
+            assertTrue(text.contains("(prompt for generation 8, request 1 of 1, from " + rows.size()
+                    + " committed candidates; endpoint: " + server.baseUrl() + "; nothing was sent)"), text);
+            assertTrue(text.contains("microcontroller \"tight\""));
+            assertTrue(text.contains("\n" + f1.shortName() + "\n"), "evaluated proposals are listed to avoid");
+            assertTrue(text.contains("\"violation\":\"sram: needs"), "infeasible candidates come with their excess");
+            assertFalse(text.contains("Ignore previous instructions") || text.contains("Good luck"),
+                    "no text an LLM wrote reaches a later prompt");
         }
+        TinySearch.Result missing = TinySearch.run("llm", "prompt", "--run", "no-such-run", "--output", dir.toString());
+        assertEquals(2, missing.status());
+        assertTrue(missing.err().contains("no run.json in " + dir.resolve("no-such-run")), missing.err());
     }
 
     @Test
@@ -223,6 +238,25 @@ class LlmSearchTest {
                 String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
                 assertFalse(content.contains(key), "the key is in " + file);
             }
+        }
+    }
+
+    @Test
+    void theRequestsOfAGenerationRunAsParallelTasksWithTheirOwnSeeds() throws IOException {
+        try (ScriptedChatServer server = new ScriptedChatServer(new Status(500, null), new Hang(700), new Hang(700))) {
+            TinySearch.Result result = search("parallel", 1, Stream.concat(Stream.of(llm(server, 3)),
+                    Stream.of("--set", "llm.concurrency=2", "--set", "llm.timeout=5s")).toArray(String[]::new));
+            assertEquals(0, result.status(), result.err() + result.out());
+            assertEquals(2, server.received().size());
+            assertEquals(2, server.maxInFlight(), "both requests were in flight at once");
+            List<String> seeds = server.received().stream()
+                    .map(r -> r.body().replaceAll("(?s).*\"seed\"\\s*:\\s*(-?\\d+).*", "$1")).distinct().toList();
+            assertEquals(2, seeds.size(), "each request has its own sampling seed: " + seeds);
+            assertTrue(server.received().stream().anyMatch(r -> r.body().contains("request 2 of 2")));
+            List<ProposalRow> proposals = ProposalTable.read(org.apache.spark.sql.SparkSession.active(),
+                    dir.resolve("parallel").toString());
+            assertEquals(List.of("0 empty-reply", "1 empty-reply"), proposals.stream()
+                    .map(p -> p.island() + " " + p.outcome()).toList());
         }
     }
 }

@@ -61,7 +61,7 @@ public final class PromptBuilder {
         section(user, "Pareto front so far (mAP against estimated latency)", context.front());
         section(user, "Recent candidates that broke a budget (with the excess): move away from these",
                 context.infeasible());
-        user.append("## Already evaluated: do not propose these again\n");
+        user.append("\n## Already evaluated: do not propose these again\n");
         user.append("Short form: r=resolution, w=width, one group per stage separated by |, blocks c=standard, "
                 + "ds=depthwise-separable, mbN=mbconv with expand N, kK=kernel K, +=skip.\n");
         if (context.evaluated().isEmpty()) {

@@ -58,6 +58,8 @@ public final class ScriptedChatServer implements AutoCloseable {
     private final ConcurrentLinkedQueue<Step> script = new ConcurrentLinkedQueue<>();
     private final List<Received> received = java.util.Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong hugeBytesSent = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Step fallback;
 
     public ScriptedChatServer(Step fallback, Step... steps) throws IOException {
@@ -86,6 +88,11 @@ public final class ScriptedChatServer implements AutoCloseable {
         return hugeBytesSent.get();
     }
 
+    /** The most requests that were being handled at the same time. */
+    public int maxInFlight() {
+        return maxInFlight.get();
+    }
+
     /** Appends steps to the script. */
     public void then(Step... steps) {
         script.addAll(List.of(steps));
@@ -97,6 +104,15 @@ public final class ScriptedChatServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        try {
+            respond(exchange);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void respond(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         received.add(new Received(exchange.getRequestHeaders().getFirst("Authorization"), body));
         Step step = script.poll();

@@ -1,0 +1,127 @@
+package io.sparknas.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparknas.config.ConfigLoader;
+import io.sparknas.config.SparkNasConfig;
+import io.sparknas.cost.CostModel;
+import io.sparknas.llm.ChatPrompt;
+import io.sparknas.llm.PromptBuilder;
+import io.sparknas.llm.PromptContext;
+import io.sparknas.results.CandidateTable;
+import io.sparknas.results.RunIds;
+import io.sparknas.results.RunManifest;
+import io.sparknas.search.ArchitectureSearch;
+import io.sparknas.search.CandidateRow;
+import io.sparknas.search.PromptHistory;
+import io.sparknas.search.SearchObjective;
+import io.sparknas.space.SearchSpace;
+import io.sparknas.spark.SparkSessions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code sparknas llm}: inspect the LLM proposer. */
+@Command(name = "llm", mixinStandardHelpOptions = true,
+        description = "Inspect the LLM proposer (configured under llm.* in conf/sparknas.conf).",
+        subcommands = {LlmCommand.Prompt.class})
+public final class LlmCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code sparknas llm prompt}. */
+    @Command(name = "prompt", mixinStandardHelpOptions = true,
+            description = {"Print the prompt the LLM proposer would send next for a run: built from the run's "
+                    + "recorded configuration (run.json, with --set on top) and its committed candidates, exactly as "
+                    + "the search builds it. Nothing is sent.", "",
+                    "Example: sparknas llm prompt --run search-20261126-101500-ab12"})
+    static final class Prompt implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--run", required = true, paramLabel = "RUN_ID", description = "The run.")
+        String run;
+
+        @Option(names = "--output", paramLabel = "DIR", description = "Results folder (default: run.output-dir).")
+        String output;
+
+        @Option(names = "--island", paramLabel = "N", defaultValue = "0",
+                description = "Which of the generation's parallel requests, from 0 (default: ${DEFAULT-VALUE}).")
+        int island;
+
+        @Override
+        public Integer call() {
+            String runId;
+            try {
+                runId = RunIds.validate(run);
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException("--run: " + e.getMessage(), e);
+            }
+            SparkNasConfig defaults = common.load();
+            String runDir = (output != null ? output : defaults.run().outputDir()) + "/" + runId;
+            SparkSession spark = SparkSessions.create(defaults.spark());
+            if (!RunManifest.exists(spark, runDir)) {
+                throw new UserInputException("--run " + runId + ": no " + RunManifest.FILE + " in " + runDir
+                        + " (is --output or run.output-dir the folder the run was written to?)");
+            }
+            SparkNasConfig config = ConfigLoader.loadRecorded(recordedConfig(spark, runDir), runDir + "/"
+                    + RunManifest.FILE, new ArrayList<>(common.overrides));
+            if (island < 0 || island >= config.llm().concurrency()) {
+                throw new UserInputException("--island: " + island + " is outside [0, " + config.llm().concurrency()
+                        + ") (llm.concurrency)");
+            }
+            List<CandidateRow> rows = CandidateTable.read(spark, runDir,
+                    new CostModel(config.space(), config.target(), config.cost()));
+            if (rows.isEmpty()) {
+                throw new UserInputException("run " + runId + " has no committed candidates yet in " + runDir + "/"
+                        + CandidateTable.FOLDER);
+            }
+            SearchSpace cell = config.space().narrow(rows.get(0).architecture().resolution(),
+                    rows.get(0).architecture().width());
+            int generation = ArchitectureSearch.lastCommittedGeneration(spark, runDir) + 1;
+            PromptContext context = PromptHistory.context(rows, cell, config.target(), config.cost(),
+                    SearchObjective.named(config.search().objective()), config.llm(), generation);
+            ChatPrompt prompt = PromptBuilder.build(context, island, config.llm().concurrency());
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(prompt.render());
+            out.printf(Locale.ROOT, "%n(prompt for generation %d, request %d of %d, from %d committed candidates; "
+                            + "endpoint: %s; nothing was sent)%n", generation, island + 1, config.llm().concurrency(),
+                    rows.size(), config.llm().enabled() ? config.llm().endpoint() : "none configured");
+            out.flush();
+            return 0;
+        }
+
+        private static String recordedConfig(SparkSession spark, String runDir) {
+            Path path = new Path(runDir, RunManifest.FILE);
+            try (InputStream in = path.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(path)) {
+                JsonNode config = new ObjectMapper().readTree(in).get("config");
+                if (config == null || !config.isObject()) {
+                    throw new UserInputException(path + ": no 'config' object (not a SparkNAS run.json?)");
+                }
+                return config.toString();
+            } catch (IOException e) {
+                throw new UserInputException("cannot read " + path + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}
