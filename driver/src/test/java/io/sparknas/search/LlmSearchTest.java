@@ -204,6 +204,8 @@ class LlmSearchTest {
         WriterAppender capture = WriterAppender.createAppender(PatternLayout.createDefaultLayout(), null, logs,
                 "capture", false, true);
         capture.start();
+        Level rootLevel = logging.getRootLogger().getLevel();
+        Level clientLevel = LogManager.getLogger("dev.langchain4j").getLevel();
         logging.getConfiguration().getRootLogger().addAppender(capture, Level.ALL, null);
         Configurator.setRootLevel(Level.INFO);
         Configurator.setLevel("dev.langchain4j", Level.DEBUG);
@@ -218,7 +220,8 @@ class LlmSearchTest {
                     "the key was read from the environment and sent");
         } finally {
             logging.getConfiguration().getRootLogger().removeAppender("capture");
-            Configurator.setRootLevel(Level.WARN);
+            Configurator.setRootLevel(rootLevel);
+            Configurator.setLevel("dev.langchain4j", clientLevel);
             logging.updateLoggers();
         }
         List<Row> rows = TinySearch.rows(dir.resolve("dead").toString());
