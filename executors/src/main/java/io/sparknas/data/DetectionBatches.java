@@ -29,6 +29,7 @@ public final class DetectionBatches implements DataSetIterator {
     private final Augmentation augmentation;
     private final boolean shuffle;
     private final long seed;
+    private final List<float[]> teacher;
     private List<Integer> order;
     private int cursor;
     private int epoch;
@@ -41,6 +42,20 @@ public final class DetectionBatches implements DataSetIterator {
      */
     public DetectionBatches(List<DetectionImage> images, int side, int grid, List<double[]> anchors, int classes,
                             int batchSize, Augmentation augmentation, boolean shuffle, long seed) {
+        this(images, side, grid, anchors, classes, batchSize, augmentation, shuffle, seed, null);
+    }
+
+    /**
+     * Batches for distillation: each label holds the ground truth and then the teacher's raw outputs for the same
+     * image, {@code [N, 2·A·(5 + C), G, G]}. The teacher's outputs were computed on the un-augmented images, so
+     * these batches are not augmented.
+     *
+     * @param teacher per image (same order as {@code images}), the teacher's raw outputs {@code [A·(5 + C), G, G]}
+     *                flattened; null for plain batches
+     */
+    public DetectionBatches(List<DetectionImage> images, int side, int grid, List<double[]> anchors, int classes,
+                            int batchSize, Augmentation augmentation, boolean shuffle, long seed,
+                            List<float[]> teacher) {
         if (images.isEmpty()) {
             throw new IllegalArgumentException("no images to iterate over");
         }
@@ -53,6 +68,23 @@ public final class DetectionBatches implements DataSetIterator {
         this.augmentation = augmentation;
         this.shuffle = shuffle;
         this.seed = seed;
+        if (teacher != null) {
+            int expected = anchors.size() * (5 + classes) * grid * grid;
+            if (!augmentation.equals(Augmentation.NONE)) {
+                throw new IllegalArgumentException("teacher outputs are for the un-augmented images: distillation "
+                        + "batches cannot be augmented");
+            }
+            if (teacher.size() != images.size()) {
+                throw new IllegalArgumentException(teacher.size() + " teacher outputs for " + images.size() + " images");
+            }
+            for (int i = 0; i < teacher.size(); i++) {
+                if (teacher.get(i).length != expected) {
+                    throw new IllegalArgumentException("teacher output " + i + " has " + teacher.get(i).length
+                            + " values, the " + grid + "x" + grid + " grid needs " + expected);
+                }
+            }
+        }
+        this.teacher = teacher == null ? null : List.copyOf(teacher);
         startEpoch(0);
     }
 
@@ -102,7 +134,9 @@ public final class DetectionBatches implements DataSetIterator {
         int n = Math.min(num, images.size() - from);
         float[] features = new float[n * 3 * side * side];
         int labelChannels = anchors.size() * (5 + classes);
-        float[] labels = new float[n * labelChannels * grid * grid];
+        int channels = teacher == null ? labelChannels : 2 * labelChannels;
+        int block = labelChannels * grid * grid;
+        float[] labels = new float[n * channels * grid * grid];
         for (int i = 0; i < n; i++) {
             int index = order.get(from + i);
             DetectionImage image = images.get(index);
@@ -113,10 +147,13 @@ public final class DetectionBatches implements DataSetIterator {
                     : DetectionTensors.letterbox(image, side);
             DetectionTensors.pixels(image, placement, augmentation, random, features, i * 3 * side * side);
             DetectionTensors.labels(DetectionTensors.objects(image, placement), side, grid, anchors, classes, labels,
-                    i * labelChannels * grid * grid);
+                    i * channels * grid * grid);
+            if (teacher != null) {
+                System.arraycopy(teacher.get(index), 0, labels, i * channels * grid * grid + block, block);
+            }
         }
         DataSet batch = new DataSet(Nd4j.create(features, new long[] {n, 3, side, side}),
-                Nd4j.create(labels, new long[] {n, labelChannels, grid, grid}));
+                Nd4j.create(labels, new long[] {n, channels, grid, grid}));
         if (preProcessor != null) {
             preProcessor.preProcess(batch);
         }

@@ -57,6 +57,17 @@ public final class DetectorNetworkBuilder {
     /** The graph configuration for a detector. */
     public static ComputationGraphConfiguration configuration(LayerGraph graph, HeadSpec head, long seed,
                                                               IUpdater updater, double weightDecay) {
+        return configuration(graph, head, seed, updater, weightDecay, new CnnLossLayer.Builder(
+                loss(head, graph.output().height() * graph.output().width())).activation(Activation.IDENTITY).build());
+    }
+
+    /**
+     * The graph configuration for a detector trained through another output layer (e.g. distillation); the
+     * output layer must keep the raw prediction grid as the network's output.
+     */
+    public static ComputationGraphConfiguration configuration(LayerGraph graph, HeadSpec head, long seed,
+                                                              IUpdater updater, double weightDecay,
+                                                              org.deeplearning4j.nn.conf.layers.Layer output) {
         Dl4jRuntime.configure();
         NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
                 .seed(seed)
@@ -79,9 +90,7 @@ public final class DetectorNetworkBuilder {
             String[] inputs = layer.inputs().stream().map(t -> names[t]).toArray(String[]::new);
             names[i + 1] = add(builder, layer, inputs, last);
         }
-        int grid = graph.output().height();
-        builder.addLayer(OUTPUT, new CnnLossLayer.Builder(loss(head, grid * graph.output().width()))
-                .activation(Activation.IDENTITY).build(), names[names.length - 1]);
+        builder.addLayer(OUTPUT, output, names[names.length - 1]);
         builder.setOutputs(OUTPUT);
         return builder.build();
     }
@@ -90,6 +99,15 @@ public final class DetectorNetworkBuilder {
     public static ComputationGraph build(LayerGraph graph, HeadSpec head, long seed, IUpdater updater,
                                          double weightDecay) {
         ComputationGraph network = new ComputationGraph(configuration(graph, head, seed, updater, weightDecay));
+        network.init();
+        return network;
+    }
+
+    /** A new, initialised detector trained through {@code output}. */
+    public static ComputationGraph build(LayerGraph graph, HeadSpec head, long seed, IUpdater updater,
+                                         double weightDecay, org.deeplearning4j.nn.conf.layers.Layer output) {
+        ComputationGraph network = new ComputationGraph(configuration(graph, head, seed, updater, weightDecay,
+                output));
         network.init();
         return network;
     }
