@@ -1,8 +1,6 @@
 package io.sparknas.task;
 
-import io.sparknas.data.DataFiles;
 import io.sparknas.data.DetectionDataset;
-import io.sparknas.data.DatasetSource;
 import io.sparknas.supernet.Supernet;
 import io.sparknas.supernet.SubnetEvaluator;
 import io.sparknas.supernet.SubnetScore;
@@ -29,7 +27,6 @@ public final class CandidateEvaluationTask implements FlatMapFunction<Iterator<C
 
     private static final long serialVersionUID = 1L;
     private static final Map<Long, Supernet> SUPERNETS = new ConcurrentHashMap<>();
-    private static final Map<DatasetSource, DetectionDataset> DATASETS = new ConcurrentHashMap<>();
 
     private final Broadcast<byte[]> checkpoint;
     private final EvaluationContext context;
@@ -52,7 +49,7 @@ public final class CandidateEvaluationTask implements FlatMapFunction<Iterator<C
         }
         Supernet supernet = SUPERNETS.computeIfAbsent(checkpoint.id(),
                 id -> SupernetCheckpoint.weights(context.space(), checkpoint.value()));
-        DetectionDataset dataset = DATASETS.computeIfAbsent(context.data(), source -> source.load(DataFiles.local()));
+        DetectionDataset dataset = ExecutorDatasets.get(context.data());
         String host = host();
         List<CandidateScore> scores = new ArrayList<>();
         while (requests.hasNext()) {
@@ -66,7 +63,7 @@ public final class CandidateEvaluationTask implements FlatMapFunction<Iterator<C
         return scores.iterator();
     }
 
-    private static String host() {
+    static String host() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {

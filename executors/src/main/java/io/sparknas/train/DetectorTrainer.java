@@ -63,6 +63,16 @@ public final class DetectorTrainer {
         int grid = side / head.outputStride();
         DetectionBatches batches = new DetectionBatches(train, side, grid, DetectorEvaluator.anchorPairs(head),
                 head.classes(), settings.batchSize(), settings.augmentation(), true, settings.seed());
+        return run(network, side, batches, val, state);
+    }
+
+    /**
+     * Trains {@code network} on the given batches (e.g. distillation batches carrying a teacher's outputs), from
+     * {@code state}; the settings' augmentation is the batches' business.
+     */
+    public Trained run(ComputationGraph network, int side, DetectionBatches batches, List<DetectionImage> val,
+                       TrainingCheckpoint.State state) {
+        int trainImages = batches.size();
         DetectorEvaluator evaluator = new DetectorEvaluator(head, Math.max(8, settings.batchSize()));
         List<EpochRecord> history = new ArrayList<>(state.history());
         double best = state.bestValMap50();
@@ -71,7 +81,7 @@ public final class DetectorTrainer {
         boolean stoppedEarly = false;
         long sessionStart = System.nanoTime();
         double trainSeconds = 0;
-        long trainImages = 0;
+        long imagesSeen = 0;
         int epoch = state.epoch();
         ComputationGraph bestNetwork = null;
         while (epoch < settings.epochs()) {
@@ -88,7 +98,7 @@ public final class DetectorTrainer {
             }
             double epochTrainSeconds = (System.nanoTime() - start) / 1e9;
             trainSeconds += epochTrainSeconds;
-            trainImages += train.size();
+            imagesSeen += trainImages;
             double map = Double.NaN;
             boolean evaluate = epoch % settings.evalEvery() == 0 || epoch == settings.epochs();
             boolean isBest = false;
@@ -109,7 +119,7 @@ public final class DetectorTrainer {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             EpochRecord record = new EpochRecord(epoch, lossSum / Math.max(1, steps), map,
-                    train.size() / epochTrainSeconds, seconds);
+                    trainImages / epochTrainSeconds, seconds);
             history.add(record);
             if (checkpoint != null) {
                 checkpoint.save(network, new TrainingCheckpoint.State(epoch, best, bestEpoch, history), isBest);
@@ -131,7 +141,7 @@ public final class DetectorTrainer {
                 : bestNetwork != null ? bestNetwork : network;
         double seconds = (System.nanoTime() - sessionStart) / 1e9;
         return new Trained(result, new TrainingResult(best, bestEpoch, epoch, stoppedEarly, seconds,
-                trainSeconds > 0 ? trainImages / trainSeconds : 0, history));
+                trainSeconds > 0 ? imagesSeen / trainSeconds : 0, history));
     }
 
     /** A short human duration such as {@code 4m12s}. */

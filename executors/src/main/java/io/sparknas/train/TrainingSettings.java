@@ -44,6 +44,18 @@ public record TrainingSettings(int epochs, int batchSize, String optimizer, doub
                 weightDecay, patience, evalEvery, augmentation, seed);
     }
 
+    /** The same settings with another seed. */
+    public TrainingSettings withSeed(long newSeed) {
+        return new TrainingSettings(epochs, batchSize, optimizer, learningRate, momentum, warmupEpochs,
+                weightDecay, patience, evalEvery, augmentation, newSeed);
+    }
+
+    /** The same settings with another augmentation. */
+    public TrainingSettings withAugmentation(Augmentation newAugmentation) {
+        return new TrainingSettings(epochs, batchSize, optimizer, learningRate, momentum, warmupEpochs,
+                weightDecay, patience, evalEvery, newAugmentation, seed);
+    }
+
     /** The DL4J updater with the warm-up cosine schedule for {@code iterationsPerEpoch}. */
     public IUpdater updater(int iterationsPerEpoch) {
         WarmupCosineSchedule schedule = new WarmupCosineSchedule(learningRate,

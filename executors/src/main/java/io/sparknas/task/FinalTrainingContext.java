@@ -1,0 +1,24 @@
+package io.sparknas.task;
+
+import io.sparknas.cost.CostModel;
+import io.sparknas.data.DatasetSource;
+import io.sparknas.space.SearchSpace;
+import io.sparknas.train.DistillationSettings;
+import io.sparknas.train.TrainingSettings;
+
+/**
+ * What every final-training task shares besides the broadcasts; small and serializable.
+ *
+ * @param space          the search space (its cell), for the head and the supernet's layout
+ * @param costModel      lowers architectures to layer graphs
+ * @param data           where the dataset comes from
+ * @param training       the training settings; each request's seed replaces theirs
+ * @param distillation   λ, temperature, threshold
+ * @param inherited      whether training starts from the supernet's weights (else from scratch)
+ * @param artifactDir    the folder (any Hadoop path) the trained models are written to
+ * @param threadsPerTask ND4J threads per task
+ */
+public record FinalTrainingContext(SearchSpace space, CostModel costModel, DatasetSource data, TrainingSettings training,
+                                   DistillationSettings distillation, boolean inherited, String artifactDir,
+                                   int threadsPerTask) implements java.io.Serializable {
+}

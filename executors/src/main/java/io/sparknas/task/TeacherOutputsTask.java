@@ -1,0 +1,51 @@
+package io.sparknas.task;
+
+import io.sparknas.data.DatasetSource;
+import io.sparknas.data.DetectionImage;
+import io.sparknas.train.DetectionTeacher;
+import io.sparknas.train.TeacherPredictions;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * The Spark function that computes a teacher's outputs for a slice of the training images: each element is the
+ * first image index of a slice of {@code sliceSize}. Deterministic, so a retried task gives the same values.
+ */
+public final class TeacherOutputsTask implements FlatMapFunction<Iterator<Integer>, TeacherOutput> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final Broadcast<TeacherArtifact> teacher;
+    private final DatasetSource data;
+    private final int sliceSize;
+    private final int batchSize;
+
+    public TeacherOutputsTask(Broadcast<TeacherArtifact> teacher, DatasetSource data, int sliceSize, int batchSize) {
+        this.teacher = teacher;
+        this.data = data;
+        this.sliceSize = sliceSize;
+        this.batchSize = batchSize;
+    }
+
+    @Override
+    public Iterator<TeacherOutput> call(Iterator<Integer> starts) {
+        List<DetectionImage> train = ExecutorDatasets.get(data).train();
+        TeacherArtifact artifact = teacher.value();
+        List<TeacherOutput> out = new ArrayList<>();
+        try (DetectionTeacher opened = artifact.open()) {
+            while (starts.hasNext()) {
+                int from = starts.next();
+                int to = Math.min(train.size(), from + sliceSize);
+                List<float[]> values = TeacherPredictions.compute(opened, train.subList(from, to), artifact.side(),
+                        artifact.head(), batchSize);
+                for (int i = 0; i < values.size(); i++) {
+                    out.add(new TeacherOutput(from + i, train.get(from + i).id(), values.get(i)));
+                }
+            }
+        }
+        return out.iterator();
+    }
+}
