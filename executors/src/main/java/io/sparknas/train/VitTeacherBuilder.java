@@ -1,0 +1,104 @@
+package io.sparknas.train;
+
+import io.sparknas.net.DetectorNetworkBuilder;
+import io.sparknas.net.Dl4jRuntime;
+import io.sparknas.space.HeadSpec;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ReshapeVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+/**
+ * Builds the Vision-Transformer detection teacher for knowledge distillation: a network with the student's
+ * interface (input {@value DetectorNetworkBuilder#INPUT} {@code [N, 3, S, S]}, YOLO output
+ * {@value DetectorNetworkBuilder#OUTPUT} {@code [N, A·(5+C), G, G]} with the same loss), so
+ * {@link DetectorTrainer#run} trains it unchanged and its predictions line up cell by cell with the student's.
+ *
+ * <ol>
+ *   <li>patch embedding: a convolution with kernel = stride = the head's output stride, so each token is exactly
+ *       one cell of the student's {@code G × G} prediction grid;</li>
+ *   <li>the grid is read row by row as a sequence of {@code G²} tokens {@code [N, dim, G²]}, plus a learned
+ *       position embedding;</li>
+ *   <li>{@code depth} pre-norm transformer encoder blocks ({@link TransformerEncoderLayer});</li>
+ *   <li>back to the grid {@code [N, dim, G, G]} and a 1×1 prediction convolution with bias, as in the student.</li>
+ * </ol>
+ */
+public final class VitTeacherBuilder {
+
+    /** The patch-embedding convolution. */
+    public static final String PATCHES = "patches";
+    /** The learned position embedding layer. */
+    public static final String POSITION = "position";
+    /** The 1×1 prediction convolution. */
+    public static final String PREDICTION = "prediction";
+    private static final String TOKENS = "tokens";
+    private static final String GRID = "grid";
+    private static final String BLOCK = "block";
+    private static final int IMAGE_CHANNELS = 3;
+
+    private VitTeacherBuilder() {
+    }
+
+    /**
+     * The graph configuration of a teacher for {@code side × side} images.
+     *
+     * @throws IllegalArgumentException when {@code side} is not a multiple of the head's output stride
+     */
+    public static ComputationGraphConfiguration configuration(int side, HeadSpec head, TeacherSpec spec, long seed,
+                                                              IUpdater updater, double weightDecay) {
+        int stride = head.outputStride();
+        if (side < stride || side % stride != 0) {
+            throw new IllegalArgumentException("teacher input side " + side + " is not a multiple of the output stride "
+                    + stride);
+        }
+        int grid = side / stride;
+        int tokens = grid * grid;
+        Dl4jRuntime.configure();
+        NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .updater(updater)
+                .weightInit(WeightInit.XAVIER)
+                .convolutionMode(ConvolutionMode.Same);
+        if (weightDecay > 0) {
+            base.weightDecay(weightDecay);
+        }
+        ComputationGraphConfiguration.GraphBuilder builder = base.graphBuilder()
+                .addInputs(DetectorNetworkBuilder.INPUT)
+                .setInputTypes(InputType.convolutional(side, side, IMAGE_CHANNELS))
+                .addLayer(PATCHES, new ConvolutionLayer.Builder(stride, stride).stride(stride, stride)
+                        .nOut(spec.dim()).hasBias(true).activation(Activation.IDENTITY).build(),
+                        DetectorNetworkBuilder.INPUT)
+                .addVertex(TOKENS, new ReshapeVertex('c', new int[] {-1, spec.dim(), tokens}, null), PATCHES)
+                .addLayer(POSITION, new LearnedPositionEmbedding(spec.dim(), tokens), TOKENS);
+        String previous = POSITION;
+        for (int i = 0; i < spec.depth(); i++) {
+            String block = BLOCK + i;
+            builder.addLayer(block, new TransformerEncoderLayer(spec.dim(), spec.heads(), spec.mlpHidden()), previous);
+            previous = block;
+        }
+        CnnLossLayer loss = new CnnLossLayer.Builder(DetectorNetworkBuilder.loss(head, tokens))
+                .activation(Activation.IDENTITY).build();
+        return builder
+                .addVertex(GRID, new ReshapeVertex('c', new int[] {-1, spec.dim(), grid, grid}, null), previous)
+                .addLayer(PREDICTION, new ConvolutionLayer.Builder(1, 1).nOut(head.predictionChannels())
+                        .hasBias(true).activation(Activation.IDENTITY).build(), GRID)
+                .addLayer(DetectorNetworkBuilder.OUTPUT, loss, PREDICTION)
+                .setOutputs(DetectorNetworkBuilder.OUTPUT)
+                .build();
+    }
+
+    /** A new teacher for {@code side × side} images, initialised from {@code seed}. */
+    public static ComputationGraph build(int side, HeadSpec head, TeacherSpec spec, long seed, IUpdater updater,
+                                         double weightDecay) {
+        ComputationGraph network = new ComputationGraph(configuration(side, head, spec, seed, updater, weightDecay));
+        network.init();
+        return network;
+    }
+}
