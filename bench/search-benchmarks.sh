@@ -20,7 +20,7 @@ out="bench-results"
 for mode in ga random; do
   echo "== search --mode $mode"
   bin/sparknas search --supernet "$ckpt" --mode "$mode" --generations "$generations" --output "$out" \
-    --run-id "bench-$mode-$(date +%s)" 2>/dev/null | tee "$out-$mode.log" | grep -E '^(generation|run )'
+    --run-id "bench-$mode-$(date +%s)" --set final.after-search=false 2>/dev/null | tee "$out-$mode.log" | grep -E '^(generation|run )'
 done
 echo "== GA against random at the same number of evaluations"
 run_java io.sparknas.bench.SearchComparison $(ls -d "$out"/bench-ga-* | tail -1) $(ls -d "$out"/bench-random-* | tail -1) \

@@ -9,7 +9,6 @@ import io.sparknas.llm.ChatPrompt;
 import io.sparknas.llm.PromptBuilder;
 import io.sparknas.llm.PromptContext;
 import io.sparknas.results.CandidateTable;
-import io.sparknas.results.RunIds;
 import io.sparknas.results.RunManifest;
 import io.sparknas.search.ArchitectureSearch;
 import io.sparknas.search.CandidateRow;
@@ -71,19 +70,11 @@ public final class LlmCommand implements Runnable {
 
         @Override
         public Integer call() {
-            String runId;
-            try {
-                runId = RunIds.validate(run);
-            } catch (IllegalArgumentException e) {
-                throw new UserInputException("--run: " + e.getMessage(), e);
-            }
             SparkNasConfig defaults = common.load();
-            String runDir = (output != null ? output : defaults.run().outputDir()) + "/" + runId;
             SparkSession spark = SparkSessions.create(defaults.spark());
-            if (!RunManifest.exists(spark, runDir)) {
-                throw new UserInputException("--run " + runId + ": no " + RunManifest.FILE + " in " + runDir
-                        + " (is --output or run.output-dir the folder the run was written to?)");
-            }
+            ExistingRun existing = ExistingRun.find(spark, run, output != null ? output : defaults.run().outputDir());
+            String runId = existing.runId();
+            String runDir = existing.runDir();
             SparkNasConfig config = ConfigLoader.loadRecorded(recordedConfig(spark, runDir), runDir + "/"
                     + RunManifest.FILE, new ArrayList<>(common.overrides));
             if (island < 0 || island >= config.llm().concurrency()) {

@@ -4,6 +4,8 @@ import io.sparknas.config.SparkNasConfig;
 import io.sparknas.results.CandidateTable;
 import io.sparknas.results.RunIds;
 import io.sparknas.results.RunManifest;
+import io.sparknas.finalmodels.FinalModelRow;
+import io.sparknas.finalmodels.FinalizeJob;
 import io.sparknas.search.CandidateRow;
 import io.sparknas.search.SearchPipeline;
 import io.sparknas.seed.Seeds;
@@ -31,7 +33,9 @@ import picocli.CommandLine.Spec;
                 + "cost model first, feasible new ones are scored with inherited weights as one Spark job per "
                 + "generation, and each generation is committed to Parquet (candidates/, population/) before the "
                 + "next starts. With an LLM endpoint (--llm-endpoint, llm.*) a share of each generation's offspring "
-                + "is proposed by the LLM instead, every proposal recorded in proposals/. One progress line per "
+                + "is proposed by the LLM instead, every proposal recorded in proposals/. Then (final.after-search) the "
+                + "best candidates are trained fully, without and with distillation (see 'sparknas finalize'). "
+                + "One progress line per "
                 + "generation. After a crash, --resume RUN_ID continues from the last committed generation with "
                 + "nothing lost or repeated.", "",
                 "Example: sparknas search                      (embedded default: local[*], synthetic data, stm32f746)",
@@ -148,6 +152,20 @@ public final class SearchCommand implements Callable<Integer> {
         printer.printf("%nresults: %s/%s (Parquet, partitioned by generation), %s/population, %s/space_selection, "
                 + "%s/run.json%n", runDir, CandidateTable.FOLDER, runDir, runDir, runDir);
         printer.flush();
+        if (config.finals().afterSearch() && outcome.feasible() > 0) {
+            printer.printf("%nfinalize (final.after-search): the best %d candidate(s), %d seed(s), %d epochs%n",
+                    config.finals().top(), config.finals().seeds(), config.finals().epochs());
+            try {
+                List<FinalModelRow> rows = new FinalizeJob(config, spark, runId, runDir, line -> {
+                    printer.println(line);
+                    printer.flush();
+                }).run(new FinalizeJob.Request(config.finals().top(), config.finals().seeds(),
+                        config.finals().epochs(), null, null));
+                FinalizeCommand.print(printer, rows, runDir);
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException(e.getMessage(), e);
+            }
+        }
         return 0;
     }
 }

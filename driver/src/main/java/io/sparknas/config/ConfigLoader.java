@@ -190,8 +190,29 @@ public final class ConfigLoader {
                 root.integer("space-selection.partitions", 0, 100_000),
                 root.number("space-selection.min-feasible-fraction", 0, 1));
         LlmSettings llm = llm(new ConfigReader(config.getConfig("llm"), "llm"));
+        FinalSettings finals = finals(new ConfigReader(config.getConfig("final"), "final"));
         return new SparkNasConfig(config, run, spark, target, space, cost, data, training, supernet, search, selection,
-                llm);
+                llm, finals);
+    }
+
+    private static FinalSettings finals(ConfigReader finals) {
+        String init = finals.string("init").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!init.equals("scratch") && !init.equals("inherited")) {
+            throw finals.invalid("init", "'" + init + "' is not scratch or inherited");
+        }
+        int dim = finals.integer("teacher.dim", 8, 4096);
+        int heads = finals.integer("teacher.heads", 1, 64);
+        if (dim % heads != 0) {
+            throw finals.invalid("teacher.heads", heads + " heads do not divide final.teacher.dim " + dim);
+        }
+        return new FinalSettings(finals.bool("after-search"), finals.integer("top", 1, 1000),
+                finals.integer("seeds", 1, 100), finals.integer("epochs", 1, 10_000), init.equals("inherited"),
+                new io.sparknas.train.DistillationSettings(finals.number("distillation.weight", 0, 1000),
+                        finals.number("distillation.temperature", 0.01, 1000),
+                        finals.number("distillation.threshold", 0, 1)),
+                new FinalSettings.TeacherSettings(finals.integer("teacher.side-factor", 1, 8), dim,
+                        finals.integer("teacher.depth", 1, 64), heads, finals.integer("teacher.mlp-ratio", 1, 16),
+                        finals.integer("teacher.epochs", 1, 10_000), finals.number("teacher.learning-rate", 1e-7, 10)));
     }
 
     private static LlmSettings llm(ConfigReader llm) {

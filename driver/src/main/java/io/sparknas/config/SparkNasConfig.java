@@ -27,11 +27,13 @@ import io.sparknas.space.SearchSpace;
  * @param search         the architecture search
  * @param spaceSelection stage-1 settings
  * @param llm            the LLM proposer
+ * @param finals         stage 5: full training of the best candidates
  */
 public record SparkNasConfig(Config resolved, RunSettings run, SparkSettings spark, Target target,
                              SearchSpace space, CostSettings cost, DatasetSource data, TrainingSettings training,
                              SupernetSettings supernet, SearchSettings search,
-                             SpaceSelectionSettings spaceSelection, LlmSettings llm) {
+                             SpaceSelectionSettings spaceSelection, LlmSettings llm,
+                             FinalSettings finals) {
 
     /** The resolved configuration as JSON, without comments. */
     public String renderJson() {

@@ -172,12 +172,8 @@ public final class SearchPipeline {
 
     /** The run folder as a local path: the supernet is trained and checkpointed by the driver. */
     private Path localRunPath() {
-        String local = runDir.startsWith("file:") ? runDir.substring("file:".length()) : runDir;
-        if (local.contains("://")) {
-            throw new IllegalArgumentException("run.output-dir " + runDir + " is not a local folder: give the "
-                    + "supernet with --supernet, or train it with 'sparknas supernet train' first");
-        }
-        return Path.of(local);
+        return io.sparknas.results.RunIds.localFolder(runDir, "give the supernet with --supernet, or train it with "
+                + "'sparknas supernet train' first");
     }
 
     private boolean exists(String dir) {
@@ -194,7 +190,7 @@ public final class SearchPipeline {
      * runs at once (N for {@code local[N]}, every core for {@code local[*]}, {@code spark.executor.cores} on a
      * cluster), so tasks x threads never oversubscribes the cores.
      */
-    static int threadsPerTask(SparkConf conf, int configured) {
+    public static int threadsPerTask(SparkConf conf, int configured) {
         if (configured > 0) {
             return configured;
         }

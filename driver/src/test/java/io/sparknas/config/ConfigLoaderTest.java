@@ -150,4 +150,24 @@ class ConfigLoaderTest {
         assertTrue(assertThrows(ConfigurationException.class, () -> ConfigLoader.load(null,
                 List.of("llm.response-format=yaml"))).getMessage().startsWith("llm.response-format: 'yaml' is not one of"));
     }
+
+    @Test
+    void finalTrainingSettingsAreReadAndChecked() {
+        FinalSettings finals = ConfigLoader.load(null, List.of()).finals();
+        assertTrue(finals.afterSearch());
+        assertEquals(1, finals.top());
+        assertFalse(finals.inherited());
+        assertEquals(4.0, finals.distillation().temperature());
+        assertEquals(2, finals.teacher().sideFactor());
+        assertTrue(ConfigLoader.load(null, List.of("final.init=inherited")).finals().inherited());
+        assertTrue(assertThrows(ConfigurationException.class, () -> ConfigLoader.load(null,
+                List.of("final.init=pretrained"))).getMessage().startsWith("final.init: 'pretrained' is not scratch or "
+                + "inherited"));
+        assertTrue(assertThrows(ConfigurationException.class, () -> ConfigLoader.load(null,
+                List.of("final.teacher.heads=3"))).getMessage().startsWith("final.teacher.heads: 3 heads do not divide "
+                + "final.teacher.dim 128"));
+        assertTrue(assertThrows(ConfigurationException.class, () -> ConfigLoader.load(null,
+                List.of("final.distillation.threshold=1.5"))).getMessage().startsWith("final.distillation.threshold: "
+                + "1.5 is outside [0.0, 1.0]"));
+    }
 }

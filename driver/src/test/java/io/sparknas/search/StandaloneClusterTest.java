@@ -79,7 +79,8 @@ class StandaloneClusterTest {
         Path checkpoint = dir.resolve("supernet");
         String[] tiny = {"--set", "data.synthetic.train=32", "--set", "data.synthetic.val=12", "--set",
             "data.synthetic.test=4", "--set", "data.synthetic.image-size=64", "--set", "supernet.batch-size=16",
-            "--set", "supernet.random-subnets=1", "--set", "supernet.recalibration-batches=1", "--set", "spark.ui=false"};
+            "--set", "supernet.random-subnets=1", "--set", "supernet.recalibration-batches=1", "--set", "spark.ui=false",
+            "--set", "final.after-search=false"};
         assertEquals(0, run(tiny, "supernet", "train", "--out", checkpoint.toString(), "--epochs", "1",
                 "--resolution", "64", "--width", "0.3")[0].length());
         String[] result = run(tiny, "search", "--supernet", checkpoint.resolve("supernet.ckpt").toString(),

@@ -40,6 +40,15 @@ public final class DetectorEvaluator {
 
     /** Evaluates {@code network} at input side {@code side} on {@code images}. */
     public DetectionMetrics evaluate(ComputationGraph network, List<DetectionImage> images, int side) {
+        return evaluate(features -> network.outputSingle(false, features), images, side);
+    }
+
+    /**
+     * Evaluates any predictor of raw grids {@code [N, A·(5+C), G, G]} (a teacher through ONNX Runtime, say) at
+     * input side {@code side} on {@code images}.
+     */
+    public DetectionMetrics evaluate(java.util.function.UnaryOperator<INDArray> predictor, List<DetectionImage> images,
+                                     int side) {
         long start = System.nanoTime();
         int grid = side / head.outputStride();
         DetectionBatches batches = new DetectionBatches(images, side, grid, anchorPairs(head), head.classes(),
@@ -49,7 +58,7 @@ public final class DetectorEvaluator {
         int first = 0;
         while (batches.hasNext()) {
             DataSet batch = batches.next();
-            INDArray output = network.outputSingle(false, batch.getFeatures());
+            INDArray output = predictor.apply(batch.getFeatures());
             detections.addAll(decoder.decode(output, side, first, NMS_IOU));
             first += (int) batch.getFeatures().size(0);
         }

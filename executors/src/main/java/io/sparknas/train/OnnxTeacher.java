@@ -68,6 +68,26 @@ public final class OnnxTeacher implements DetectionTeacher {
         }
     }
 
+    /**
+     * The input side an ONNX model declares ({@code [N, 3, S, S]} with a fixed S), or {@code fallback} when its
+     * input side is dynamic.
+     */
+    public static int declaredSide(byte[] model, String source, int fallback) {
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (OrtSession session = environment.createSession(model, new OrtSession.SessionOptions())) {
+            for (NodeInfo info : session.getInputInfo().values()) {
+                if (info.getInfo() instanceof TensorInfo tensor && tensor.getShape().length == 4
+                        && tensor.getShape()[2] > 0) {
+                    return (int) tensor.getShape()[2];
+                }
+            }
+            return fallback;
+        } catch (OrtException e) {
+            throw new IllegalArgumentException("ONNX teacher " + source + ": not a model ONNX Runtime can load: "
+                    + e.getMessage(), e);
+        }
+    }
+
     private IllegalArgumentException invalid(String problem) {
         return new IllegalArgumentException(description + ": " + problem);
     }

@@ -87,7 +87,8 @@ public final class DistillationBenchmark {
         int teacherSide = integer(o, "teacher-side");
         int grid = side / head.outputStride();
         HeadSpec teacherHead = new HeadSpec(head.channels(), head.classes(), head.anchors(), teacherSide / grid);
-        TrainingSettings teacherSettings = settings(o, integer(o, "teacher-epochs"), real(o, "teacher-lr"), 1);
+        TrainingSettings teacherSettings = settings(o, integer(o, "teacher-epochs"), real(o, "teacher-lr"), 1)
+                .withAugmentation(Augmentation.DEFAULT);
         TeacherSpec spec = new TeacherSpec(integer(o, "teacher-dim"), integer(o, "teacher-depth"),
                 integer(o, "teacher-heads"), integer(o, "teacher-mlp"));
         int iterations = (data.train().size() + teacherSettings.batchSize() - 1) / teacherSettings.batchSize();

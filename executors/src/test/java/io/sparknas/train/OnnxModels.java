@@ -10,13 +10,13 @@ import java.nio.charset.StandardCharsets;
  * identity model (wrong output shape for a teacher) and a pooling + 1x1 convolution model whose output is a
  * students' prediction grid.
  */
-final class OnnxModels {
+public final class OnnxModels {
 
     private OnnxModels() {
     }
 
     /** {@code out = images}: output [N, 3, S, S]. */
-    static byte[] identity(int side) {
+    public static byte[] identity(int side) {
         byte[] node = message(strings(1, "images"), strings(2, "out"), strings(4, "Identity"));
         return model(graph(field(1, node), new byte[0], valueInfo("images", side, 3, side), valueInfo("out", side, 3, side)));
     }
@@ -25,7 +25,7 @@ final class OnnxModels {
      * {@code out = Conv(AveragePool(images, stride), W, B)}: output {@code [N, channels, S/stride, S/stride]}, with
      * weights from {@code seed}.
      */
-    static byte[] pooledConvolution(int side, int stride, int channels, long seed) {
+    public static byte[] pooledConvolution(int side, int stride, int channels, long seed) {
         java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
         float[] weights = new float[channels * 3];
         for (int i = 0; i < weights.length; i++) {

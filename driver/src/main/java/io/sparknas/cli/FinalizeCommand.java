@@ -1,0 +1,108 @@
+package io.sparknas.cli;
+
+import io.sparknas.config.SparkNasConfig;
+import io.sparknas.finalmodels.FinalModelRow;
+import io.sparknas.finalmodels.FinalizeJob;
+import io.sparknas.results.FinalModelsTable;
+import io.sparknas.spark.SparkSessions;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code sparknas finalize}: train a run's best candidates fully, without and with distillation. */
+@Command(name = "finalize", mixinStandardHelpOptions = true,
+        description = {"Train the run's best feasible candidates fully (final.*): each seed once without and once "
+                + "with distillation from a teacher, one Spark task per training, scored on the test split (never "
+                + "used for any choice). The teacher is --teacher-onnx, --teacher, or a ViT trained now on the "
+                + "run's dataset (kept in RUN/teacher/); its outputs for the training images are computed once and "
+                + "cached in RUN/teacher_outputs/. Writes RUN/final_models/ and the trained models to RUN/models/.",
+                "", "Example: sparknas finalize --run search-20261126-101500-ab12 --top 3 --seeds 3"})
+public final class FinalizeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--run", required = true, paramLabel = "RUN_ID", description = "The run.")
+    String run;
+
+    @Option(names = "--output", paramLabel = "DIR", description = "Results folder (default: run.output-dir).")
+    String output;
+
+    @Option(names = "--top", paramLabel = "K", description = "Candidates to train (default: final.top).")
+    Integer top;
+
+    @Option(names = "--seeds", paramLabel = "N", description = "Seeds per candidate (default: final.seeds).")
+    Integer seeds;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs per training (default: final.epochs).")
+    Integer epochs;
+
+    @Option(names = "--teacher", paramLabel = "FILE",
+            description = "A teacher from 'sparknas teacher train' (teacher.zip, with its teacher.json).")
+    Path teacher;
+
+    @Option(names = "--teacher-onnx", paramLabel = "FILE",
+            description = "A teacher as an ONNX model: input [N, 3, S, S] in [0, 1], output the students' raw "
+                    + "prediction grid [N, A*(5+C), G, G].")
+    Path teacherOnnx;
+
+    @Override
+    public Integer call() {
+        if (teacher != null && teacherOnnx != null) {
+            throw new UserInputException("--teacher and --teacher-onnx exclude each other: give one teacher");
+        }
+        SparkNasConfig config = common.load();
+        for (Integer value : new Integer[] {top, seeds, epochs}) {
+            if (value != null && value < 1) {
+                throw new UserInputException("--top, --seeds and --epochs must be at least 1, got " + value);
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        SparkSession spark = SparkSessions.create(config.spark());
+        ExistingRun existing = ExistingRun.find(spark, run, output != null ? output : config.run().outputDir());
+        String runId = existing.runId();
+        String runDir = existing.runDir();
+        List<FinalModelRow> rows;
+        try {
+            rows = new FinalizeJob(config, spark, runId, runDir, line -> {
+                out.println(line);
+                out.flush();
+            }).run(new FinalizeJob.Request(top != null ? top : config.finals().top(),
+                    seeds != null ? seeds : config.finals().seeds(), epochs != null ? epochs : config.finals().epochs(),
+                    teacher, teacherOnnx));
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage(), e);
+        }
+        print(out, rows, runDir);
+        return 0;
+    }
+
+    /** The final models as a table, with where they were written. */
+    static void print(PrintWriter out, List<FinalModelRow> rows, String runDir) {
+        out.printf("%nFinal models (test mAP@0.5; the teacher: %s, test mAP@0.5 %.4f):%n",
+                rows.isEmpty() ? "-" : rows.get(0).teacher(), rows.isEmpty() ? Double.NaN : rows.get(0).teacherTestMap50());
+        out.printf("%-4s %-16s %4s %8s %9s %10s %10s %10s %9s  %s%n", "rank", "candidate", "seed", "MMACs", "SRAM KiB",
+                "latency ms", "without KD", "with KD", "minutes", "architecture");
+        for (FinalModelRow r : rows) {
+            out.printf(Locale.ROOT, "%-4d %-16s %4d %8.2f %9.1f %10.1f %10.4f %10.4f %9.1f  %s%n", r.rank(),
+                    r.candidateId(), r.seed(), r.macs() / 1e6, r.peakSram() / 1024.0, r.latencyMs(),
+                    r.withoutKd().testMap50(), r.withKd().testMap50(),
+                    (r.withoutKd().seconds() + r.withKd().seconds()) / 60,
+                    io.sparknas.space.ArchitectureJson.decode(r.architecture()).shortName());
+        }
+        out.printf("%nresults: %s/%s (Parquet), models in %s/%s%n", runDir, FinalModelsTable.FOLDER, runDir,
+                FinalizeJob.MODELS);
+        out.flush();
+    }
+}

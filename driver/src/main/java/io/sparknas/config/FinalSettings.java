@@ -1,0 +1,33 @@
+package io.sparknas.config;
+
+import io.sparknas.train.DistillationSettings;
+
+/**
+ * Stage 5: how the best candidates are trained fully ({@code final.*}).
+ *
+ * @param afterSearch  whether {@code sparknas search} ends by finalizing
+ * @param top          candidates trained fully
+ * @param seeds        seeds per candidate, each trained without and with distillation
+ * @param epochs       epochs of each full training
+ * @param inherited    whether training starts from the supernet's weights (else from scratch)
+ * @param distillation the distillation loss's settings
+ * @param teacher      the ViT teacher trained when none is given
+ */
+public record FinalSettings(boolean afterSearch, int top, int seeds, int epochs, boolean inherited,
+                            DistillationSettings distillation, TeacherSettings teacher) {
+
+    /**
+     * The ViT teacher.
+     *
+     * @param sideFactor   its input side over the students'
+     * @param dim          token width
+     * @param depth        encoder blocks
+     * @param heads        attention heads
+     * @param mlpRatio     MLP width over the token width
+     * @param epochs       training epochs
+     * @param learningRate peak learning rate
+     */
+    public record TeacherSettings(int sideFactor, int dim, int depth, int heads, int mlpRatio, int epochs,
+                                  double learningRate) {
+    }
+}

@@ -1,0 +1,219 @@
+package io.sparknas.finalmodels;
+
+import io.sparknas.config.SparkNasConfig;
+import io.sparknas.cost.CostModel;
+import io.sparknas.data.DataFiles;
+import io.sparknas.data.DetectionDataset;
+import io.sparknas.results.CandidateTable;
+import io.sparknas.results.FinalModelsTable;
+import io.sparknas.results.TeacherOutputsTable;
+import io.sparknas.search.CandidateRow;
+import io.sparknas.search.SearchObjective;
+import io.sparknas.search.SearchPipeline;
+import io.sparknas.space.ArchitectureJson;
+import io.sparknas.space.SearchSpace;
+import io.sparknas.task.FinalTrainingContext;
+import io.sparknas.task.FinalTrainingRequest;
+import io.sparknas.task.FinalTrainingResult;
+import io.sparknas.task.FinalTrainingTask;
+import io.sparknas.task.TeacherArtifact;
+import io.sparknas.task.TeacherOutput;
+import io.sparknas.task.TeacherOutputsTask;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Stage 5, {@code sparknas finalize}: the run's best feasible candidates (by val mAP; in a multi-objective search,
+ * from the Pareto front) trained fully, each seed once without and once with distillation, one Spark task per
+ * training, scored on the test split, written to {@code final_models/} with the trained models in
+ * {@code models/}. The teacher is resolved and checked first, and its outputs for the training images are computed
+ * once across executors and cached in {@code teacher_outputs/}.
+ */
+public final class FinalizeJob {
+
+    /** Folder of the trained models under the run folder. */
+    public static final String MODELS = "models";
+
+    private final SparkNasConfig config;
+    private final SparkSession spark;
+    private final String runId;
+    private final String runDir;
+    private final Consumer<String> progress;
+
+    public FinalizeJob(SparkNasConfig config, SparkSession spark, String runId, String runDir,
+                       Consumer<String> progress) {
+        this.config = config;
+        this.spark = spark;
+        this.runId = runId;
+        this.runDir = runDir;
+        this.progress = progress;
+    }
+
+    /** What to finalize and with which teacher (null files: train or reuse the run's ViT teacher). */
+    public record Request(int top, int seeds, int epochs, Path teacher, Path teacherOnnx) {
+    }
+
+    /** Runs stage 5 and returns the rows written. */
+    public List<FinalModelRow> run(Request request) {
+        CostModel fullSpace = new CostModel(config.space(), config.target(), config.cost());
+        List<CandidateRow> scored = CandidateTable.read(spark, runDir, fullSpace).stream()
+                .filter(r -> r.feasible() && r.evaluated()).toList();
+        if (scored.isEmpty()) {
+            throw new IllegalArgumentException("run " + runId + " has no feasible scored candidates in " + runDir
+                    + "/" + CandidateTable.FOLDER);
+        }
+        List<CandidateRow> chosen = SearchObjective.named(config.search().objective()).best(scored, request.top())
+                .stream().sorted(SearchObjective.BY_MAP).limit(request.top()).toList();
+        SearchSpace cell = config.space().narrow(chosen.get(0).architecture().resolution(),
+                chosen.get(0).architecture().width());
+        int side = cell.resolutions().get(0);
+        Path local = localRunPath();
+        DetectionDataset data = config.data().load(DataFiles.local());
+        TeacherProvider.Resolved teacher = new TeacherProvider(config, progress).resolve(request.teacher(),
+                request.teacherOnnx(), local.resolve("teacher"), side, cell.head(), data);
+        progress.accept(String.format(Locale.ROOT, "finalize: %d candidate(s) x %d seed(s), without and with "
+                        + "distillation, %d epochs each, from %s", chosen.size(), request.seeds(), request.epochs(),
+                config.finals().inherited() ? "the supernet's weights" : "scratch"));
+        List<float[]> outputs = teacherOutputs(teacher.artifact(), data.train().size());
+
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        byte[] supernetBytes = config.finals().inherited() ? supernet(local) : null;
+        Broadcast<List<float[]>> teacherBroadcast = context.broadcast(outputs);
+        Broadcast<byte[]> supernetBroadcast = context.broadcast(supernetBytes);
+        List<FinalTrainingRequest> requests = new ArrayList<>();
+        for (int rank = 1; rank <= chosen.size(); rank++) {
+            CandidateRow row = chosen.get(rank - 1);
+            for (long seed = 1; seed <= request.seeds(); seed++) {
+                requests.add(new FinalTrainingRequest(row.candidateId(), rank, row.architecture(), false, seed));
+                requests.add(new FinalTrainingRequest(row.candidateId(), rank, row.architecture(), true, seed));
+            }
+        }
+        FinalTrainingContext trainingContext = new FinalTrainingContext(cell,
+                new CostModel(cell, config.target(), config.cost()), config.data(),
+                config.training().withEpochs(request.epochs()), config.finals().distillation(),
+                config.finals().inherited(), runDir + "/" + MODELS,
+                SearchPipeline.threadsPerTask(spark.sparkContext().getConf(), config.search().threadsPerTask()));
+        long start = System.nanoTime();
+        context.setJobDescription("SparkNAS " + runId + ": finalize, " + requests.size() + " trainings");
+        List<FinalTrainingResult> results;
+        try {
+            results = context.parallelize(requests, requests.size())
+                    .mapPartitions(new FinalTrainingTask(teacherBroadcast, supernetBroadcast, trainingContext))
+                    .collect();
+        } finally {
+            teacherBroadcast.destroy();
+            supernetBroadcast.destroy();
+        }
+        progress.accept(String.format(Locale.ROOT, "finalize: %d trainings in %.1f min", results.size(),
+                (System.nanoTime() - start) / 60e9));
+        List<FinalModelRow> rows = rows(chosen, results, request, teacher);
+        FinalModelsTable.write(spark, runDir, rows);
+        return rows;
+    }
+
+    private List<FinalModelRow> rows(List<CandidateRow> chosen, List<FinalTrainingResult> results, Request request,
+                                     TeacherProvider.Resolved teacher) {
+        Map<String, FinalTrainingResult> byKey = results.stream().collect(Collectors.toMap(
+                r -> r.candidateId() + "/" + r.seed() + "/" + r.distill(), r -> r, (a, b) -> a));
+        List<FinalModelRow> rows = new ArrayList<>();
+        for (int rank = 1; rank <= chosen.size(); rank++) {
+            CandidateRow c = chosen.get(rank - 1);
+            for (long seed = 1; seed <= request.seeds(); seed++) {
+                FinalTrainingResult plain = byKey.get(c.candidateId() + "/" + seed + "/false");
+                FinalTrainingResult distilled = byKey.get(c.candidateId() + "/" + seed + "/true");
+                if (plain == null || distilled == null) {
+                    throw new IllegalStateException("candidate " + c.candidateId() + " seed " + seed
+                            + " came back without both trainings");
+                }
+                rows.add(new FinalModelRow(runId, c.candidateId(), rank, c.proposer(),
+                        ArchitectureJson.encode(c.architecture()), c.costs().macs(), c.costs().params(),
+                        c.costs().flash().total(), c.costs().peakSram(), c.costs().latencyMs(), c.map50(),
+                        config.finals().inherited() ? "inherited" : "scratch", seed, request.epochs(),
+                        FinalModelRow.Training.of(plain), FinalModelRow.Training.of(distilled),
+                        teacher.artifact().description(), teacher.testMap50(),
+                        String.format(Locale.ROOT, "hosts %s/%s, attempts %d/%d; distillation %s; training %s",
+                                plain.host(), distilled.host(), plain.attempt(), distilled.attempt(),
+                                config.finals().distillation(), config.training().withEpochs(request.epochs()))));
+            }
+        }
+        return rows;
+    }
+
+    /** The teacher's outputs for the training images: from the cache when it is this teacher's, else computed. */
+    private List<float[]> teacherOutputs(TeacherArtifact artifact, int images) {
+        String fingerprint = fingerprint(artifact);
+        List<float[]> cached = TeacherOutputsTable.read(spark, runDir, fingerprint);
+        if (cached != null) {
+            progress.accept("teacher outputs: " + cached.size() + " images from " + runDir + "/"
+                    + TeacherOutputsTable.FOLDER);
+            return cached;
+        }
+        long start = System.nanoTime();
+        int slice = 64;
+        List<Integer> starts = new ArrayList<>();
+        for (int from = 0; from < images; from += slice) {
+            starts.add(from);
+        }
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        context.setJobDescription("SparkNAS " + runId + ": teacher outputs for " + images + " training images");
+        Broadcast<TeacherArtifact> broadcast = context.broadcast(artifact);
+        List<TeacherOutput> computed;
+        try {
+            computed = context.parallelize(starts, starts.size())
+                    .mapPartitions(new TeacherOutputsTask(broadcast, config.data(), slice, 32)).collect();
+        } finally {
+            broadcast.destroy();
+        }
+        TeacherOutputsTable.write(spark, runDir, fingerprint, computed);
+        progress.accept(String.format(Locale.ROOT, "teacher outputs: %d images in %.1f s -> %s/%s", computed.size(),
+                (System.nanoTime() - start) / 1e9, runDir, TeacherOutputsTable.FOLDER));
+        List<float[]> ordered = new ArrayList<>(java.util.Collections.nCopies(images, (float[]) null));
+        for (TeacherOutput output : computed) {
+            ordered.set(output.index(), output.values());
+        }
+        return ordered;
+    }
+
+    private String fingerprint(TeacherArtifact artifact) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(artifact.model());
+            digest.update((artifact.side() + "|" + config.data()).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+
+    private byte[] supernet(Path local) {
+        Path checkpoint = local.resolve("supernet").resolve("supernet.ckpt");
+        if (!Files.isRegularFile(checkpoint)) {
+            throw new IllegalArgumentException("final.init = inherited needs the run's supernet at " + checkpoint);
+        }
+        try {
+            return Files.readAllBytes(checkpoint);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + checkpoint, e);
+        }
+    }
+
+    private Path localRunPath() {
+        return io.sparknas.results.RunIds.localFolder(runDir, "the teacher is trained by the driver; train it with "
+                + "'sparknas teacher train' and pass --teacher");
+    }
+}

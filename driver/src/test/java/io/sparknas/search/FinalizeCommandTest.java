@@ -1,0 +1,187 @@
+package io.sparknas.search;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparknas.config.ConfigLoader;
+import io.sparknas.config.SparkNasConfig;
+import io.sparknas.data.DataFiles;
+import io.sparknas.data.DetectionDataset;
+import io.sparknas.eval.DetectorEvaluator;
+import io.sparknas.results.FinalModelsTable;
+import io.sparknas.results.TeacherOutputsTable;
+import io.sparknas.space.HeadSpec;
+import io.sparknas.train.DistillationLossLayer;
+import io.sparknas.train.OnnxModels;
+import io.sparknas.train.OnnxTeacher;
+import io.sparknas.train.TeacherPredictions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sparknas finalize} on a tiny search run: the rows of {@code final_models/}, the cached teacher outputs,
+ * the trained models, a teacher trained by {@code sparknas teacher train}, and ONNX teachers that are missing or
+ * of the wrong shape, refused before any training.
+ */
+class FinalizeCommandTest {
+
+    @TempDir
+    static Path shared;
+
+    private static Path results;
+    private static String[] tiny;
+
+    @BeforeAll
+    static void aTinySearchRun() throws IOException {
+        TinySearch.Fixture fixture = TinySearch.prepare(shared);
+        results = shared.resolve("results");
+        tiny = new String[] {"--target", fixture.target().toString(), "--output", results.toString(), "--set",
+            "spark.master=\"local[2]\"", "--set", "train.batch-size=8"};
+        TinySearch.Result search = TinySearch.run(with("search", "--supernet", fixture.checkpoint().toString(),
+                "--population", "6", "--set", "search.elitism=1", "--generations", "1", "--run-id", "tiny"));
+        assertEquals(0, search.status(), search.err() + search.out());
+        TinySearch.stopSpark();
+    }
+
+    private static String[] with(String... args) {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        all.addAll(Arrays.asList(tiny));
+        return all.toArray(String[]::new);
+    }
+
+    @AfterEach
+    void stopSpark() {
+        TinySearch.stopSpark();
+    }
+
+    private static SparkNasConfig config() {
+        return ConfigLoader.load(null, List.of(TinySearch.TINY[1], TinySearch.TINY[3], TinySearch.TINY[5],
+                TinySearch.TINY[7]));
+    }
+
+    @Test
+    void anOnnxTeacherIsCheckedCachedAndEveryChosenCandidateGetsARowAndTwoModels() throws Exception {
+        HeadSpec head = config().space().head();
+        Path onnx = shared.resolve("pooled.onnx");
+        Files.write(onnx, OnnxModels.pooledConvolution(64, 16, head.predictionChannels(), 3));
+        TinySearch.Result result = TinySearch.run(with("finalize", "--run", "tiny", "--top", "2", "--epochs", "1",
+                "--teacher-onnx", onnx.toString()));
+        assertEquals(0, result.status(), result.err() + result.out());
+        assertTrue(result.out().contains("finalize: 2 candidate(s) x 1 seed(s)"), result.out());
+
+        String runDir = results.resolve("tiny").toString();
+        SparkSession spark = SparkSession.active();
+        List<Row> candidates = spark.read().parquet(runDir + "/candidates").where("feasible and map50 is not null")
+                .orderBy(org.apache.spark.sql.functions.col("map50").desc(), org.apache.spark.sql.functions.col(
+                        "candidate_id")).limit(2).collectAsList();
+        List<Row> rows = spark.read().parquet(runDir + "/" + FinalModelsTable.FOLDER).orderBy("rank").collectAsList();
+        assertEquals(Arrays.asList(FinalModelsTable.SCHEMA.fieldNames()), Arrays.asList(rows.get(0).schema()
+                .fieldNames()));
+        assertEquals(2, rows.size());
+        DetectionDataset data = config().data().load(DataFiles.local());
+        double teacherMap;
+        List<float[]> recomputed;
+        try (OnnxTeacher teacher = new OnnxTeacher(Files.readAllBytes(onnx), onnx.toString(), 64, head)) {
+            teacherMap = new DetectorEvaluator(head, 32).evaluate(teacher::predict, data.test(), 64).map50();
+            recomputed = TeacherPredictions.compute(teacher, data.train(), 64, head, 5);
+        }
+        for (int i = 0; i < 2; i++) {
+            Row row = rows.get(i);
+            assertEquals(i + 1, row.<Integer>getAs("rank"));
+            assertEquals(candidates.get(i).<String>getAs("candidate_id"), row.getAs("candidate_id"),
+                    "the best by val mAP, in order");
+            assertEquals(candidates.get(i).<Long>getAs("macs"), row.<Long>getAs("macs"));
+            assertEquals("scratch", row.getAs("init"));
+            assertEquals(1, row.<Integer>getAs("epochs_run_with_kd"));
+            for (String column : List.of("test_map50_without_kd", "test_map50_with_kd", "val_map50_with_kd")) {
+                double value = row.<Double>getAs(column);
+                assertTrue(value >= 0 && value <= 1, column + " = " + value);
+            }
+            assertEquals(teacherMap, row.<Double>getAs("teacher_test_map50"), 1e-9);
+            for (String column : List.of("artifact_without_kd", "artifact_with_kd")) {
+                Path file = Path.of(row.<String>getAs(column).replaceFirst("^file:", ""));
+                assertTrue(Files.isRegularFile(file), column + ": " + file);
+                ComputationGraph model = ModelSerializer.restoreComputationGraph(file.toFile(), false);
+                assertArrayEquals(new long[] {1, head.predictionChannels(), 4, 4},
+                        model.outputSingle(org.nd4j.linalg.factory.Nd4j.rand(1, 3, 64, 64)).shape());
+                assertFalse(model.getLayer("yolo").conf().getLayer() instanceof DistillationLossLayer,
+                        "a plain detector whichever loss trained it");
+                assertTrue(model.getLayer("yolo").conf().getLayer() instanceof CnnLossLayer);
+            }
+        }
+        List<float[]> cached = TeacherOutputsTable.read(spark, runDir, readFingerprint(runDir));
+        assertEquals(recomputed.size(), cached.size());
+        for (int i = 0; i < cached.size(); i++) {
+            assertArrayEquals(recomputed.get(i), cached.get(i), 1e-5f, "image " + i);
+        }
+        TinySearch.stopSpark();
+
+        TinySearch.Result again = TinySearch.run(with("finalize", "--run", "tiny", "--top", "1", "--epochs", "1",
+                "--teacher-onnx", onnx.toString()));
+        assertEquals(0, again.status(), again.err());
+        assertTrue(again.out().contains("teacher outputs: " + data.train().size() + " images from "), again.out());
+    }
+
+    private static String readFingerprint(String runDir) throws IOException {
+        return Files.readString(Path.of(runDir, TeacherOutputsTable.FOLDER, "_teacher.txt"));
+    }
+
+    @Test
+    void aMissingOrMisshapenOnnxTeacherIsRefusedBeforeAnyTraining() throws IOException {
+        Path missing = shared.resolve("nowhere.onnx");
+        TinySearch.Result absent = TinySearch.run(with("finalize", "--run", "nothing", "--teacher-onnx",
+                missing.toString()));
+        assertEquals(2, absent.status());
+        assertTrue(absent.err().contains("no run.json in " + results.resolve("nothing")), absent.err());
+
+        TinySearch.Result notFound = TinySearch.run(with("finalize", "--run", "tiny", "--teacher-onnx",
+                missing.toString()));
+        assertEquals(2, notFound.status());
+        assertTrue(notFound.err().contains("teacher ONNX file not found: " + missing), notFound.err());
+
+        Path identity = shared.resolve("identity.onnx");
+        Files.write(identity, OnnxModels.identity(64));
+        TinySearch.Result wrong = TinySearch.run(with("finalize", "--run", "tiny", "--teacher-onnx",
+                identity.toString()));
+        assertEquals(2, wrong.status());
+        assertTrue(wrong.err().contains("ONNX teacher " + identity + ": output shape [1, 3, 64, 64] does not match "
+                + "the students' grid: expected [1, 27, 4, 4]"), wrong.err());
+        assertFalse(wrong.out().contains("finalize:"), "nothing was trained");
+    }
+
+    @Test
+    void aTeacherTrainedBySparknasTeacherTrainTeachesTheBestCandidate() throws IOException {
+        Path teacherDir = shared.resolve("vit");
+        TinySearch.Result trained = TinySearch.run("teacher", "train", "--out", teacherDir.toString(),
+                "--student-side", "64", "--epochs", "1", "--set", "final.teacher.dim=16", "--set",
+                "final.teacher.depth=1", "--set", "final.teacher.heads=2", "--set", "train.batch-size=8");
+        assertEquals(0, trained.status(), trained.err() + trained.out());
+        assertTrue(trained.out().contains("teacher: training a ViT (dim 16, 1 blocks, 2 heads) at 128 px, 4x4 patches "
+                + "of 32 px"), trained.out());
+        String json = Files.readString(teacherDir.resolve("teacher.json"));
+        assertTrue(json.contains("\"side\" : 128") && json.contains("\"grid\" : 4"), json);
+
+        TinySearch.Result result = TinySearch.run(with("finalize", "--run", "tiny", "--epochs", "1", "--teacher",
+                teacherDir.resolve("teacher.zip").toString()));
+        assertEquals(0, result.status(), result.err() + result.out());
+        List<Row> rows = SparkSession.active().read().parquet(results.resolve("tiny/" + FinalModelsTable.FOLDER)
+                .toString()).collectAsList();
+        assertEquals(1, rows.size());
+        assertEquals(teacherDir.resolve("teacher.zip").toString(), rows.get(0).getAs("teacher"));
+    }
+}
