@@ -57,6 +57,10 @@ public final class FinalizeCommand implements Callable<Integer> {
                     + "prediction grid [N, A*(5+C), G, G].")
     Path teacherOnnx;
 
+    @Option(names = "--supernet", paramLabel = "FILE", description = "With final.init = inherited: the supernet "
+            + "checkpoint the run searched with (default: RUN/supernet/supernet.ckpt).")
+    Path supernet;
+
     @Override
     public Integer call() {
         if (teacher != null && teacherOnnx != null) {
@@ -80,7 +84,7 @@ public final class FinalizeCommand implements Callable<Integer> {
                 out.flush();
             }).run(new FinalizeJob.Request(top != null ? top : config.finals().top(),
                     seeds != null ? seeds : config.finals().seeds(), epochs != null ? epochs : config.finals().epochs(),
-                    teacher, teacherOnnx));
+                    teacher, teacherOnnx, supernet));
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage(), e);
         }

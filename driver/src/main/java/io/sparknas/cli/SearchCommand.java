@@ -160,7 +160,7 @@ public final class SearchCommand implements Callable<Integer> {
                     printer.println(line);
                     printer.flush();
                 }).run(new FinalizeJob.Request(config.finals().top(), config.finals().seeds(),
-                        config.finals().epochs(), null, null));
+                        config.finals().epochs(), null, null, supernet));
                 FinalizeCommand.print(printer, rows, runDir);
             } catch (IllegalArgumentException e) {
                 throw new UserInputException(e.getMessage(), e);

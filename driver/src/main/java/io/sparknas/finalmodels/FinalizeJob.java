@@ -64,8 +64,11 @@ public final class FinalizeJob {
         this.progress = progress;
     }
 
-    /** What to finalize and with which teacher (null files: train or reuse the run's ViT teacher). */
-    public record Request(int top, int seeds, int epochs, Path teacher, Path teacherOnnx) {
+    /**
+     * What to finalize and with which teacher (null files: train or reuse the run's ViT teacher); {@code supernet}
+     * is the checkpoint inherited weights come from (null: the run's own, {@code supernet/supernet.ckpt}).
+     */
+    public record Request(int top, int seeds, int epochs, Path teacher, Path teacherOnnx, Path supernet) {
     }
 
     /** Runs stage 5 and returns the rows written. */
@@ -92,7 +95,8 @@ public final class FinalizeJob {
         List<float[]> outputs = teacherOutputs(teacher.artifact(), data.train().size());
 
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        byte[] supernetBytes = config.finals().inherited() ? supernet(local) : null;
+        byte[] supernetBytes = config.finals().inherited() ? supernet(request.supernet() != null ? request.supernet()
+                : local.resolve("supernet").resolve("supernet.ckpt")) : null;
         Broadcast<List<float[]>> teacherBroadcast = context.broadcast(outputs);
         Broadcast<byte[]> supernetBroadcast = context.broadcast(supernetBytes);
         List<FinalTrainingRequest> requests = new ArrayList<>();
@@ -200,10 +204,10 @@ public final class FinalizeJob {
         }
     }
 
-    private byte[] supernet(Path local) {
-        Path checkpoint = local.resolve("supernet").resolve("supernet.ckpt");
+    private byte[] supernet(Path checkpoint) {
         if (!Files.isRegularFile(checkpoint)) {
-            throw new IllegalArgumentException("final.init = inherited needs the run's supernet at " + checkpoint);
+            throw new IllegalArgumentException("final.init = inherited needs the supernet the run searched with: "
+                    + checkpoint + " does not exist (give it with --supernet)");
         }
         try {
             return Files.readAllBytes(checkpoint);

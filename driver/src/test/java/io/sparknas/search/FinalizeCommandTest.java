@@ -45,10 +45,12 @@ class FinalizeCommandTest {
 
     private static Path results;
     private static String[] tiny;
+    private static Path checkpoint;
 
     @BeforeAll
     static void aTinySearchRun() throws IOException {
         TinySearch.Fixture fixture = TinySearch.prepare(shared);
+        checkpoint = fixture.checkpoint();
         results = shared.resolve("results");
         tiny = new String[] {"--target", fixture.target().toString(), "--output", results.toString(), "--set",
             "spark.master=\"local[2]\"", "--set", "train.batch-size=8"};
@@ -132,9 +134,23 @@ class FinalizeCommandTest {
         TinySearch.stopSpark();
 
         TinySearch.Result again = TinySearch.run(with("finalize", "--run", "tiny", "--top", "1", "--epochs", "1",
-                "--teacher-onnx", onnx.toString()));
+                "--teacher-onnx", onnx.toString(), "--set", "final.init=inherited", "--supernet",
+                checkpoint.toString()));
         assertEquals(0, again.status(), again.err());
-        assertTrue(again.out().contains("teacher outputs: " + data.train().size() + " images from "), again.out());
+        assertTrue(again.out().contains("teacher outputs: " + data.train().size() + " images from "),
+                "the cache is used: " + again.out());
+        assertTrue(again.out().contains("from the supernet's weights"), again.out());
+        Row inherited = SparkSession.active().read().parquet(runDir + "/" + FinalModelsTable.FOLDER).collectAsList()
+                .get(0);
+        assertEquals("inherited", inherited.getAs("init"));
+        assertEquals(candidates.get(0).<String>getAs("candidate_id"), inherited.getAs("candidate_id"));
+        TinySearch.stopSpark();
+
+        TinySearch.Result noSupernet = TinySearch.run(with("finalize", "--run", "tiny", "--teacher-onnx",
+                onnx.toString(), "--set", "final.init=inherited"));
+        assertEquals(2, noSupernet.status());
+        assertTrue(noSupernet.err().contains("final.init = inherited needs the supernet the run searched with"),
+                noSupernet.err());
     }
 
     private static String readFingerprint(String runDir) throws IOException {
