@@ -200,4 +200,20 @@ class FinalizeCommandTest {
         assertEquals(1, rows.size());
         assertEquals(teacherDir.resolve("teacher.zip").toString(), rows.get(0).getAs("teacher"));
     }
+
+    @Test
+    void aSearchEndsByFinalizingWhenAfterSearchIsOn() {
+        TinySearch.Result result = TinySearch.runFinalizingAfterSearch(with("search", "--supernet",
+                checkpoint.toString(), "--population", "4", "--set", "search.elitism=1", "--generations", "0",
+                "--run-id", "after", "--set", "final.epochs=1", "--set", "final.teacher.epochs=1", "--set",
+                "final.teacher.dim=16", "--set", "final.teacher.depth=1", "--set", "final.teacher.heads=2"));
+        assertEquals(0, result.status(), result.err() + result.out());
+        assertTrue(result.out().contains("finalize (final.after-search): the best 1 candidate(s), 1 seed(s), 1 epochs"),
+                result.out());
+        assertTrue(result.out().contains("teacher: training a ViT (dim 16, 1 blocks, 2 heads) at 128 px"),
+                "no teacher given: one is trained into the run folder: " + result.out());
+        assertTrue(Files.isRegularFile(results.resolve("after/teacher/teacher.zip")));
+        assertEquals(1, SparkSession.active().read().parquet(results.resolve("after/" + FinalModelsTable.FOLDER)
+                .toString()).count());
+    }
 }

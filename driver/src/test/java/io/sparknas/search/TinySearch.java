@@ -41,9 +41,18 @@ final class TinySearch {
     }
 
     static Result run(String... args) {
-        String[] all = new String[args.length + TINY.length];
+        return run(TINY, args);
+    }
+
+    /** Runs with the tiny settings but {@code final.after-search} on: a search that ends by finalizing. */
+    static Result runFinalizingAfterSearch(String... args) {
+        return run(java.util.Arrays.copyOf(TINY, TINY.length - 2), args);
+    }
+
+    private static Result run(String[] settings, String... args) {
+        String[] all = new String[args.length + settings.length];
         System.arraycopy(args, 0, all, 0, args.length);
-        System.arraycopy(TINY, 0, all, args.length, TINY.length);
+        System.arraycopy(settings, 0, all, args.length, settings.length);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int status = SparkNas.execute(new PrintWriter(out, true), new PrintWriter(err, true), all);
