@@ -30,6 +30,11 @@ public final class MemoryProfileChart {
     /** Writes the chart to {@code file} ({@code width × height} pixels). */
     public static void write(String title, List<LayerCost> layers, Costs costs, Target target, File file, int width,
                              int height) throws IOException {
+        ChartUtils.saveChartAsPNG(file, chart(title, layers, costs, target), width, height);
+    }
+
+    /** The chart. */
+    public static JFreeChart chart(String title, List<LayerCost> layers, Costs costs, Target target) {
         XYSeries layerByLayer = new XYSeries("(a) layer by layer");
         XYSeries inPlace = new XYSeries("(b) in-place depthwise");
         for (LayerCost layer : layers) {
@@ -55,10 +60,10 @@ public final class MemoryProfileChart {
                 new Color(0, 120, 0), false));
         double top = Math.max(Math.max(budget, patchPeak), costs.peakLayerByLayer() / 1024.0);
         plot.getRangeAxis().setRange(0, top * 1.1);
-        ChartUtils.saveChartAsPNG(file, chart, width, height);
+        return chart;
     }
 
-    private static ValueMarker marker(String label, double value, Color color, boolean left) {
+    static ValueMarker marker(String label, double value, Color color, boolean left) {
         ValueMarker marker = new ValueMarker(value, color, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
                 BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         marker.setLabel(label);

@@ -216,4 +216,40 @@ class FinalizeCommandTest {
         assertEquals(1, SparkSession.active().read().parquet(results.resolve("after/" + FinalModelsTable.FOLDER)
                 .toString()).count());
     }
+
+    @Test
+    void theReportIsOneHtmlFileWithItsPlotsAndBadRunFoldersGetOneClearError() throws Exception {
+        TinySearch.Result report = TinySearch.run(with("report", "--run", "tiny"));
+        assertEquals(0, report.status(), report.err() + report.out());
+        Path file = results.resolve("tiny/report.html");
+        String html = Files.readString(file);
+        java.util.regex.Matcher images = java.util.regex.Pattern.compile("src=\"data:image/png;base64,([^\"]+)\"")
+                .matcher(html);
+        int count = 0;
+        while (images.find()) {
+            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+                    java.util.Base64.getDecoder().decode(images.group(1))));
+            assertEquals(900, image.getWidth(), "plot " + count + " is a real PNG");
+            count++;
+        }
+        assertTrue(count >= 5, "3 Pareto fronts, progress, memory profile: " + count);
+        for (String section : List.of("Pareto fronts", "Search progress", "Stage 1", "memory profile",
+                "Final models", "Configuration and provenance", "&quot;run_id&quot; : &quot;tiny&quot;")) {
+            assertTrue(html.contains(section), section);
+        }
+        TinySearch.stopSpark();
+
+        TinySearch.Result missing = TinySearch.run(with("report", "--run", "gone"));
+        assertEquals(2, missing.status());
+        assertTrue(missing.err().contains("no run.json in " + results.resolve("gone")), missing.err());
+
+        Path corrupt = results.resolve("corrupt");
+        Files.createDirectories(corrupt.resolve("candidates/generation=0"));
+        Files.copy(results.resolve("tiny/run.json"), corrupt.resolve("run.json"));
+        Files.writeString(corrupt.resolve("candidates/generation=0/part-00000.parquet"), "not parquet at all");
+        TinySearch.Result broken = TinySearch.run(with("report", "--run", "corrupt"));
+        assertEquals(2, broken.status());
+        assertTrue(broken.err().contains(corrupt + "/candidates cannot be read (corrupt or not a SparkNAS table)"),
+                broken.err());
+    }
 }

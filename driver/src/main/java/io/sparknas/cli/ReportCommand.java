@@ -1,0 +1,65 @@
+package io.sparknas.cli;
+
+import io.sparknas.config.SparkNasConfig;
+import io.sparknas.report.RunReport;
+import io.sparknas.spark.SparkSessions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code sparknas report}: one self-contained HTML report of a run. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = {"Write one self-contained HTML file (plots embedded as PNG) for a run: Pareto fronts of val "
+                + "mAP against peak SRAM, MACs and latency with the budgets, best mAP per generation by proposer, "
+                + "the stage-1 table, the best model's per-layer memory profile under the three plans, LLM "
+                + "proposals, the final models without and with distillation, configuration and provenance.", "",
+                "Example: sparknas report --run search-20261126-101500-ab12   (writes RUN/report.html)"})
+public final class ReportCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--run", required = true, paramLabel = "RUN_ID", description = "The run.")
+    String run;
+
+    @Option(names = "--output", paramLabel = "DIR", description = "Results folder (default: run.output-dir).")
+    String output;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "The HTML file (default: RUN/report.html, when the "
+            + "run folder is local).")
+    Path out;
+
+    @Override
+    public Integer call() {
+        SparkNasConfig config = common.load();
+        SparkSession spark = SparkSessions.create(config.spark());
+        ExistingRun existing = ExistingRun.find(spark, run, output != null ? output : config.run().outputDir());
+        String html;
+        try {
+            html = new RunReport(spark, existing.runDir()).html();
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage(), e);
+        }
+        Path file = out != null ? out : io.sparknas.results.RunIds.localFolder(existing.runDir(),
+                "give the report's file with --out").resolve("report.html");
+        try {
+            Files.writeString(file, html, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UserInputException("--out: cannot write " + file + ": " + e.getMessage(), e);
+        }
+        spec.commandLine().getOut().printf("report: %s (%,d bytes)%n", file, html.length());
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}
