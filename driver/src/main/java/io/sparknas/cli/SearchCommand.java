@@ -127,7 +127,7 @@ public final class SearchCommand implements Callable<Integer> {
             seeds.put("recalibration", Seeds.derive(config.run().seed(), "recalibration"));
             seeds.put("supernet", config.supernet().seed());
             RunManifest.write(spark, runDir, runId, String.join(" ", spec.commandLine().getParseResult()
-                    .originalArgs()), config.renderJson(), seeds);
+                    .originalArgs()), config.renderJson(), seeds, config.target(), config.cost().plan().configName());
         }
         SearchPipeline.Outcome outcome;
         try {

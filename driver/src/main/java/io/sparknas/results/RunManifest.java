@@ -40,12 +40,22 @@ public final class RunManifest {
         }
     }
 
-    /** Writes {@code run.json}; {@code configJson} is the resolved configuration, {@code seeds} named seeds. */
+    /**
+     * Writes {@code run.json}; {@code configJson} is the resolved configuration, {@code seeds} named seeds, and
+     * {@code target} the microcontroller's budgets as numbers (for notebooks, which cannot resolve target files).
+     */
     public static void write(SparkSession spark, String runDir, String runId, String command, String configJson,
-                             Map<String, Long> seeds) {
+                             Map<String, Long> seeds, io.sparknas.cost.Target target, String memoryPlan) {
         ObjectNode root = JSON.createObjectNode();
         root.put("run_id", runId);
         root.put("command", command);
+        ObjectNode budgets = root.putObject("target");
+        budgets.put("name", target.name());
+        budgets.put("sram_bytes", target.sramBytes());
+        budgets.put("runtime_sram_bytes", target.runtimeSramBytes());
+        budgets.put("flash_bytes", target.flashBytes());
+        budgets.put("latency_budget_ms", target.latencyBudgetMs());
+        budgets.put("memory_plan", memoryPlan);
         root.put("started", Instant.now().toString());
         root.put("git_revision", gitRevision());
         root.set("seeds", JSON.valueToTree(seeds));

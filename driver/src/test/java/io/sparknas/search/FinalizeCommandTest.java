@@ -252,4 +252,35 @@ class FinalizeCommandTest {
         assertTrue(broken.err().contains(corrupt + "/candidates cannot be read (corrupt or not a SparkNAS table)"),
                 broken.err());
     }
+
+    @Test
+    void theZeppelinNotesSqlParagraphsRunOnTheRunsTables() throws IOException {
+        com.fasterxml.jackson.databind.JsonNode note = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                Path.of("../notebooks/sparknas-analysis.zpln").toFile());
+        SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false")
+                .getOrCreate();
+        int ran = 0;
+        int absent = 0;
+        for (com.fasterxml.jackson.databind.JsonNode paragraph : note.get("paragraphs")) {
+            String text = paragraph.get("text").asText();
+            assertTrue(text.startsWith("%spark.sql\n"), paragraph.get("title").asText());
+            String sql = text.substring("%spark.sql\n".length()).replace("${results=results}", results.toString())
+                    .replace("${run=RUN_ID}", "tiny");
+            String table = sql.replaceAll("(?s).*?tiny/([a-z_]+)`.*", "$1");
+            if (!Files.isDirectory(results.resolve("tiny").resolve(table))) {
+                absent++;
+                continue;
+            }
+            List<Row> rows = spark.sql(sql).collectAsList();
+            if (paragraph.get("title").asText().startsWith("Budget violations")) {
+                long infeasible = spark.read().parquet(results.resolve("tiny/candidates").toString())
+                        .where("not feasible").count();
+                assertEquals(infeasible, rows.stream().mapToLong(r -> r.getLong(1)).sum(), "violations counted");
+            } else {
+                assertFalse(rows.isEmpty(), paragraph.get("title").asText() + " returned rows");
+            }
+            ran++;
+        }
+        assertTrue(ran >= 7, "the candidates paragraphs at least: " + ran + " ran, " + absent + " tables absent");
+    }
 }

@@ -103,6 +103,9 @@ class SearchCommandTest {
             throw new AssertionError(e);
         }
         assertEquals(42, manifest.at("/seeds/run").asLong(), "run.json carries the seeds");
+        assertEquals("tight", manifest.at("/target/name").asText(), "and the target's budgets as numbers");
+        assertTrue(manifest.at("/target/sram_bytes").asLong() > 0);
+        assertEquals("in-place", manifest.at("/target/memory_plan").asText());
         assertEquals("7.2.0", manifest.at("/libraries/jenetics").asText());
         assertEquals("4.1.3", manifest.at("/libraries/spark").asText());
         assertTrue(manifest.at("/git_revision").asText().matches("[0-9a-f]{40}|unknown"));
