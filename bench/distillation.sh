@@ -6,12 +6,4 @@
 # Set MVN_OFFLINE=1 to build without network access (mvn -o). On a machine shared with other jobs, run with
 # OMP_NUM_THREADS=1: ND4J's OpenMP threads spin-wait for each other, and with fewer free cores than threads a
 # training step can take 10-20x longer (measured on the 2-core machine while tests ran beside it).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-offline=()
-[[ "${MVN_OFFLINE:-0}" == 1 ]] && offline=(-o)
-mvn -B -q -Dstyle.color=never "${offline[@]}" install -DskipTests
-cp="$(mvn -B -q -Dstyle.color=never "${offline[@]}" -f executors/pom.xml dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)"
-classes="executors/target/classes:executors/target/test-classes"
-exec java -Xmx8g -cp "$classes:$cp" io.sparknas.bench.DistillationBenchmark "$@"
+exec "$(dirname "$0")/executors-main.sh" io.sparknas.bench.DistillationBenchmark "$@"

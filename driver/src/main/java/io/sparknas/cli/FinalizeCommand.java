@@ -33,11 +33,9 @@ public final class FinalizeCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--run", required = true, paramLabel = "RUN_ID", description = "The run.")
-    String run;
+    @Mixin
 
-    @Option(names = "--output", paramLabel = "DIR", description = "Results folder (default: run.output-dir).")
-    String output;
+    RunSelection selection;
 
     @Option(names = "--top", paramLabel = "K", description = "Candidates to train (default: final.top).")
     Integer top;
@@ -74,7 +72,7 @@ public final class FinalizeCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         SparkSession spark = SparkSessions.create(config.spark());
-        ExistingRun existing = ExistingRun.find(spark, run, output != null ? output : config.run().outputDir());
+        ExistingRun existing = selection.find(spark, config);
         String runId = existing.runId();
         String runDir = existing.runDir();
         List<FinalModelRow> rows;

@@ -58,11 +58,9 @@ public final class LlmCommand implements Runnable {
         @Mixin
         CommonOptions common;
 
-        @Option(names = "--run", required = true, paramLabel = "RUN_ID", description = "The run.")
-        String run;
+        @Mixin
 
-        @Option(names = "--output", paramLabel = "DIR", description = "Results folder (default: run.output-dir).")
-        String output;
+        RunSelection selection;
 
         @Option(names = "--island", paramLabel = "N", defaultValue = "0",
                 description = "Which of the generation's parallel requests, from 0 (default: ${DEFAULT-VALUE}).")
@@ -72,7 +70,7 @@ public final class LlmCommand implements Runnable {
         public Integer call() {
             SparkNasConfig defaults = common.load();
             SparkSession spark = SparkSessions.create(defaults.spark());
-            ExistingRun existing = ExistingRun.find(spark, run, output != null ? output : defaults.run().outputDir());
+            ExistingRun existing = selection.find(spark, defaults);
             String runId = existing.runId();
             String runDir = existing.runDir();
             SparkNasConfig config = ConfigLoader.loadRecorded(recordedConfig(spark, runDir), runDir + "/"

@@ -30,11 +30,9 @@ public final class ReportCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--run", required = true, paramLabel = "RUN_ID", description = "The run.")
-    String run;
+    @Mixin
 
-    @Option(names = "--output", paramLabel = "DIR", description = "Results folder (default: run.output-dir).")
-    String output;
+    RunSelection selection;
 
     @Option(names = "--out", paramLabel = "FILE", description = "The HTML file (default: RUN/report.html, when the "
             + "run folder is local).")
@@ -44,7 +42,7 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         SparkNasConfig config = common.load();
         SparkSession spark = SparkSessions.create(config.spark());
-        ExistingRun existing = ExistingRun.find(spark, run, output != null ? output : config.run().outputDir());
+        ExistingRun existing = selection.find(spark, config);
         String html;
         try {
             html = new RunReport(spark, existing.runDir()).html();

@@ -71,7 +71,7 @@ public final class DistillationBenchmark {
     }
 
     public static void main(String[] args) throws IOException {
-        Map<String, String> o = parse(args);
+        BenchOptions o = BenchOptions.parse(DEFAULTS, args);
         System.out.println("parameters: " + o);
         System.out.println("threads: OMP_NUM_THREADS=" + System.getenv().getOrDefault("OMP_NUM_THREADS", "unset")
                 + ", " + Runtime.getRuntime().availableProcessors() + " cores");
@@ -80,17 +80,17 @@ public final class DistillationBenchmark {
         Architecture architecture = ArchitectureJson.decode(Files.readString(Path.of(o.get("arch"))));
         LayerGraph graph = new CostModel(space, TestSpaces.stm32f746(), CostSettings.DEFAULT).lower(architecture);
         int side = architecture.resolution();
-        DetectionDataset data = new SyntheticDetectionSet(new SyntheticSpec(integer(o, "image-size"),
-                integer(o, "train-images"), integer(o, "val-images"), integer(o, "test-images"),
-                integer(o, "data-seed"))).generate();
+        DetectionDataset data = new SyntheticDetectionSet(new SyntheticSpec(o.integer("image-size"),
+                o.integer("train-images"), o.integer("val-images"), o.integer("test-images"),
+                o.integer("data-seed"))).generate();
 
-        int teacherSide = integer(o, "teacher-side");
+        int teacherSide = o.integer("teacher-side");
         int grid = side / head.outputStride();
         HeadSpec teacherHead = new HeadSpec(head.channels(), head.classes(), head.anchors(), teacherSide / grid);
-        TrainingSettings teacherSettings = settings(o, integer(o, "teacher-epochs"), real(o, "teacher-lr"), 1)
+        TrainingSettings teacherSettings = settings(o, o.integer("teacher-epochs"), o.real("teacher-lr"), 1)
                 .withAugmentation(Augmentation.DEFAULT);
-        TeacherSpec spec = new TeacherSpec(integer(o, "teacher-dim"), integer(o, "teacher-depth"),
-                integer(o, "teacher-heads"), integer(o, "teacher-mlp"));
+        TeacherSpec spec = new TeacherSpec(o.integer("teacher-dim"), o.integer("teacher-depth"),
+                o.integer("teacher-heads"), o.integer("teacher-mlp"));
         int iterations = (data.train().size() + teacherSettings.batchSize() - 1) / teacherSettings.batchSize();
         ComputationGraph teacherNetwork = VitTeacherBuilder.build(teacherSide, teacherHead, spec, 1,
                 teacherSettings.updater(iterations), teacherSettings.weightDecay());
@@ -110,11 +110,11 @@ public final class DistillationBenchmark {
         System.out.printf(Locale.ROOT, "teacher outputs for %d training images in %.1f s%n", outputs.size(),
                 (System.nanoTime() - start) / 1e9);
 
-        DistillationSettings kd = new DistillationSettings(real(o, "weight"), real(o, "temperature"),
-                real(o, "threshold"));
+        DistillationSettings kd = new DistillationSettings(o.real("weight"), o.real("temperature"),
+                o.real("threshold"));
         List<double[]> results = new ArrayList<>();
-        for (int seed = 1; seed <= integer(o, "seeds"); seed++) {
-            TrainingSettings student = settings(o, integer(o, "student-epochs"), real(o, "lr"), seed);
+        for (int seed = 1; seed <= o.integer("seeds"); seed++) {
+            TrainingSettings student = settings(o, o.integer("student-epochs"), o.real("lr"), seed);
             FinalTrainer trainer = new FinalTrainer(head, student, kd, line -> System.out.println("  " + line));
             System.out.printf(Locale.ROOT, "seed %d, without distillation:%n", seed);
             FinalTrainer.Outcome plain = trainer.train(graph, data, null, null);
@@ -139,8 +139,8 @@ public final class DistillationBenchmark {
                 architecture.shortName());
     }
 
-    private static TrainingSettings settings(Map<String, String> o, int epochs, double lr, long seed) {
-        return new TrainingSettings(epochs, integer(o, "batch"), "adam", lr, 0.9, 1, 5e-4, 0, 1, Augmentation.NONE,
+    private static TrainingSettings settings(BenchOptions o, int epochs, double lr, long seed) {
+        return new TrainingSettings(epochs, o.integer("batch"), "adam", lr, 0.9, 1, 5e-4, 0, 1, Augmentation.NONE,
                 seed);
     }
 
@@ -154,25 +154,6 @@ public final class DistillationBenchmark {
         return rows.size() > 1 ? Math.sqrt(sum / (rows.size() - 1)) : 0;
     }
 
-    static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>(DEFAULTS);
-        for (String arg : args) {
-            int equals = arg.indexOf('=');
-            String name = arg.startsWith("--") && equals > 2 ? arg.substring(2, equals) : null;
-            if (name == null || !DEFAULTS.containsKey(name)) {
-                throw new IllegalArgumentException("'" + arg + "' is not --name=value with a known name; names: "
-                        + DEFAULTS.keySet());
-            }
-            options.put(name, arg.substring(equals + 1));
-        }
-        return options;
-    }
 
-    private static int integer(Map<String, String> options, String name) {
-        return Integer.parseInt(options.get(name));
-    }
 
-    private static double real(Map<String, String> options, String name) {
-        return Double.parseDouble(options.get(name));
-    }
 }

@@ -86,18 +86,18 @@ public final class SupernetRankQuality {
     }
 
     public static void main(String[] args) {
-        Map<String, String> options = parse(args);
-        System.out.println("parameters: " + String.join(" ", options.entrySet().stream()
+        BenchOptions options = BenchOptions.parse(DEFAULTS, args);
+        System.out.println("parameters: " + String.join(" ", options.values().entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).toList()));
         System.out.println("threads: OMP_NUM_THREADS=" + System.getenv().getOrDefault("OMP_NUM_THREADS", "unset")
                 + ", " + Runtime.getRuntime().availableProcessors() + " cores");
-        SearchSpace cell = TestSpaces.standard().narrow(integer(options, "resolution"), real(options, "width"));
-        DetectionDataset data = new SyntheticDetectionSet(new SyntheticSpec(integer(options, "image-size"),
-                integer(options, "train-images"), integer(options, "val-images"), 1,
-                integer(options, "data-seed"))).generate();
+        SearchSpace cell = TestSpaces.standard().narrow(options.integer("resolution"), options.real("width"));
+        DetectionDataset data = new SyntheticDetectionSet(new SyntheticSpec(options.integer("image-size"),
+                options.integer("train-images"), options.integer("val-images"), 1,
+                options.integer("data-seed"))).generate();
         SupernetSettings supernetSettings = supernetSettings(options);
-        List<Candidate> candidates = pick(cell, integer(options, "architectures"), integer(options, "pool"),
-                integer(options, "seed"));
+        List<Candidate> candidates = pick(cell, options.integer("architectures"), options.integer("pool"),
+                options.integer("seed"));
         printMacRange(cell, candidates);
 
         String checkpoint = options.get("checkpoint");
@@ -119,28 +119,8 @@ public final class SupernetRankQuality {
         printSummary(rows, supernet.seconds());
     }
 
-    /** The options: defaults overridden by {@code --name=value} arguments; an unknown name is an error. */
-    static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>(DEFAULTS);
-        for (String arg : args) {
-            int equals = arg.indexOf('=');
-            String name = arg.startsWith("--") && equals > 2 ? arg.substring(2, equals) : null;
-            if (name == null || !DEFAULTS.containsKey(name)) {
-                throw new IllegalArgumentException("'" + arg + "' is not --name=value with a known name; names: "
-                        + DEFAULTS.keySet());
-            }
-            options.put(name, arg.substring(equals + 1));
-        }
-        return options;
-    }
 
-    private static int integer(Map<String, String> options, String name) {
-        return Integer.parseInt(options.get(name));
-    }
 
-    private static double real(Map<String, String> options, String name) {
-        return Double.parseDouble(options.get(name));
-    }
 
     private static Augmentation augmentation(String name) {
         return switch (name) {
@@ -150,12 +130,12 @@ public final class SupernetRankQuality {
         };
     }
 
-    static SupernetSettings supernetSettings(Map<String, String> options) {
-        return new SupernetSettings(integer(options, "epochs"), integer(options, "batch"), 0,
-                integer(options, "random-subnets"), real(options, "learning-rate"), real(options, "warmup-epochs"),
-                real(options, "weight-decay"), Boolean.parseBoolean(options.get("progressive-shrinking")),
-                integer(options, "recalibration-batches"), 0, augmentation(options.get("augmentation")),
-                integer(options, "seed"));
+    static SupernetSettings supernetSettings(BenchOptions options) {
+        return new SupernetSettings(options.integer("epochs"), options.integer("batch"), 0,
+                options.integer("random-subnets"), options.real("learning-rate"), options.real("warmup-epochs"),
+                options.real("weight-decay"), Boolean.parseBoolean(options.get("progressive-shrinking")),
+                options.integer("recalibration-batches"), 0, augmentation(options.get("augmentation")),
+                options.integer("seed"));
     }
 
     /** The supernet's budget for one stand-alone network: Adam, same schedule, no early stop, one final evaluation. */
