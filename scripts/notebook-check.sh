@@ -30,7 +30,7 @@ if [[ -n "$indexes" ]]; then
   index_args=(--index-url "${urls[0]}")
   for url in "${urls[@]:1}"; do index_args+=(--extra-index-url "$url"); done
 fi
-"$work/venv/bin/pip" install -q "${index_args[@]}" -r notebooks/requirements.txt
+"$work/venv/bin/pip" install -q "${index_args[@]}" -r notebooks/requirements.txt 2> >(grep -v 'is ignored: it is neither' >&2)
 
 SPARKNAS_RESULTS="$work" SPARKNAS_RUN=ci-tiny "$work/venv/bin/jupyter" nbconvert --to notebook --execute \
   --allow-errors notebooks/sparknas-analysis.ipynb --output "$work/executed.ipynb" 2>&1 | grep -v 'without encryption' || true
