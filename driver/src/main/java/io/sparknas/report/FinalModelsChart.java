@@ -30,7 +30,7 @@ final class FinalModelsChart {
         CategoryPlot plot = chart.getCategoryPlot();
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        plot.addRangeMarker(MemoryProfileChart.marker(String.format(Locale.ROOT, "teacher (%s): %.3f", teacher,
+        plot.addRangeMarker(MemoryProfileChart.marker(String.format(Locale.ROOT, "teacher (%s): %.4f", teacher,
                 teacherMap), teacherMap, new Color(0, 120, 0), true));
         return chart;
     }

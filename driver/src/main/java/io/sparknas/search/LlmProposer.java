@@ -159,10 +159,7 @@ public final class LlmProposer {
         }
         Architecture architecture = proposal.architecture();
         String id = CandidateLedger.candidateId(architecture);
-        ProposalRow row = new ProposalRow(base.runId(), generation, base.island(), base.model(), base.requestStatus(),
-                base.requestDetail(), base.httpAttempts(), base.formatReminder(), base.requestSeconds(),
-                base.replyChars(), base.proposalIndex(), id, ArchitectureJson.encode(architecture), "", "",
-                base.repaired(), base.repairs(), base.rationale(), base.raw());
+        ProposalRow row = base.withCandidate(id, ArchitectureJson.encode(architecture));
         if (!seen.add(id)) {
             return row.withOutcome("duplicate", "proposed twice in this generation");
         }

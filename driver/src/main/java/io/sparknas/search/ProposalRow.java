@@ -32,6 +32,13 @@ public record ProposalRow(String runId, int generation, int island, String model
                           String outcome, String reason, boolean repaired, String repairs, String rationale,
                           String raw) {
 
+    /** This row for the architecture a proposal became (its id and canonical JSON), outcome to be decided. */
+    public ProposalRow withCandidate(String newCandidateId, String newArchitecture) {
+        return new ProposalRow(runId, generation, island, model, requestStatus, requestDetail, httpAttempts,
+                formatReminder, requestSeconds, replyChars, proposalIndex, newCandidateId, newArchitecture, "", "",
+                repaired, repairs, rationale, raw);
+    }
+
     /** This row with another outcome. */
     public ProposalRow withOutcome(String newOutcome, String newReason) {
         return new ProposalRow(runId, generation, island, model, requestStatus, requestDetail, httpAttempts,

@@ -30,6 +30,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class FinalTrainingTask implements FlatMapFunction<Iterator<FinalTrainingRequest>, FinalTrainingResult> {
 
     private static final long serialVersionUID = 1L;
+    private static final java.util.Map<Long, Supernet> SUPERNETS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Broadcast<List<float[]>> teacherOutputs;
     private final Broadcast<byte[]> supernet;
@@ -62,7 +63,8 @@ public final class FinalTrainingTask implements FlatMapFunction<Iterator<FinalTr
                     context.distillation(), line -> { });
             ComputationGraph start = null;
             if (context.inherited()) {
-                Supernet weights = SupernetCheckpoint.weights(context.space(), supernet.value());
+                Supernet weights = SUPERNETS.computeIfAbsent(supernet.id(),
+                        id -> SupernetCheckpoint.weights(context.space(), supernet.value()));
                 start = weights.extract(request.architecture(), request.seed(), settings.updater(1));
             }
             FinalTrainer.Outcome outcome = trainer.train(context.costModel().lower(request.architecture()), dataset,
