@@ -2,6 +2,7 @@ package io.sparknas.cli;
 
 import io.sparknas.config.SparkNasConfig;
 import io.sparknas.results.CandidateTable;
+import io.sparknas.results.LocalCopy;
 import io.sparknas.results.RunIds;
 import io.sparknas.results.RunManifest;
 import io.sparknas.finalmodels.FinalModelRow;
@@ -52,9 +53,9 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "RUN_ID", description = "Continue this run (same configuration).")
     String resume;
 
-    @Option(names = "--supernet", paramLabel = "FILE",
-            description = "A trained supernet checkpoint (from 'sparknas supernet train') instead of training one.")
-    Path supernet;
+    @Option(names = "--supernet", paramLabel = "FILE", description = "A trained supernet checkpoint (from 'sparknas "
+            + "supernet train') instead of training one: a local path or any Hadoop path (s3a://, hdfs://).")
+    String supernet;
 
     @Option(names = "--mode", paramLabel = "MODE", description = "ga or random (default: search.mode).")
     String mode;
@@ -116,6 +117,12 @@ public final class SearchCommand implements Callable<Integer> {
             throw new UserInputException("--resume " + resume + ": no run.json in " + runDir + " (is --output or "
                     + "run.output-dir the folder the run was written to?)");
         }
+        Path supernetFile;
+        try {
+            supernetFile = supernet == null ? null : LocalCopy.of(supernet, spark, "--supernet");
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage(), e);
+        }
         if (resume == null && RunManifest.exists(spark, runDir)) {
             throw new UserInputException("run " + runId + " already exists in " + runDir + ": continue it with --resume "
                     + runId + ", or choose another --run-id");
@@ -134,7 +141,7 @@ public final class SearchCommand implements Callable<Integer> {
             outcome = new SearchPipeline(config, spark, runId, runDir, line -> {
                 printer.println(line);
                 printer.flush();
-            }).run(supernet);
+            }).run(supernetFile);
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage(), e);
         }
@@ -160,7 +167,7 @@ public final class SearchCommand implements Callable<Integer> {
                     printer.println(line);
                     printer.flush();
                 }).run(new FinalizeJob.Request(config.finals().top(), config.finals().seeds(),
-                        config.finals().epochs(), null, null, supernet));
+                        config.finals().epochs(), null, null, supernetFile));
                 FinalizeCommand.print(printer, rows, runDir);
             } catch (IllegalArgumentException e) {
                 throw new UserInputException(e.getMessage(), e);

@@ -1,6 +1,7 @@
 package io.sparknas.cli;
 
 import io.sparknas.config.ConfigurationException;
+import io.sparknas.config.SparkNasConfig;
 import io.sparknas.space.ArchitectureFormatException;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -63,6 +64,24 @@ public final class SparkNas implements Runnable {
             return badInput ? BAD_INPUT : FAILED;
         });
         return commandLine.execute(args);
+    }
+
+    /**
+     * Parses a command line as {@link #execute} would and loads the configuration its options give, running
+     * nothing: sweeps and the Kubernetes manifest checks refuse an unknown option or key with it before anything is
+     * submitted. Throws picocli's {@link CommandLine.ParameterException} for a bad option and
+     * {@link ConfigurationException} for a bad key or value.
+     */
+    public static SparkNasConfig check(String... args) {
+        CommandLine.ParseResult command = new CommandLine(new SparkNas()).parseArgs(args);
+        while (command.subcommand() != null) {
+            command = command.subcommand();
+        }
+        CommandLine.Model.CommandSpec options = command.commandSpec().mixins().get("common");
+        if (options == null) {
+            throw new UserInputException("'" + String.join(" ", args) + "': no command with configuration options");
+        }
+        return ((CommonOptions) options.userObject()).load();
     }
 
     private static String describe(Throwable error) {

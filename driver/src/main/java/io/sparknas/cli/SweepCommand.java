@@ -7,7 +7,7 @@ import io.sparknas.sweep.LocalSweep;
 import io.sparknas.sweep.PlannedRun;
 import io.sparknas.sweep.PointOutcome;
 import io.sparknas.sweep.SearchArguments;
-import io.sparknas.sweep.SparkApplications;
+import io.sparknas.sweep.SparkApplicationTemplate;
 import io.sparknas.sweep.SweepPoint;
 import io.sparknas.sweep.SweepSpec;
 import java.io.PrintWriter;
@@ -29,10 +29,14 @@ import picocli.CommandLine.Spec;
                 + "see README), with run ids <name>-<target>-lat<ms>-s<seed>. Every point's configuration is "
                 + "validated before the first run. Locally the points run one after another into one results "
                 + "folder; a point whose run already exists is skipped, so a crashed sweep is simply run again. "
-                + "With --emit k8s DIR nothing runs: one Spark-operator SparkApplication per point is written to DIR.",
+                + "With --emit k8s DIR nothing runs: one Spark-operator SparkApplication per point is written to DIR, "
+                + "a copy of the template (k8s/base/search-application.yaml, or --template) with the point's name "
+                + "and arguments.",
                 "",
-                "Example: sparknas sweep --spec examples/sweep.conf --supernet runs/supernet/supernet.ckpt",
-                "         sparknas sweep --spec examples/sweep.conf --emit k8s k8s/ --image registry/sparknas:0.1.0"})
+                "Example: sparknas sweep --spec sweep.conf --supernet runs/supernet/supernet.ckpt",
+                "         sparknas sweep --spec sweep.conf --emit k8s out/ --image registry/sparknas:0.1.0",
+                "         kubectl kustomize k8s/overlays/prod > prod.yaml",
+                "         sparknas sweep --spec sweep.conf --emit k8s out/ --template prod.yaml"})
 public final class SweepCommand implements Callable<Integer> {
 
     @Spec
@@ -45,7 +49,7 @@ public final class SweepCommand implements Callable<Integer> {
     Path specFile;
 
     @Option(names = "--output", paramLabel = "DIR", description = "Results folder of every run (default: "
-            + "run.output-dir locally, " + KUBERNETES_OUTPUT + " in emitted manifests).")
+            + "run.output-dir locally; the template's --output, else " + KUBERNETES_OUTPUT + ", in emitted manifests).")
     String output;
 
     @Option(names = "--supernet", paramLabel = "FILE",
@@ -56,9 +60,20 @@ public final class SweepCommand implements Callable<Integer> {
             description = "Write manifests instead of running: 'k8s DIR' writes one SparkApplication YAML per point.")
     List<String> emit;
 
-    @Option(names = "--image", paramLabel = "IMAGE", description = "Container image of emitted manifests (default: "
-            + SparkApplications.DEFAULT_IMAGE + ").")
-    String image = SparkApplications.DEFAULT_IMAGE;
+    @Option(names = "--image", paramLabel = "IMAGE",
+            description = "Container image of emitted manifests (default: the template's).")
+    String image;
+
+    @Option(names = "--template", paramLabel = "FILE", description = "SparkApplication YAML whose copies --emit "
+            + "writes, e.g. a rendered overlay (kubectl kustomize k8s/overlays/prod); its search options (--config, "
+            + "--output, --supernet, --set) are kept (default: k8s/base/search-application.yaml).")
+    Path template;
+
+    @Option(names = "--tag", paramLabel = "TEXT", defaultValue = "${env:SPARKNAS_SWEEP_TAG}",
+            description = "Appended to sweep.name in every run id, so that a repeated sweep writes new runs "
+                    + "(default: $SPARKNAS_SWEEP_TAG, which a scheduled sweep on Kubernetes sets to its application's "
+                    + "name: a retry of the same application skips the points it finished).")
+    String tag;
 
     @Option(names = "--dry-run", description = "Validate and print each point's search command; run and write nothing.")
     boolean dryRun;
@@ -81,19 +96,33 @@ public final class SweepCommand implements Callable<Integer> {
         if (emit != null && !emit.get(0).equals("k8s")) {
             throw new UserInputException("--emit " + emit.get(0) + ": unknown kind; supported: k8s");
         }
-        SweepSpec sweep = SweepSpec.load(specFile);
         boolean kubernetes = emit != null;
-        SearchArguments arguments = new SearchArguments(
+        if (!kubernetes && (template != null || image != null)) {
+            throw new UserInputException((template != null ? "--template" : "--image") + " applies to --emit k8s only");
+        }
+        if (kubernetes && common.configFile != null) {
+            throw new UserInputException("--config " + common.configFile + ": emitted runs read the sparknas-conf "
+                    + "ConfigMap (conf/, mounted at /opt/sparknas/conf); change conf/ and apply the overlay again, or "
+                    + "use --set");
+        }
+        SweepSpec sweep = SweepSpec.load(specFile);
+        if (tag != null && !tag.isBlank()) {
+            sweep = sweep.tagged(tag.trim());
+        }
+        SparkApplicationTemplate application = kubernetes
+                ? (template != null ? SparkApplicationTemplate.read(template) : SparkApplicationTemplate.bundled())
+                : null;
+        SearchArguments arguments = kubernetes ? kubernetesArguments(application) : new SearchArguments(
                 common.configFile == null ? null : common.configFile.toString(), common.overrides, common.strict,
-                common.verbose, supernet, kubernetes && output == null ? KUBERNETES_OUTPUT : output);
+                common.verbose, supernet, output);
         List<PlannedRun> plan = new ArrayList<>();
         SparkNasConfig first = null;
         for (SweepPoint point : sweep.points()) {
             List<String> args = arguments.forPoint(point, sweep.set());
-            SparkNasConfig config = validate(sweep, point, args);
+            SparkNasConfig config = validate(sweep, point, kubernetes ? withoutConfigFile(args) : args);
             first = first == null ? config : first;
-            plan.add(new PlannedRun(point, args, (output != null ? output : config.run().outputDir()) + "/"
-                    + point.runId()));
+            plan.add(new PlannedRun(point, args, (arguments.output() != null ? arguments.output()
+                    : config.run().outputDir()) + "/" + point.runId()));
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("sweep %s: %d point(s) = %d target(s) x %d latency budget(s) x %d seed(s)%n", sweep.name(),
@@ -103,17 +132,46 @@ public final class SweepCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        return kubernetes ? emit(sweep, plan, Path.of(emit.get(1)), out) : runLocally(plan, first, out);
+        return kubernetes ? emit(sweep, application, plan, arguments.output(), Path.of(emit.get(1)), out)
+                : runLocally(plan, first, out);
     }
 
-    private int emit(SweepSpec sweep, List<PlannedRun> plan, Path dir, PrintWriter out) {
+    /**
+     * The options of emitted runs: the template's search options, overridden by this command's; the configuration
+     * file is the template's (a path in the pod), never a local one.
+     */
+    private SearchArguments kubernetesArguments(SparkApplicationTemplate application) {
+        List<String> overrides = new ArrayList<>(application.overrides());
+        overrides.addAll(common.overrides);
+        return new SearchArguments(application.option("--config").orElse(null), overrides,
+                common.strict || application.hasFlag("--strict"), common.verbose || application.hasFlag("--verbose"),
+                supernet != null ? supernet : application.option("--supernet").orElse(null),
+                output != null ? output : application.option("--output").orElse(KUBERNETES_OUTPUT));
+    }
+
+    /** The arguments without {@code --config FILE}: a file in the pod, checked here as the defaults it mounts. */
+    private static List<String> withoutConfigFile(List<String> args) {
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals("--config")) {
+                i++;
+            } else {
+                kept.add(args.get(i));
+            }
+        }
+        return kept;
+    }
+
+    private int emit(SweepSpec sweep, SparkApplicationTemplate application, List<PlannedRun> plan, String results,
+                     Path dir, PrintWriter out) {
         for (PlannedRun run : plan) {
-            Path file = SparkApplications.write(dir, SparkApplications.manifest(sweep.name(), run.point(),
+            Path file = SparkApplicationTemplate.write(dir, application.manifest(sweep.name(), run.point(),
                     run.arguments(), image));
             out.println("wrote " + file);
         }
-        out.printf("%d SparkApplication manifest(s) in %s (image %s, results in %s); submit them with:%n  kubectl "
-                + "apply -f %s%n", plan.size(), dir, image, output != null ? output : KUBERNETES_OUTPUT, dir);
+        out.printf("%d SparkApplication manifest(s) in %s (template %s, image %s, results in %s); submit them "
+                + "with:%n  kubectl apply -f %s%n", plan.size(), dir, application.origin(),
+                image != null ? image : application.image(), results, dir);
         out.flush();
         return 0;
     }
@@ -139,9 +197,7 @@ public final class SweepCommand implements Callable<Integer> {
     /** Parses a point's arguments as 'sparknas search' would and loads its configuration, before anything runs. */
     private static SparkNasConfig validate(SweepSpec sweep, SweepPoint point, List<String> args) {
         try {
-            CommandLine.ParseResult parsed = new CommandLine(new SparkNas()).parseArgs(args.toArray(String[]::new));
-            SearchCommand search = parsed.subcommand().commandSpec().commandLine().getCommand();
-            return search.common.load();
+            return SparkNas.check(args.toArray(String[]::new));
         } catch (CommandLine.ParameterException | ConfigurationException e) {
             throw new ConfigurationException("sweep spec " + sweep.file() + ", point " + point.runId() + ": "
                     + e.getMessage(), e);

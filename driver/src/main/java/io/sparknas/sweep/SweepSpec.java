@@ -94,6 +94,22 @@ public record SweepSpec(Path file, String name, List<String> targets, List<Doubl
         return spec;
     }
 
+    /**
+     * This sweep with {@code tag} appended to its name, so that its run ids are new ones: a scheduled sweep tags
+     * each of its runs with the name of the application that runs it.
+     */
+    public SweepSpec tagged(String tag) {
+        SweepSpec tagged = new SweepSpec(file, name + "-" + tag, targets, latencyMs, seeds, set);
+        for (SweepPoint point : tagged.points()) {
+            try {
+                RunIds.validate(point.runId());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("--tag " + tag + ": " + e.getMessage(), e);
+            }
+        }
+        return tagged;
+    }
+
     /** Every point, targets × latency budgets × seeds in that order. */
     public List<SweepPoint> points() {
         List<SweepPoint> points = new ArrayList<>();

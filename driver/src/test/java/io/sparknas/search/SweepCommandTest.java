@@ -112,7 +112,8 @@ class SweepCommandTest {
             assertEquals("search", search.commandSpec().name());
             assertEquals("tiny-tight-lat0-s" + seed, search.matchedOptionValue("--run-id", ""));
             assertEquals("/results", search.matchedOptionValue("--output", ""));
-            assertEquals(Path.of("/shared/supernet.ckpt"), search.matchedOptionValue("--supernet", Path.of("")));
+            assertEquals("/shared/supernet.ckpt", search.matchedOptionValue("--supernet", ""));
+            assertEquals(Path.of("/opt/sparknas/conf/sparknas.conf"), search.matchedOptionValue("--config", Path.of("")));
             List<String> sets = search.matchedOptionValue("--set", List.of());
             assertTrue(sets.contains("run.seed=" + seed), sets.toString());
             assertTrue(sets.contains("search.population=4"), sets.toString());
