@@ -60,6 +60,13 @@ class BrokenManifestsTest {
         assertTrue(problems.toString().contains("Pod ? (Spark pod template): spec.containers: no containers"),
                 problems.toString());
 
+        ObjectNode reader = Manifests.read(ROOT.resolve("k8s/tools/results-reader.yaml")).get(0);
+        ((ObjectNode) reader.path("spec")).putArray("containers");
+        Problems readerProblems = new Problems();
+        CoreObjects.check(reader, readerProblems);
+        assertTrue(readerProblems.toString().contains("Pod sparknas-results-reader: spec.containers: no containers"),
+                readerProblems.toString());
+
         rejected("SparkApplication", "sparknas-search", app -> ((ObjectNode) search(app).path("driver"))
                 .putObject("template").putObject("spec").putArray("containers"),
                 "SparkApplication sparknas-search: spec.driver.template.spec.containers: no containers");
@@ -72,6 +79,13 @@ class BrokenManifestsTest {
         rejected("ScheduledSparkApplication", "sparknas-sweep", app -> ((ObjectNode) app.path("spec")
                 .path("template").path("restartPolicy")).put("type", "Never"),
                 "ScheduledSparkApplication sparknas-sweep: /spec/template/restartPolicy:");
+        ObjectNode reader = Manifests.read(ROOT.resolve("k8s/tools/results-reader.yaml")).get(0);
+        ((ObjectNode) reader.path("spec")).put("restartPolicy", "Sometimes");
+        Problems readerProblems = new Problems();
+        CoreObjects.check(reader, readerProblems);
+        assertTrue(readerProblems.toString().contains("Pod sparknas-results-reader: spec.restartPolicy: 'Sometimes' is "
+                + "not allowed here"), readerProblems.toString());
+
         ObjectNode template = Manifests.read(ROOT.resolve("k8s/spark-submit/executor-pod-template.yaml")).get(0);
         ((ObjectNode) template.path("spec")).put("restartPolicy", "Always");
         Problems problems = new Problems();

@@ -115,6 +115,18 @@ class KustomizeOverlaysTest {
     }
 
     @Test
+    void theResultsReaderPodIsValidBesideTheDevOverlay() throws IOException {
+        List<ObjectNode> objects = new java.util.ArrayList<>(Manifests.render(ROOT.resolve("k8s/overlays/dev")));
+        List<ObjectNode> reader = Manifests.read(ROOT.resolve("k8s/tools/results-reader.yaml"));
+        assertEquals(1, reader.size());
+        objects.addAll(reader);
+        Problems problems = validator.validate(objects);
+        assertTrue(problems.isEmpty(), problems.toString());
+        assertTrue(reader.get(0).path("spec").path("volumes").get(0).path("persistentVolumeClaim").path("readOnly")
+                .asBoolean(), "the reader cannot change results");
+    }
+
+    @Test
     void theConfigMapHoldsEveryFileOfConfUnchanged() throws IOException {
         JsonNode data = Manifests.find(renderValid("k8s/overlays/dev"), "ConfigMap", "sparknas-conf").orElseThrow()
                 .path("data");

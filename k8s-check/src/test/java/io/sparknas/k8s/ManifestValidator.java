@@ -65,6 +65,19 @@ final class ManifestValidator {
                 boundAccounts.add(account);
             }
         }
+        for (ObjectNode pod : Manifests.ofKind(objects, "Pod")) {
+            String where = Manifests.describe(pod);
+            for (JsonNode volume : pod.path("spec").path("volumes")) {
+                String claim = volume.path("persistentVolumeClaim").path("claimName").asText(null);
+                if (claim != null && !claims.contains(claim)) {
+                    problems.add(where, "spec.volumes", "no PersistentVolumeClaim '" + claim + "' among " + claims);
+                }
+            }
+            String account = pod.path("spec").path("serviceAccountName").asText(null);
+            if (account != null && !accounts.contains(account)) {
+                problems.add(where, "spec.serviceAccountName", "no ServiceAccount '" + account + "' among " + accounts);
+            }
+        }
         for (ObjectNode object : objects) {
             if (!SparkOperatorResources.isSparkOperatorKind(object)) {
                 continue;
