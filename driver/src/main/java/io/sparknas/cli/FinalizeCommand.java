@@ -4,6 +4,7 @@ import io.sparknas.config.SparkNasConfig;
 import io.sparknas.finalmodels.FinalModelRow;
 import io.sparknas.finalmodels.FinalizeJob;
 import io.sparknas.results.FinalModelsTable;
+import io.sparknas.results.LocalCopy;
 import io.sparknas.spark.SparkSessions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -56,8 +57,8 @@ public final class FinalizeCommand implements Callable<Integer> {
     Path teacherOnnx;
 
     @Option(names = "--supernet", paramLabel = "FILE", description = "With final.init = inherited: the supernet "
-            + "checkpoint the run searched with (default: RUN/supernet/supernet.ckpt).")
-    Path supernet;
+            + "checkpoint the run searched with, a local or any Hadoop path (default: RUN/supernet/supernet.ckpt).")
+    String supernet;
 
     @Override
     public Integer call() {
@@ -77,12 +78,13 @@ public final class FinalizeCommand implements Callable<Integer> {
         String runDir = existing.runDir();
         List<FinalModelRow> rows;
         try {
+            Path supernetFile = supernet == null ? null : LocalCopy.of(supernet, spark, "--supernet");
             rows = new FinalizeJob(config, spark, runId, runDir, line -> {
                 out.println(line);
                 out.flush();
             }).run(new FinalizeJob.Request(top != null ? top : config.finals().top(),
                     seeds != null ? seeds : config.finals().seeds(), epochs != null ? epochs : config.finals().epochs(),
-                    teacher, teacherOnnx, supernet));
+                    teacher, teacherOnnx, supernetFile));
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage(), e);
         }

@@ -5,6 +5,7 @@ import io.sparknas.cost.CostModel;
 import io.sparknas.data.DataFiles;
 import io.sparknas.data.DetectionDataset;
 import io.sparknas.results.CandidateTable;
+import io.sparknas.results.DriverFolder;
 import io.sparknas.results.FinalModelsTable;
 import io.sparknas.results.TeacherOutputsTable;
 import io.sparknas.search.CandidateRow;
@@ -85,10 +86,11 @@ public final class FinalizeJob {
         SearchSpace cell = config.space().narrow(chosen.get(0).architecture().resolution(),
                 chosen.get(0).architecture().width());
         int side = cell.resolutions().get(0);
-        Path local = localRunPath();
         DetectionDataset data = config.data().load(DataFiles.local());
+        DriverFolder teacherFolder = DriverFolder.of(spark, runDir, "teacher");
         TeacherProvider.Resolved teacher = new TeacherProvider(config, progress).resolve(request.teacher(),
-                request.teacherOnnx(), local.resolve("teacher"), side, cell.head(), data);
+                request.teacherOnnx(), teacherFolder.path(), side, cell.head(), data);
+        teacherFolder.publish();
         progress.accept(String.format(Locale.ROOT, "finalize: %d candidate(s) x %d seed(s), without and with "
                         + "distillation, %d epochs each, from %s", chosen.size(), request.seeds(), request.epochs(),
                 config.finals().inherited() ? "the supernet's weights" : "scratch"));
@@ -96,7 +98,7 @@ public final class FinalizeJob {
 
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         byte[] supernetBytes = config.finals().inherited() ? supernet(request.supernet() != null ? request.supernet()
-                : local.resolve("supernet").resolve("supernet.ckpt")) : null;
+                : DriverFolder.of(spark, runDir, "supernet").path().resolve("supernet.ckpt")) : null;
         Broadcast<List<float[]>> teacherBroadcast = context.broadcast(outputs);
         Broadcast<byte[]> supernetBroadcast = context.broadcast(supernetBytes);
         List<FinalTrainingRequest> requests = new ArrayList<>();
@@ -214,10 +216,5 @@ public final class FinalizeJob {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + checkpoint, e);
         }
-    }
-
-    private Path localRunPath() {
-        return io.sparknas.results.RunIds.localFolder(runDir, "the teacher is trained by the driver; train it with "
-                + "'sparknas teacher train' and pass --teacher");
     }
 }

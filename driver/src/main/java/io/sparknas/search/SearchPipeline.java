@@ -10,6 +10,7 @@ import io.sparknas.results.SpaceSelectionTable;
 import io.sparknas.seed.Seeds;
 import io.sparknas.selection.SpaceSelectionJob;
 import io.sparknas.space.SearchSpace;
+import io.sparknas.results.DriverFolder;
 import io.sparknas.supernet.SupernetCheckpoint;
 import io.sparknas.supernet.SupernetTrainer;
 import io.sparknas.task.EvaluationContext;
@@ -52,7 +53,7 @@ public final class SearchPipeline {
 
     /**
      * Runs every stage not yet done; {@code supernetFile} is a trained checkpoint to use instead of training one
-     * (null: train it in the run folder).
+     * (null: train it in the run folder's {@code supernet/}, through a local copy when the run folder is remote).
      */
     public Outcome run(Path supernetFile) {
         SearchSpace cell;
@@ -65,8 +66,10 @@ public final class SearchPipeline {
                     given.epoch(), cell.resolutions(), cell.widths()));
         } else {
             cell = selectCell();
-            checkpoint = localRunPath().resolve("supernet").resolve("supernet.ckpt");
+            DriverFolder folder = DriverFolder.of(spark, runDir, "supernet");
+            checkpoint = folder.path().resolve("supernet.ckpt");
             trainSupernet(cell, checkpoint);
+            folder.publish();
         }
         SupernetCheckpoint.Contents contents = SupernetCheckpoint.load(checkpoint, config.space());
         byte[] bytes;
@@ -168,12 +171,6 @@ public final class SearchPipeline {
         SupernetTrainer.Trained trained = new SupernetTrainer(cell, config.supernet(), checkpoint, progress)
                 .train(dataset.train(), dataset.val());
         progress.accept(String.format(Locale.ROOT, "supernet: trained in %.1f min", trained.seconds() / 60));
-    }
-
-    /** The run folder as a local path: the supernet is trained and checkpointed by the driver. */
-    private Path localRunPath() {
-        return io.sparknas.results.RunIds.localFolder(runDir, "give the supernet with --supernet, or train it with "
-                + "'sparknas supernet train' first");
     }
 
     private boolean exists(String dir) {

@@ -1,0 +1,80 @@
+package io.sparknas.search;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparknas.results.FinalModelsTable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run folder on a cluster file system: Hadoop's viewfs:// (a scheme of its own, as s3a:// or hdfs://, mounted here
+ * onto a temporary folder). The search trains its supernet through a local copy and stores it in the run folder,
+ * final training stores its teacher there, and a later finalize, with the local copies gone, fetches both back.
+ */
+class RemoteRunFolderTest {
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void stopSpark() {
+        TinySearch.stopSpark();
+    }
+
+    @Test
+    void supernetAndTeacherOfARunOnAClusterFileSystemAreKeptInItsRunFolder() throws IOException {
+        Path backing = Files.createDirectories(dir.resolve("backing"));
+        SparkSession.builder().master("local[2]").config("spark.ui.enabled", "false")
+                .config("spark.hadoop.fs.viewfs.mounttable.sparknas.link./results", backing.toUri().toString())
+                .getOrCreate();
+        String output = "viewfs://sparknas/results";
+        String[] teacher = {"--set", "final.epochs=1", "--set", "final.teacher.epochs=1", "--set",
+            "final.teacher.dim=16", "--set", "final.teacher.depth=1", "--set", "final.teacher.heads=2"};
+        String[] search = {"search", "--output", output, "--run-id", "remote", "--population", "4", "--generations",
+            "0", "--set", "search.elitism=1", "--set", "supernet.epochs=1", "--set", "space.resolutions=[64]",
+            "--set", "space.widths=[0.3]", "--set", "space-selection.samples-per-cell=50"};
+        TinySearch.Result searched = TinySearch.runFinalizingAfterSearch(concat(search, teacher));
+        assertEquals(0, searched.status(), searched.err() + searched.out());
+        assertTrue(searched.out().contains("supernet: 1 epochs of"), "trained, not given: " + searched.out());
+        Path run = backing.resolve("remote");
+        assertTrue(Files.size(run.resolve("supernet/supernet.ckpt")) > 1000, "the supernet is in the run folder");
+        assertTrue(Files.isRegularFile(run.resolve("teacher/teacher.zip")), "the teacher is in the run folder");
+        assertTrue(Files.isRegularFile(run.resolve("teacher/teacher.json")));
+        assertEquals(1, SparkSession.active().read().parquet(output + "/remote/" + FinalModelsTable.FOLDER).count());
+
+        deleteLocalCopies();
+        TinySearch.Result finalized = TinySearch.run(concat(new String[] {"finalize", "--run", "remote", "--output",
+            output, "--set", "final.init=inherited", "--set", "space.resolutions=[64]", "--set", "space.widths=[0.3]"},
+                teacher));
+        assertEquals(0, finalized.status(), finalized.err() + finalized.out());
+        assertTrue(finalized.out().contains("teacher.zip (trained earlier)"), "fetched from the run folder: "
+                + finalized.out());
+        assertFalse(finalized.out().contains("training a ViT"), finalized.out());
+        assertEquals("inherited", SparkSession.active().read().parquet(output + "/remote/" + FinalModelsTable.FOLDER)
+                .select("init").first().getString(0));
+    }
+
+    private static void deleteLocalCopies() throws IOException {
+        Path copies = Path.of(System.getProperty("java.io.tmpdir"), "sparknas-driver-folders");
+        if (Files.isDirectory(copies)) {
+            try (var walk = Files.walk(copies)) {
+                for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
+    }
+}
