@@ -25,7 +25,7 @@ import picocli.CommandLine;
  * --spec, --target) lies in a ConfigMap mounted in the driver that holds it, and the arguments, with those files,
  * are accepted by the real command line and load a valid configuration (a sweep is expanded and checked point by
  * point, as 'sparknas sweep --dry-run' does). Results go to a volume the driver and the executors both mount, or to
- * a Hadoop URI, in which case the driver is given a supernet.
+ * a Hadoop URI.
  */
 final class ApplicationConsistency {
 
@@ -124,23 +124,13 @@ final class ApplicationConsistency {
             }
         }
         if (command.equals("search") || command.equals("sweep")) {
-            output(where, at, spec, value(arguments, "--output").orElse(config.run().outputDir()),
-                    value(arguments, "--supernet").isPresent(), config, problems);
+            output(where, at, spec, value(arguments, "--output").orElse(config.run().outputDir()), problems);
         }
     }
 
     /** Results on a Hadoop URI, or on a volume the driver and every executor mount (executors write Parquet). */
-    private static void output(String where, String at, JsonNode spec, String output, boolean supernetGiven,
-                               SparkNasConfig config, Problems problems) {
+    private static void output(String where, String at, JsonNode spec, String output, Problems problems) {
         if (output.contains("://")) {
-            if (!supernetGiven) {
-                problems.add(where, at + ".arguments", "results in " + output + ": the driver trains the supernet "
-                        + "into a local run folder, so give --supernet (a checkpoint on any Hadoop path)");
-            }
-            if (config.finals().afterSearch()) {
-                problems.add(where, at + ".arguments", "results in " + output + ": final training needs a local run "
-                        + "folder for its teacher; set final.after-search=false and finalize where the run is local");
-            }
             return;
         }
         for (String role : new String[] {"driver", "executor"}) {

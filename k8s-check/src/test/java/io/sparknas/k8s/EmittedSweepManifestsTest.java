@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code sparknas sweep --emit k8s} writes manifests that pass the same validation as the overlays, applied
  * together with them: from the bundled base template, and from a rendered overlay given as --template (which
- * keeps the overlay's namespace, image, S3 results and supernet); --config and foreign template options are refused.
+ * keeps the overlay's namespace, image, S3 results and credentials); --config and foreign template options are
+ * refused.
  */
 class EmittedSweepManifestsTest {
 
@@ -99,9 +100,8 @@ class EmittedSweepManifestsTest {
         assertEquals("registry.example.com/ml/sparknas:0.1.0", first.path("spec").path("image").asText());
         List<String> arguments = arguments(first);
         assertEquals(List.of("search", "--run-id", "nightly-manual-1-stm32f746-lat0-s1", "--target", "stm32f746",
-                "--config", "/opt/sparknas/conf/sparknas.conf", "--set", "final.after-search=false", "--set",
-                "budgets.latency-ms=0", "--set", "run.seed=1", "--supernet",
-                "s3a://sparknas-results/supernet/supernet.ckpt", "--output", "s3a://sparknas-results/runs"),
+                "--config", "/opt/sparknas/conf/sparknas.conf", "--set", "budgets.latency-ms=0", "--set", "run.seed=1",
+                "--output", "s3a://sparknas-results/runs"),
                 arguments);
         assertEquals("sparknas-s3", first.path("spec").path("driver").path("envFrom").get(0).path("secretRef")
                 .path("name").asText());
