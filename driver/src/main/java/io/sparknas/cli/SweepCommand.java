@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
         description = {"Run one 'sparknas search' per point of a sweep spec (targets x latency-ms x seeds, HOCON, "
                 + "see README), with run ids <name>-<target>-lat<ms>-s<seed>. Every point's configuration is "
                 + "validated before the first run. Locally the points run one after another into one results "
-                + "folder; a point whose run already exists is skipped, so a crashed sweep is simply run again. "
+                + "folder; a point whose run is finished is skipped and an unfinished one resumed, so a crashed sweep "
+                + "is simply run again. "
                 + "With --emit k8s DIR nothing runs: one Spark-operator SparkApplication per point is written to DIR, "
                 + "a copy of the template (k8s/base/search-application.yaml, or --template) with the point's name "
                 + "and arguments.",
@@ -72,7 +73,7 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--tag", paramLabel = "TEXT", defaultValue = "${env:SPARKNAS_SWEEP_TAG}",
             description = "Appended to sweep.name in every run id, so that a repeated sweep writes new runs "
                     + "(default: $SPARKNAS_SWEEP_TAG, which a scheduled sweep on Kubernetes sets to its application's "
-                    + "name: a retry of the same application skips the points it finished).")
+                    + "name: a retry of the same application skips the points it finished and resumes the rest).")
     String tag;
 
     @Option(names = "--dry-run", description = "Validate and print each point's search command; run and write nothing.")
@@ -122,7 +123,8 @@ public final class SweepCommand implements Callable<Integer> {
             SparkNasConfig config = validate(sweep, point, kubernetes ? withoutConfigFile(args) : args);
             first = first == null ? config : first;
             plan.add(new PlannedRun(point, args, (arguments.output() != null ? arguments.output()
-                    : config.run().outputDir()) + "/" + point.runId()));
+                    : config.run().outputDir()) + "/" + point.runId(), config.search().generations(),
+                    config.finals().afterSearch()));
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("sweep %s: %d point(s) = %d target(s) x %d latency budget(s) x %d seed(s)%n", sweep.name(),

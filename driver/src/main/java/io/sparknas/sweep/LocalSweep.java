@@ -1,6 +1,9 @@
 package io.sparknas.sweep;
 
 import io.sparknas.results.CandidateTable;
+import io.sparknas.results.FinalModelsTable;
+import io.sparknas.results.GenerationCommit;
+import io.sparknas.results.PopulationTable;
 import io.sparknas.results.RunManifest;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,8 +18,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
 /**
- * Runs a sweep's searches one after another on this machine, into one results folder. A point whose run already
- * has a {@code run.json} is skipped, so a sweep that crashed can simply be run again.
+ * Runs a sweep's searches one after another in this Spark application, into one results folder. A point whose run
+ * is finished is skipped and an unfinished one (a {@code run.json}, not every generation or final model) is resumed,
+ * so a sweep that crashed, or a retried scheduled sweep, can simply be run again.
  */
 public final class LocalSweep {
 
@@ -44,22 +48,26 @@ public final class LocalSweep {
         for (int i = 0; i < plan.size(); i++) {
             PlannedRun planned = plan.get(i);
             String position = "[" + (i + 1) + "/" + plan.size() + "] " + planned.point().runId();
-            if (RunManifest.exists(spark, planned.runDir())) {
+            boolean exists = RunManifest.exists(spark, planned.runDir());
+            if (exists && finished(planned)) {
                 outcomes.add(new PointOutcome(planned.point(), PointOutcome.Status.SKIPPED, 0, 0,
                         bestFeasibleMap(planned.runDir())));
-                out.printf("%s: skipped, %s/%s exists (an unfinished run continues with 'sparknas search --resume "
-                        + "%s')%n", position, planned.runDir(), RunManifest.FILE, planned.point().runId());
+                out.printf("%s: skipped, finished in %s%n", position, planned.runDir());
                 out.flush();
                 continue;
             }
+            if (exists) {
+                out.printf("%s: resuming the unfinished run in %s%n", position, planned.runDir());
+                out.flush();
+            }
             long start = System.nanoTime();
-            int status = runner.run(planned.arguments());
+            int status = runner.run(exists ? planned.resumeArguments() : planned.arguments());
             double seconds = (System.nanoTime() - start) / 1e9;
             secondsRun += seconds;
             pointsRun++;
             PointOutcome outcome = status == 0
-                    ? new PointOutcome(planned.point(), PointOutcome.Status.OK, 0, seconds,
-                            bestFeasibleMap(planned.runDir()))
+                    ? new PointOutcome(planned.point(), exists ? PointOutcome.Status.RESUMED : PointOutcome.Status.OK,
+                            0, seconds, bestFeasibleMap(planned.runDir()))
                     : new PointOutcome(planned.point(), PointOutcome.Status.FAILED, status, seconds,
                             OptionalDouble.empty());
             outcomes.add(outcome);
@@ -86,16 +94,31 @@ public final class LocalSweep {
         out.flush();
     }
 
-    private OptionalDouble bestFeasibleMap(String runDir) {
-        Path candidates = new Path(runDir, CandidateTable.FOLDER);
+    /**
+     * Whether a run holds all it will: every generation committed, and its final models when the search finalizes
+     * (a run without a feasible candidate never gets any, and resuming it again costs no more than reading it).
+     */
+    private boolean finished(PlannedRun planned) {
+        List<Integer> generations = GenerationCommit.generations(spark, planned.runDir() + "/" + PopulationTable.FOLDER);
+        boolean searched = !generations.isEmpty() && generations.get(generations.size() - 1) >= planned.generations();
+        return searched && (!planned.finalizes() || exists(planned.runDir() + "/" + FinalModelsTable.FOLDER));
+    }
+
+    private boolean exists(String dir) {
+        Path path = new Path(dir);
         try {
-            if (!candidates.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(candidates)) {
-                return OptionalDouble.empty();
-            }
+            return path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + candidates, e);
+            throw new UncheckedIOException("cannot read " + dir, e);
         }
-        Row best = spark.read().parquet(candidates.toString()).filter(functions.col("feasible"))
+    }
+
+    private OptionalDouble bestFeasibleMap(String runDir) {
+        String candidates = runDir + "/" + CandidateTable.FOLDER;
+        if (!exists(candidates)) {
+            return OptionalDouble.empty();
+        }
+        Row best = spark.read().parquet(candidates).filter(functions.col("feasible"))
                 .agg(functions.max("map50")).first();
         return best.isNullAt(0) ? OptionalDouble.empty() : OptionalDouble.of(best.getDouble(0));
     }

@@ -8,12 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.sparknas.cli.SparkNas;
 import io.sparknas.results.CandidateTable;
+import io.sparknas.results.GenerationCommit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code sparknas sweep}: a 2-point sweep run locally end to end and rerun (both skipped), the same sweep emitted as
+ * {@code sparknas sweep}: a 2-point sweep run locally end to end and rerun (both skipped), an unfinished point
+ * resumed, the same sweep emitted as
  * SparkApplication manifests whose arguments the real command line accepts, and bad specs refused before any run.
  */
 class SweepCommandTest {
@@ -77,6 +80,28 @@ class SweepCommandTest {
         assertTrue(again.out().contains("[2/2] tiny-tight-lat0-s2: skipped"), again.out());
         assertFalse(again.out().contains("candidates, "), "no search ran again: " + again.out());
         assertEquals(candidates, TinySearch.rows(results.resolve("tiny-tight-lat0-s1").toString()).size());
+    }
+
+    @Test
+    void anUnfinishedPointIsResumedToTheEndAndTheOtherRunsFromScratch() throws IOException {
+        Path results = shared.resolve("resume-results");
+        TinySearch.Result crashed = TinySearch.run("search", "--run-id", "tiny-tight-lat0-s1", "--target",
+                fixture.target().toString(), "--supernet", fixture.checkpoint().toString(), "--output",
+                results.toString(), "--population", "4", "--generations", "0", "--set", "search.elitism=1", "--set",
+                "budgets.latency-ms=0", "--set", "run.seed=1", "--set", "spark.master=\"local[2]\"");
+        assertEquals(0, crashed.status(), crashed.err() + crashed.out());
+        String s1 = results.resolve("tiny-tight-lat0-s1").toString();
+        assertEquals(List.of(0), GenerationCommit.generations(SparkSession.active(), s1 + "/population"),
+                "a run that stopped after generation 0 of the sweep's 1");
+
+        TinySearch.Result sweep = TinySearch.run("sweep", "--spec", twoPointSpec().toString(), "--supernet",
+                fixture.checkpoint().toString(), "--output", results.toString(), "--set", "spark.master=\"local[2]\"");
+        assertEquals(0, sweep.status(), sweep.err() + sweep.out());
+        assertTrue(sweep.out().contains("[1/2] tiny-tight-lat0-s1: resuming the unfinished run in " + s1), sweep.out());
+        assertTrue(sweep.out().contains("resuming after generation 0"), sweep.out());
+        assertTrue(sweep.out().contains("[1/2] tiny-tight-lat0-s1: ok (resumed) in "), sweep.out());
+        assertTrue(sweep.out().contains("[2/2] tiny-tight-lat0-s2: ok in "), sweep.out());
+        assertEquals(List.of(0, 1), GenerationCommit.generations(SparkSession.active(), s1 + "/population"));
     }
 
     @Test
