@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
                 + "and arguments.",
                 "",
                 "Example: sparknas sweep --spec sweep.conf --supernet runs/supernet/supernet.ckpt",
-                "         sparknas sweep --spec sweep.conf --emit k8s out/ --image registry/sparknas:0.1.0",
+                "         sparknas sweep --spec sweep.conf --emit k8s out/ --image reg/sparknas:0.1.0",
                 "         kubectl kustomize k8s/overlays/prod > prod.yaml",
                 "         sparknas sweep --spec sweep.conf --emit k8s out/ --template prod.yaml"})
 public final class SweepCommand implements Callable<Integer> {
@@ -57,7 +57,7 @@ public final class SweepCommand implements Callable<Integer> {
             description = "A trained supernet checkpoint passed to every search (a path the cluster sees, for --emit).")
     String supernet;
 
-    @Option(names = "--emit", arity = "2", paramLabel = "KIND DIR",
+    @Option(names = "--emit", arity = "2", paramLabel = "k8s DIR", hideParamSyntax = true,
             description = "Write manifests instead of running: 'k8s DIR' writes one SparkApplication YAML per point.")
     List<String> emit;
 
