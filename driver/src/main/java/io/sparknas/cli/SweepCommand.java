@@ -34,10 +34,11 @@ import picocli.CommandLine.Spec;
                 + "a copy of the template (k8s/base/search-application.yaml, or --template) with the point's name "
                 + "and arguments.",
                 "",
-                "Example: sparknas sweep --spec sweep.conf --supernet runs/supernet/supernet.ckpt",
-                "         sparknas sweep --spec sweep.conf --emit k8s out/ --image reg/sparknas:0.1.0",
-                "         kubectl kustomize k8s/overlays/prod > prod.yaml",
-                "         sparknas sweep --spec sweep.conf --emit k8s out/ --template prod.yaml"})
+                "Examples:",
+                "  sparknas sweep --spec sweep.conf --supernet runs/supernet/supernet.ckpt",
+                "  sparknas sweep --spec sweep.conf --emit k8s out/ --image reg/sparknas:1",
+                "  kubectl kustomize k8s/overlays/prod > prod.yaml",
+                "  sparknas sweep --spec sweep.conf --emit k8s out/ --template prod.yaml"})
 public final class SweepCommand implements Callable<Integer> {
 
     @Spec
