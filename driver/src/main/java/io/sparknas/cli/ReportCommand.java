@@ -34,8 +34,8 @@ public final class ReportCommand implements Callable<Integer> {
 
     RunSelection selection;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "The HTML file (default: RUN/report.html, when the "
-            + "run folder is local).")
+    @Option(names = "--out", paramLabel = "FILE", description = "The HTML file (default: RUN/report.html, also in a "
+            + "run folder on S3 or HDFS).")
     Path out;
 
     @Override
@@ -49,15 +49,33 @@ public final class ReportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage(), e);
         }
-        Path file = out != null ? out : io.sparknas.results.RunIds.localFolder(existing.runDir(),
-                "give the report's file with --out").resolve("report.html");
+        String written = out != null ? writeLocal(out, html).toString() : writeInRun(spark, existing.runDir(), html);
+        spec.commandLine().getOut().printf("report: %s (%,d bytes)%n", written, html.length());
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    private static Path writeLocal(Path file, String html) {
         try {
             Files.writeString(file, html, StandardCharsets.UTF_8);
+            return file;
         } catch (IOException e) {
             throw new UserInputException("--out: cannot write " + file + ": " + e.getMessage(), e);
         }
-        spec.commandLine().getOut().printf("report: %s (%,d bytes)%n", file, html.length());
-        spec.commandLine().getOut().flush();
-        return 0;
+    }
+
+    /** RUN/report.html: a plain file in a local run folder, through Hadoop's file system in one on S3 or HDFS. */
+    private static String writeInRun(SparkSession spark, String runDir, String html) {
+        String plain = runDir.startsWith("file:") ? runDir.substring("file:".length()) : runDir;
+        if (!plain.contains("://")) {
+            return writeLocal(Path.of(plain, "report.html"), html).toString();
+        }
+        org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(runDir, "report.html");
+        try (var stream = file.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(file, true)) {
+            stream.write(html.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + file, e);
+        }
+        return file.toString();
     }
 }

@@ -28,16 +28,4 @@ public final class RunIds {
         }
         return id;
     }
-
-    /**
-     * A run folder as a local path, for what the driver writes itself (supernet, teacher); {@code remedy} says what
-     * to do when the folder is on a cluster file system instead.
-     */
-    public static java.nio.file.Path localFolder(String runDir, String remedy) {
-        String local = runDir.startsWith("file:") ? runDir.substring("file:".length()) : runDir;
-        if (local.contains("://")) {
-            throw new IllegalArgumentException("run.output-dir " + runDir + " is not a local folder: " + remedy);
-        }
-        return java.nio.file.Path.of(local);
-    }
 }

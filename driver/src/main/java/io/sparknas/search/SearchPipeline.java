@@ -68,8 +68,7 @@ public final class SearchPipeline {
             cell = selectCell();
             DriverFolder folder = DriverFolder.of(spark, runDir, "supernet");
             checkpoint = folder.path().resolve("supernet.ckpt");
-            trainSupernet(cell, checkpoint);
-            folder.publish();
+            trainSupernet(cell, checkpoint, folder);
         }
         SupernetCheckpoint.Contents contents = SupernetCheckpoint.load(checkpoint, config.space());
         byte[] bytes;
@@ -157,7 +156,8 @@ public final class SearchPipeline {
         return config.space().narrow(best.stats().cell().resolution(), best.stats().cell().width());
     }
 
-    private void trainSupernet(SearchSpace cell, Path checkpoint) {
+    /** Trains (or resumes) the supernet; every epoch's checkpoint is stored in the run folder as it is written. */
+    private void trainSupernet(SearchSpace cell, Path checkpoint, DriverFolder folder) {
         if (Files.isRegularFile(checkpoint)
                 && SupernetCheckpoint.load(checkpoint, config.space()).epoch() >= config.supernet().epochs()) {
             progress.accept("supernet: already trained (" + checkpoint + ")");
@@ -168,8 +168,8 @@ public final class SearchPipeline {
                         + "+ smallest + %d random subnets per step", config.supernet().epochs(),
                 config.supernet().steps(dataset.train().size()), config.supernet().batchSize(), dataset.train().size(),
                 config.supernet().randomSubnets()));
-        SupernetTrainer.Trained trained = new SupernetTrainer(cell, config.supernet(), checkpoint, progress)
-                .train(dataset.train(), dataset.val());
+        SupernetTrainer.Trained trained = new SupernetTrainer(cell, config.supernet(), checkpoint, progress,
+                folder::publish).train(dataset.train(), dataset.val());
         progress.accept(String.format(Locale.ROOT, "supernet: trained in %.1f min", trained.seconds() / 60));
     }
 

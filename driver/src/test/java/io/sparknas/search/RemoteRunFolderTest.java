@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A run folder on a cluster file system: Hadoop's viewfs:// (a scheme of its own, as s3a:// or hdfs://, mounted here
  * onto a temporary folder). The search trains its supernet through a local copy and stores it in the run folder,
- * final training stores its teacher there, and a later finalize, with the local copies gone, fetches both back.
+ * final training stores its teacher there, a later finalize, with the local copies gone, fetches both back, and the
+ * report is written there too.
  */
 class RemoteRunFolderTest {
 
@@ -59,6 +60,10 @@ class RemoteRunFolderTest {
         assertFalse(finalized.out().contains("training a ViT"), finalized.out());
         assertEquals("inherited", SparkSession.active().read().parquet(output + "/remote/" + FinalModelsTable.FOLDER)
                 .select("init").first().getString(0));
+
+        TinySearch.Result report = TinySearch.run("report", "--run", "remote", "--output", output);
+        assertEquals(0, report.status(), report.err() + report.out());
+        assertTrue(Files.readString(run.resolve("report.html")).contains("<html"), "the report is in the run folder");
     }
 
     private static void deleteLocalCopies() throws IOException {

@@ -37,16 +37,27 @@ public final class SupernetTrainer {
     private final SupernetSettings settings;
     private final Path checkpointFile;
     private final Consumer<String> progress;
+    private final Runnable checkpointed;
 
     /**
      * @param checkpointFile the checkpoint to write after every epoch and to resume from when it exists; null for
      *                       none
      */
     public SupernetTrainer(SearchSpace space, SupernetSettings settings, Path checkpointFile, Consumer<String> progress) {
+        this(space, settings, checkpointFile, progress, () -> { });
+    }
+
+    /**
+     * @param checkpointed runs after every epoch's checkpoint is written (e.g. to store a copy where a restarted
+     *                     driver finds it)
+     */
+    public SupernetTrainer(SearchSpace space, SupernetSettings settings, Path checkpointFile, Consumer<String> progress,
+                           Runnable checkpointed) {
         this.space = space;
         this.settings = settings;
         this.checkpointFile = checkpointFile;
         this.progress = progress;
+        this.checkpointed = checkpointed;
     }
 
     /** The trained supernet and its history. */
@@ -141,6 +152,7 @@ public final class SupernetTrainer {
             history.add(record);
             if (checkpointFile != null) {
                 SupernetCheckpoint.save(checkpointFile, supernet, optimizer, history);
+                checkpointed.run();
             }
             double elapsed = (System.nanoTime() - sessionStart) / 1e9;
             double eta = elapsed / (epoch - startEpoch) * (settings.epochs() - epoch);

@@ -155,8 +155,11 @@ class SupernetTrainingTest {
                 + ".+  [\\d.]+ subnet-img/s  elapsed \\S+  eta \\S+"), lines.get(0));
 
         Path checkpoint = dir.resolve("supernet.ckpt");
-        new SupernetTrainer(SPACE, settings(3).withEpochs(3), checkpoint, line -> { })
+        List<Integer> checkpointed = new ArrayList<>();
+        new SupernetTrainer(SPACE, settings(3).withEpochs(3), checkpoint, line -> { },
+                () -> checkpointed.add(SupernetCheckpoint.load(checkpoint, SPACE).epoch()))
                 .train(DATA.train(), DATA.val());
+        assertEquals(List.of(1, 2, 3), checkpointed, "told after each epoch's checkpoint is on disk");
         SupernetCheckpoint.Contents saved = SupernetCheckpoint.load(checkpoint, SPACE);
         assertEquals(3, saved.epoch());
         assertEquals(straight.history().stream().map(SupernetEpoch::loss).toList(),
