@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
                 "Example: sparknas search                      (embedded default: local[*], synthetic data, stm32f746)",
                 "         sparknas search --llm-endpoint http://localhost:11434/v1 --llm-model qwen2.5:7b-instruct",
                 "         sparknas search --resume search-20261126-101500-ab12"})
-public final class SearchCommand implements Callable<Integer> {
+public final class SearchCommand implements Callable<Integer>, ConfiguredCommand {
 
     @Spec
     CommandSpec spec;
@@ -79,8 +79,9 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--run-id", paramLabel = "ID", description = "Id of a new run (default: generated).")
     String runIdOption;
 
+    /** The configuration this command line gives: --config, --set, then this command's own options. */
     @Override
-    public Integer call() {
+    public SparkNasConfig configuration() {
         List<String> options = new ArrayList<>();
         if (mode != null) {
             options.add("search.mode=\"" + mode.replace("\"", "") + "\"");
@@ -97,7 +98,12 @@ public final class SearchCommand implements Callable<Integer> {
         if (llmModel != null) {
             options.add("llm.model=\"" + llmModel.replace("\"", "") + "\"");
         }
-        SparkNasConfig config = common.load(options);
+        return common.load(options);
+    }
+
+    @Override
+    public Integer call() {
+        SparkNasConfig config = configuration();
         if (resume != null && runIdOption != null) {
             throw new UserInputException("--resume and --run-id exclude each other: --resume names the run to continue");
         }

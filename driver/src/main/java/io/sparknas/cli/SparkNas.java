@@ -77,6 +77,9 @@ public final class SparkNas implements Runnable {
         while (command.subcommand() != null) {
             command = command.subcommand();
         }
+        if (command.commandSpec().userObject() instanceof ConfiguredCommand configured) {
+            return configured.configuration();
+        }
         CommandLine.Model.CommandSpec options = command.commandSpec().mixins().get("common");
         if (options == null) {
             throw new UserInputException("'" + String.join(" ", args) + "': no command with configuration options");

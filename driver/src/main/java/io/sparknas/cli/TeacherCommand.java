@@ -34,7 +34,7 @@ public final class TeacherCommand implements Runnable {
                     + "head on the patch tokens, whose grid is the students' output grid. Writes OUT/teacher.zip and "
                     + "OUT/teacher.json (side, grid, val mAP), for 'sparknas finalize --teacher OUT/teacher.zip'.", "",
                     "Example: sparknas teacher train --out runs/teacher --student-side 80"})
-    static final class Train implements Callable<Integer> {
+    static final class Train implements Callable<Integer>, ConfiguredCommand {
         @Spec
         CommandSpec spec;
 
@@ -52,9 +52,14 @@ public final class TeacherCommand implements Runnable {
         Integer epochs;
 
         @Override
-        public Integer call() {
-            SparkNasConfig config = common.load(epochs == null ? java.util.List.of()
+        public SparkNasConfig configuration() {
+            return common.load(epochs == null ? java.util.List.of()
                     : java.util.List.of("final.teacher.epochs=" + epochs));
+        }
+
+        @Override
+        public Integer call() {
+            SparkNasConfig config = configuration();
             int stride = config.space().head().outputStride();
             if (studentSide < stride || studentSide % stride != 0) {
                 throw new UserInputException("--student-side: " + studentSide + " is not a multiple of the head's "

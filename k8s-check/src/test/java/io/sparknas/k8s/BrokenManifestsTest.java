@@ -115,6 +115,8 @@ class BrokenManifestsTest {
                         + "command line: Unknown options: '--frobnicate', '5'");
         rejected("SparkApplication", "sparknas-search", app -> arguments(app).add("--set")
                 .add("search.generationz=5"), "is refused by the command line", "search.generationz");
+        rejected("SparkApplication", "sparknas-search", app -> arguments(app).add("--population").add("-3"),
+                "is refused by the command line", "search.population");
         rejected("SparkApplication", "sparknas-search", app -> arguments(app).set(0, "serch"),
                 "is refused by the command line: Unmatched arguments");
         rejected("SparkApplication", "sparknas-search", app -> arguments(app).set(2,
