@@ -121,6 +121,8 @@ class EmittedSweepManifestsTest {
         together.addAll(applications);
         Problems problems = validator.validate(together);
         assertTrue(problems.isEmpty(), problems.toString());
+        assertEquals("sparknas", applications.get(0).path("metadata").path("labels").path("app.kubernetes.io/name")
+                .asText(), "labelled like the overlay's objects");
         List<String> arguments = arguments(applications.get(1));
         assertEquals("/results", arguments.get(arguments.indexOf("--output") + 1));
         assertTrue(arguments.contains("search.population=8") && arguments.contains("budgets.latency-ms=80"),
