@@ -48,7 +48,7 @@ final class CoreObjects {
             "Deployment", new Model(Deployment.class, "apps/v1"));
 
     /** What a role may grant: Spark's driver manages its executor pods and their ConfigMap, nothing else. */
-    static final Set<String> DRIVER_RESOURCES = Set.of("pods", "configmaps", "services", "persistentvolumeclaims");
+    static final Set<String> DRIVER_RESOURCES = Set.of("pods", "configmaps");
 
     private static final Set<String> POD_RESTART_POLICIES = Set.of("Always", "OnFailure", "Never");
     private static final Set<String> JOB_RESTART_POLICIES = Set.of("OnFailure", "Never");
