@@ -66,9 +66,9 @@ public final class ReportCommand implements Callable<Integer> {
 
     /** RUN/report.html: a plain file in a local run folder, through Hadoop's file system in one on S3 or HDFS. */
     private static String writeInRun(SparkSession spark, String runDir, String html) {
-        String plain = runDir.startsWith("file:") ? runDir.substring("file:".length()) : runDir;
-        if (!plain.contains("://")) {
-            return writeLocal(Path.of(plain, "report.html"), html).toString();
+        java.util.Optional<Path> local = io.sparknas.results.RunIds.asLocal(runDir);
+        if (local.isPresent()) {
+            return writeLocal(local.get().resolve("report.html"), html).toString();
         }
         org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(runDir, "report.html");
         try (var stream = file.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(file, true)) {

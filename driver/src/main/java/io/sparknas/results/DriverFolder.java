@@ -35,9 +35,9 @@ public final class DriverFolder {
 
     /** The folder {@code name} of the run in {@code runDir}, fetched into a local copy when the run is remote. */
     public static DriverFolder of(SparkSession spark, String runDir, String name) {
-        String plain = runDir.startsWith("file:") ? runDir.substring("file:".length()) : runDir;
-        if (!plain.contains("://")) {
-            return new DriverFolder(Path.of(plain).resolve(name), null, null);
+        java.util.Optional<Path> localRun = RunIds.asLocal(runDir);
+        if (localRun.isPresent()) {
+            return new DriverFolder(localRun.get().resolve(name), null, null);
         }
         org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(runDir, name);
         Path local = Path.of(System.getProperty("java.io.tmpdir"), "sparknas-driver-folders", digest(runDir), name);

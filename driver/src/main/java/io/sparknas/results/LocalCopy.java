@@ -19,9 +19,9 @@ public final class LocalCopy {
 
     /** The local path of {@code location}; {@code option} names it in messages (e.g. "--supernet"). */
     public static Path of(String location, SparkSession spark, String option) {
-        String plain = location.startsWith("file:") ? location.substring("file:".length()) : location;
-        if (!plain.contains("://")) {
-            return Path.of(plain);
+        java.util.Optional<Path> onThisMachine = RunIds.asLocal(location);
+        if (onThisMachine.isPresent()) {
+            return onThisMachine.get();
         }
         org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(location);
         try {

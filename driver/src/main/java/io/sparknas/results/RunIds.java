@@ -20,6 +20,15 @@ public final class RunIds {
                 + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
     }
 
+    /**
+     * A results location as a path on this machine ({@code /results}, {@code file:/results}), or empty for one on a
+     * cluster file system ({@code s3a://}, {@code hdfs://}), which only Hadoop's file systems reach.
+     */
+    public static java.util.Optional<java.nio.file.Path> asLocal(String location) {
+        String plain = location.startsWith("file:") ? location.substring("file:".length()) : location;
+        return plain.contains("://") ? java.util.Optional.empty() : java.util.Optional.of(java.nio.file.Path.of(plain));
+    }
+
     /** Checks a user-given id, which becomes a folder name. */
     public static String validate(String id) {
         if (!VALID.matcher(id).matches()) {
