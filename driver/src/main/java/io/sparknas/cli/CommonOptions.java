@@ -1,6 +1,7 @@
 package io.sparknas.cli;
 
 import io.sparknas.config.ConfigLoader;
+import io.sparknas.config.OptionValue;
 import io.sparknas.config.SparkNasConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,18 +37,18 @@ public final class CommonOptions {
     }
 
     /**
-     * Loads and validates the configuration with these options and then a command's own options, given as
-     * {@code key=value} overrides (so they are validated, and recorded in the resolved configuration, like --set).
+     * Loads and validates the configuration with these options and then a command's own options, as typed values
+     * (validated, and recorded in the resolved configuration, like --set).
      */
-    public SparkNasConfig load(List<String> commandOverrides) {
-        List<String> all = new ArrayList<>(overrides);
+    public SparkNasConfig load(List<OptionValue> commandOptions) {
+        List<OptionValue> options = new ArrayList<>();
         if (strict) {
-            all.add("data.strict=true");
+            options.add(new OptionValue("data.strict", true, "--strict"));
         }
         if (target != null) {
-            all.add("target=\"" + target.replace("\"", "") + "\"");
+            options.add(new OptionValue("target", target, "--target"));
         }
-        all.addAll(commandOverrides);
-        return ConfigLoader.load(configFile, all);
+        options.addAll(commandOptions);
+        return ConfigLoader.load(configFile, overrides, options);
     }
 }

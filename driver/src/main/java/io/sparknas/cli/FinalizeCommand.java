@@ -1,10 +1,10 @@
 package io.sparknas.cli;
 
 import io.sparknas.config.SparkNasConfig;
-import io.sparknas.finalmodels.FinalModelRow;
 import io.sparknas.finalmodels.FinalizeJob;
-import io.sparknas.results.FinalModelsTable;
-import io.sparknas.results.LocalCopy;
+import io.sparknas.run.FinalModelRow;
+import io.sparknas.run.LocalCopy;
+import io.sparknas.run.Run;
 import io.sparknas.spark.SparkSessions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -35,7 +35,6 @@ public final class FinalizeCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Mixin
-
     RunSelection selection;
 
     @Option(names = "--top", paramLabel = "K", description = "Candidates to train (default: final.top).")
@@ -73,27 +72,25 @@ public final class FinalizeCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         SparkSession spark = SparkSessions.create(config.spark());
-        ExistingRun existing = selection.find(spark, config);
-        String runId = existing.runId();
-        String runDir = existing.runDir();
+        Run run = selection.open(spark, config, line -> {
+            out.println(line);
+            out.flush();
+        });
         List<FinalModelRow> rows;
         try {
             Path supernetFile = supernet == null ? null : LocalCopy.of(supernet, spark, "--supernet");
-            rows = new FinalizeJob(config, spark, runId, runDir, line -> {
-                out.println(line);
-                out.flush();
-            }).run(new FinalizeJob.Request(top != null ? top : config.finals().top(),
+            rows = new FinalizeJob(run).run(new FinalizeJob.Request(top != null ? top : config.finals().top(),
                     seeds != null ? seeds : config.finals().seeds(), epochs != null ? epochs : config.finals().epochs(),
                     teacher, teacherOnnx, supernetFile));
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage(), e);
         }
-        print(out, rows, runDir);
+        print(out, rows, run);
         return 0;
     }
 
     /** The final models as a table, with where they were written. */
-    static void print(PrintWriter out, List<FinalModelRow> rows, String runDir) {
+    static void print(PrintWriter out, List<FinalModelRow> rows, Run run) {
         out.printf("%nFinal models (test mAP@0.5; the teacher: %s, test mAP@0.5 %.4f):%n",
                 rows.isEmpty() ? "-" : rows.get(0).teacher(), rows.isEmpty() ? Double.NaN : rows.get(0).teacherTestMap50());
         out.printf("%-4s %-16s %4s %8s %9s %10s %10s %10s %9s  %s%n", "rank", "candidate", "seed", "MMACs", "SRAM KiB",
@@ -105,8 +102,8 @@ public final class FinalizeCommand implements Callable<Integer> {
                     (r.withoutKd().seconds() + r.withKd().seconds()) / 60,
                     io.sparknas.space.ArchitectureJson.decode(r.architecture()).shortName());
         }
-        out.printf("%nresults: %s/%s (Parquet), models in %s/%s%n", runDir, FinalModelsTable.FOLDER, runDir,
-                FinalizeJob.MODELS);
+        out.printf("%nresults: %s (Parquet), models in %s%n", run.finalModels().location(),
+                run.location(Run.MODELS));
         out.flush();
     }
 }

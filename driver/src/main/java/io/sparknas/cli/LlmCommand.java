@@ -1,29 +1,21 @@
 package io.sparknas.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sparknas.config.ConfigLoader;
 import io.sparknas.config.SparkNasConfig;
-import io.sparknas.cost.CostModel;
 import io.sparknas.llm.ChatPrompt;
 import io.sparknas.llm.PromptBuilder;
 import io.sparknas.llm.PromptContext;
-import io.sparknas.results.CandidateTable;
-import io.sparknas.results.RunManifest;
+import io.sparknas.run.CandidateRow;
+import io.sparknas.run.Run;
 import io.sparknas.search.ArchitectureSearch;
-import io.sparknas.search.CandidateRow;
 import io.sparknas.search.PromptHistory;
 import io.sparknas.search.SearchObjective;
 import io.sparknas.space.SearchSpace;
 import io.sparknas.spark.SparkSessions;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,7 +51,6 @@ public final class LlmCommand implements Runnable {
         CommonOptions common;
 
         @Mixin
-
         RunSelection selection;
 
         @Option(names = "--island", paramLabel = "N", defaultValue = "0",
@@ -70,26 +61,28 @@ public final class LlmCommand implements Runnable {
         public Integer call() {
             SparkNasConfig defaults = common.load();
             SparkSession spark = SparkSessions.create(defaults.spark());
-            ExistingRun existing = selection.find(spark, defaults);
-            String runId = existing.runId();
-            String runDir = existing.runDir();
-            SparkNasConfig config = ConfigLoader.loadRecorded(recordedConfig(spark, runDir), runDir + "/"
-                    + RunManifest.FILE, new ArrayList<>(common.overrides));
+            Run opened = selection.open(spark, defaults, line -> { });
+            SparkNasConfig config;
+            try {
+                config = opened.manifest().configuration(new ArrayList<>(common.overrides));
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException(e.getMessage(), e);
+            }
+            Run run = opened.withConfig(config);
             if (island < 0 || island >= config.llm().concurrency()) {
                 throw new UserInputException("--island: " + island + " is outside [0, " + config.llm().concurrency()
                         + ") (llm.concurrency)");
             }
-            List<CandidateRow> rows = CandidateTable.read(spark, runDir,
-                    new CostModel(config.space(), config.target(), config.cost()));
+            List<CandidateRow> rows = run.candidates().read();
             if (rows.isEmpty()) {
-                throw new UserInputException("run " + runId + " has no committed candidates yet in " + runDir + "/"
-                        + CandidateTable.FOLDER);
+                throw new UserInputException("run " + run.id() + " has no committed candidates yet in "
+                        + run.candidates().location());
             }
             SearchSpace cell = config.space().narrow(rows.get(0).architecture().resolution(),
                     rows.get(0).architecture().width());
-            int generation = ArchitectureSearch.lastCommittedGeneration(spark, runDir) + 1;
+            int generation = ArchitectureSearch.lastCommittedGeneration(run) + 1;
             PromptContext context = PromptHistory.context(rows, cell, config.target(), config.cost(),
-                    SearchObjective.named(config.search().objective()), config.llm(), generation);
+                    SearchObjective.of(config.search().objective()), config.llm(), generation);
             ChatPrompt prompt = PromptBuilder.build(context, island, config.llm().concurrency());
             PrintWriter out = spec.commandLine().getOut();
             out.print(prompt.render());
@@ -98,19 +91,6 @@ public final class LlmCommand implements Runnable {
                     rows.size(), config.llm().enabled() ? config.llm().endpoint() : "none configured");
             out.flush();
             return 0;
-        }
-
-        private static String recordedConfig(SparkSession spark, String runDir) {
-            Path path = new Path(runDir, RunManifest.FILE);
-            try (InputStream in = path.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(path)) {
-                JsonNode config = new ObjectMapper().readTree(in).get("config");
-                if (config == null || !config.isObject()) {
-                    throw new UserInputException(path + ": no 'config' object (not a SparkNAS run.json?)");
-                }
-                return config.toString();
-            } catch (IOException e) {
-                throw new UserInputException("cannot read " + path + ": " + e.getMessage(), e);
-            }
         }
     }
 }

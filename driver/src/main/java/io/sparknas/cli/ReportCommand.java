@@ -2,6 +2,7 @@ package io.sparknas.cli;
 
 import io.sparknas.config.SparkNasConfig;
 import io.sparknas.report.RunReport;
+import io.sparknas.run.Run;
 import io.sparknas.spark.SparkSessions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,6 @@ public final class ReportCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Mixin
-
     RunSelection selection;
 
     @Option(names = "--out", paramLabel = "FILE", description = "The HTML file (default: RUN/report.html, also in a "
@@ -42,14 +42,14 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         SparkNasConfig config = common.load();
         SparkSession spark = SparkSessions.create(config.spark());
-        ExistingRun existing = selection.find(spark, config);
+        Run run = selection.open(spark, config, line -> { });
         String html;
         try {
-            html = new RunReport(spark, existing.runDir()).html();
+            html = new RunReport(run).html();
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage(), e);
         }
-        String written = out != null ? writeLocal(out, html).toString() : writeInRun(spark, existing.runDir(), html);
+        String written = out != null ? writeLocal(out, html).toString() : run.writeText("report.html", html);
         spec.commandLine().getOut().printf("report: %s (%,d bytes)%n", written, html.length());
         spec.commandLine().getOut().flush();
         return 0;
@@ -62,20 +62,5 @@ public final class ReportCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UserInputException("--out: cannot write " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    /** RUN/report.html: a plain file in a local run folder, through Hadoop's file system in one on S3 or HDFS. */
-    private static String writeInRun(SparkSession spark, String runDir, String html) {
-        java.util.Optional<Path> local = io.sparknas.results.RunIds.asLocal(runDir);
-        if (local.isPresent()) {
-            return writeLocal(local.get().resolve("report.html"), html).toString();
-        }
-        org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(runDir, "report.html");
-        try (var stream = file.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(file, true)) {
-            stream.write(html.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + file, e);
-        }
-        return file.toString();
     }
 }

@@ -1,13 +1,14 @@
 package io.sparknas.cli;
 
+import io.sparknas.config.OptionValue;
 import io.sparknas.config.SparkNasConfig;
-import io.sparknas.results.CandidateTable;
-import io.sparknas.results.LocalCopy;
-import io.sparknas.results.RunIds;
-import io.sparknas.results.RunManifest;
-import io.sparknas.finalmodels.FinalModelRow;
 import io.sparknas.finalmodels.FinalizeJob;
-import io.sparknas.search.CandidateRow;
+import io.sparknas.run.CandidateRow;
+import io.sparknas.run.FinalModelRow;
+import io.sparknas.run.LocalCopy;
+import io.sparknas.run.Run;
+import io.sparknas.run.RunIds;
+import io.sparknas.search.SearchObjective;
 import io.sparknas.search.SearchPipeline;
 import io.sparknas.seed.Seeds;
 import io.sparknas.spark.SparkSessions;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -79,26 +81,32 @@ public final class SearchCommand implements Callable<Integer>, ConfiguredCommand
     @Option(names = "--run-id", paramLabel = "ID", description = "Id of a new run (default: generated).")
     String runIdOption;
 
+    /** The configuration, once loaded: a sweep validates it and then runs the same command. */
+    private SparkNasConfig loaded;
+
     /** The configuration this command line gives: --config, --set, then this command's own options. */
     @Override
     public SparkNasConfig configuration() {
-        List<String> options = new ArrayList<>();
-        if (mode != null) {
-            options.add("search.mode=\"" + mode.replace("\"", "") + "\"");
+        if (loaded == null) {
+            List<OptionValue> options = new ArrayList<>();
+            if (mode != null) {
+                options.add(new OptionValue("search.mode", mode, "--mode"));
+            }
+            if (population != null) {
+                options.add(new OptionValue("search.population", population, "--population"));
+            }
+            if (generations != null) {
+                options.add(new OptionValue("search.generations", generations, "--generations"));
+            }
+            if (llmEndpoint != null) {
+                options.add(new OptionValue("llm.endpoint", llmEndpoint, "--llm-endpoint"));
+            }
+            if (llmModel != null) {
+                options.add(new OptionValue("llm.model", llmModel, "--llm-model"));
+            }
+            loaded = common.load(options);
         }
-        if (population != null) {
-            options.add("search.population=" + population);
-        }
-        if (generations != null) {
-            options.add("search.generations=" + generations);
-        }
-        if (llmEndpoint != null) {
-            options.add("llm.endpoint=\"" + llmEndpoint.replace("\"", "") + "\"");
-        }
-        if (llmModel != null) {
-            options.add("llm.model=\"" + llmModel.replace("\"", "") + "\"");
-        }
-        return common.load(options);
+        return loaded;
     }
 
     @Override
@@ -114,14 +122,21 @@ public final class SearchCommand implements Callable<Integer>, ConfiguredCommand
         } catch (IllegalArgumentException e) {
             throw new UserInputException((resume != null ? "--resume: " : "--run-id: ") + e.getMessage(), e);
         }
-        String runDir = (output != null ? output : config.run().outputDir()) + "/" + runId;
+        String outputDir = output != null ? output : config.run().outputDir();
         PrintWriter printer = spec.commandLine().getOut();
         SparkSession spark = SparkSessions.create(config.spark());
-        printer.printf("run %s -> %s (Spark UI: %s)%n", runId, runDir, SparkSessions.uiAddress(spark));
-        printer.flush();
-        if (resume != null && !RunManifest.exists(spark, runDir)) {
-            throw new UserInputException("--resume " + resume + ": no run.json in " + runDir + " (is --output or "
-                    + "run.output-dir the folder the run was written to?)");
+        Consumer<String> progress = line -> {
+            printer.println(line);
+            printer.flush();
+        };
+        boolean exists = Run.exists(spark, outputDir, runId);
+        if (resume != null && !exists) {
+            throw new UserInputException("--resume " + resume + ": no run.json in " + Run.folder(outputDir, runId)
+                    + " (is --output or run.output-dir the folder the run was written to?)");
+        }
+        if (resume == null && exists) {
+            throw new UserInputException("run " + runId + " already exists in " + Run.folder(outputDir, runId)
+                    + ": continue it with --resume " + runId + ", or choose another --run-id");
         }
         Path supernetFile;
         try {
@@ -129,56 +144,64 @@ public final class SearchCommand implements Callable<Integer>, ConfiguredCommand
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage(), e);
         }
-        if (resume == null && RunManifest.exists(spark, runDir)) {
-            throw new UserInputException("run " + runId + " already exists in " + runDir + ": continue it with --resume "
-                    + runId + ", or choose another --run-id");
-        }
-        if (resume == null) {
-            Map<String, Long> seeds = new LinkedHashMap<>();
-            seeds.put("run", config.run().seed());
-            seeds.put("search", Seeds.derive(config.run().seed(), "search"));
-            seeds.put("recalibration", Seeds.derive(config.run().seed(), "recalibration"));
-            seeds.put("supernet", config.supernet().seed());
-            RunManifest.write(spark, runDir, runId, String.join(" ", spec.commandLine().getParseResult()
-                    .originalArgs()), config.renderJson(), seeds, config.target(), config.cost().plan().configName());
-        }
+        Run run = resume != null ? Run.open(spark, outputDir, runId, config, progress)
+                : Run.create(spark, outputDir, runId, config, String.join(" ", spec.commandLine().getParseResult()
+                        .originalArgs()), seeds(config), progress);
+        printer.printf("run %s -> %s (Spark UI: %s)%n", runId, run.location(), SparkSessions.uiAddress(spark));
+        printer.flush();
         SearchPipeline.Outcome outcome;
         try {
-            outcome = new SearchPipeline(config, spark, runId, runDir, line -> {
-                printer.println(line);
-                printer.flush();
-            }).run(supernetFile);
+            outcome = new SearchPipeline(run).run(supernetFile);
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage(), e);
         }
         printer.printf(Locale.ROOT, "%n%d candidates, %d feasible. %s on %s:%n", outcome.candidates(),
-                outcome.feasible(), outcome.objective() instanceof io.sparknas.search.SearchObjective.Pareto pareto
+                outcome.feasible(), outcome.objective() instanceof SearchObjective.Pareto pareto
                         ? "Pareto front of " + pareto : "Best feasible", config.target().name());
         printer.printf("%-4s %-8s %8s %9s %10s %10s %8s  %s%n", "rank", "mAP@0.5", "MMACs", "SRAM KiB", "Flash KiB",
                 "latency ms", "gen", "architecture");
         int rank = 1;
         for (CandidateRow row : outcome.best()) {
             printer.printf(Locale.ROOT, "%-4d %-8.4f %8.2f %9.1f %10.1f %10.1f %8d  %s%n", rank++, row.map50(),
-                    row.costs().macs() / 1e6, row.costs().peakSram() / 1024.0, row.costs().flash().total() / 1024.0,
+                    row.costs().macs() / 1e6, row.costs().peakSram() / 1024.0, row.costs().flashBytes() / 1024.0,
                     row.costs().latencyMs(), row.generation(), row.architecture().shortName());
         }
-        printer.printf("%nresults: %s/%s (Parquet, partitioned by generation), %s/population, %s/space_selection, "
-                + "%s/run.json%n", runDir, CandidateTable.FOLDER, runDir, runDir, runDir);
+        printer.printf("%nresults: %s (Parquet, partitioned by generation), %s, %s, %s%n",
+                run.candidates().location(), run.population().location(), run.location(Run.SPACE_SELECTION),
+                run.location("run.json"));
         printer.flush();
         if (config.finals().afterSearch() && outcome.feasible() > 0) {
             printer.printf("%nfinalize (final.after-search): the best %d candidate(s), %d seed(s), %d epochs%n",
                     config.finals().top(), config.finals().seeds(), config.finals().epochs());
             try {
-                List<FinalModelRow> rows = new FinalizeJob(config, spark, runId, runDir, line -> {
-                    printer.println(line);
-                    printer.flush();
-                }).run(new FinalizeJob.Request(config.finals().top(), config.finals().seeds(),
+                List<FinalModelRow> rows = new FinalizeJob(run).run(new FinalizeJob.Request(config.finals().top(), config.finals().seeds(),
                         config.finals().epochs(), null, null, supernetFile));
-                FinalizeCommand.print(printer, rows, runDir);
+                FinalizeCommand.print(printer, rows, run);
             } catch (IllegalArgumentException e) {
                 throw new UserInputException(e.getMessage(), e);
             }
         }
         return 0;
+    }
+
+    /**
+     * Makes this parsed {@code search --run-id ID} continue the run instead of starting it ({@code --resume ID}):
+     * a sweep resumes a point's unfinished run from the command line it checked.
+     */
+    void resumeInsteadOfCreating() {
+        if (runIdOption == null) {
+            throw new IllegalStateException("only a search with --run-id names the run to resume");
+        }
+        resume = runIdOption;
+        runIdOption = null;
+    }
+
+    private static Map<String, Long> seeds(SparkNasConfig config) {
+        Map<String, Long> seeds = new LinkedHashMap<>();
+        seeds.put("run", config.run().seed());
+        seeds.put("search", Seeds.derive(config.run().seed(), "search"));
+        seeds.put("recalibration", Seeds.derive(config.run().seed(), "recalibration"));
+        seeds.put("supernet", config.supernet().seed());
+        return seeds;
     }
 }

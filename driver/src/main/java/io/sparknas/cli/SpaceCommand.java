@@ -1,16 +1,17 @@
 package io.sparknas.cli;
 
 import io.sparknas.config.SparkNasConfig;
-import io.sparknas.cost.CostModel;
 import io.sparknas.cost.SpaceCellStats;
-import io.sparknas.results.RankedCell;
-import io.sparknas.results.RunIds;
-import io.sparknas.results.SpaceSelectionTable;
+import io.sparknas.run.RankedCell;
+import io.sparknas.run.Run;
+import io.sparknas.run.SpaceSelectionRow;
+import io.sparknas.run.RunIds;
 import io.sparknas.selection.SpaceSelectionJob;
 import io.sparknas.spark.SparkSessions;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -61,20 +62,29 @@ public final class SpaceCommand implements Callable<Integer> {
             throw new UserInputException("--run-id: " + e.getMessage(), e);
         }
         int perCell = samples != null ? samples : config.spaceSelection().samplesPerCell();
-        String runDir = (output != null ? output : config.run().outputDir()) + "/" + id;
-        CostModel model = new CostModel(config.space(), config.target(), config.cost());
-        SpaceSelectionJob job = new SpaceSelectionJob(config.space(), model, perCell,
+        String outputDir = output != null ? output : config.run().outputDir();
+        SparkSession spark = SparkSessions.create(config.spark());
+        if (Run.exists(spark, outputDir, id)) {
+            throw new UserInputException("run " + id + " already exists in " + Run.folder(outputDir, id)
+                    + ": choose another --run-id");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Run run = Run.create(spark, outputDir, id, config, String.join(" ", spec.commandLine().getParseResult()
+                .originalArgs()), Map.of("run", config.run().seed()), line -> {
+                    out.println(line);
+                    out.flush();
+                });
+        SpaceSelectionJob job = new SpaceSelectionJob(config.space(), run.costModel(), perCell,
                 config.spaceSelection().partitions(), config.run().seed(),
                 config.spaceSelection().minFeasibleFraction());
-        SparkSession spark = SparkSessions.create(config.spark());
         LOG.info("space selection: {} cells x {} samples on {} (Spark UI: {})", job.cells().size(), perCell,
                 config.target().name(), SparkSessions.uiAddress(spark));
         long start = System.nanoTime();
         List<RankedCell> ranked = job.run(spark);
-        String path = SpaceSelectionTable.write(spark, runDir, id, config.target().name(),
-                config.cost().plan().configName(), ranked);
+        run.spaceSelection().write(ranked.stream().map(cell -> new SpaceSelectionRow(id, config.target().name(),
+                cell, config.cost().plan().configName())).toList());
+        String path = run.spaceSelection().location().toString();
         double seconds = (System.nanoTime() - start) / 1e9;
-        PrintWriter out = spec.commandLine().getOut();
         out.print(format(ranked, config));
         out.printf(Locale.ROOT, "%d cells, %,d architectures costed in %.1f s; table written to %s%n",
                 ranked.size(), (long) ranked.size() * perCell, seconds, path);

@@ -46,8 +46,15 @@ public final class SparkNas implements Runnable {
 
     /** Runs the command line with the given output streams and returns the exit status. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        return configured(new CommandLine(new SparkNas()), out, err, args).execute(args);
+    }
+
+    /**
+     * The command line printing to {@code out} and {@code err}, with the error handling of every command: bad input
+     * exits with {@link #BAD_INPUT}, any other failure with {@link #FAILED}.
+     */
+    static CommandLine configured(CommandLine commandLine, PrintWriter out, PrintWriter err, String... args) {
         boolean verbose = Arrays.asList(args).contains("--verbose") || Arrays.asList(args).contains("-v");
-        CommandLine commandLine = new CommandLine(new SparkNas());
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((error, cmd, parseResult) -> {
@@ -63,7 +70,7 @@ public final class SparkNas implements Runnable {
             err.flush();
             return badInput ? BAD_INPUT : FAILED;
         });
-        return commandLine.execute(args);
+        return commandLine;
     }
 
     /**
@@ -73,18 +80,7 @@ public final class SparkNas implements Runnable {
      * {@link ConfigurationException} for a bad key or value.
      */
     public static SparkNasConfig check(String... args) {
-        CommandLine.ParseResult command = new CommandLine(new SparkNas()).parseArgs(args);
-        while (command.subcommand() != null) {
-            command = command.subcommand();
-        }
-        if (command.commandSpec().userObject() instanceof ConfiguredCommand configured) {
-            return configured.configuration();
-        }
-        CommandLine.Model.CommandSpec options = command.commandSpec().mixins().get("common");
-        if (options == null) {
-            throw new UserInputException("'" + String.join(" ", args) + "': no command with configuration options");
-        }
-        return ((CommonOptions) options.userObject()).load();
+        return ParsedCommand.parse(args).configuration();
     }
 
     private static String describe(Throwable error) {

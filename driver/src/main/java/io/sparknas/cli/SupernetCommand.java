@@ -4,7 +4,7 @@ import io.sparknas.config.SparkNasConfig;
 import io.sparknas.cost.CostModel;
 import io.sparknas.cost.Costs;
 import io.sparknas.data.DetectionDataset;
-import io.sparknas.results.RankedCell;
+import io.sparknas.run.RankedCell;
 import io.sparknas.selection.SpaceSelectionJob;
 import io.sparknas.space.Architecture;
 import io.sparknas.space.SearchSpace;

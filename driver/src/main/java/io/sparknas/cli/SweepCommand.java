@@ -117,17 +117,21 @@ public final class SweepCommand implements Callable<Integer> {
         SearchArguments arguments = kubernetes ? kubernetesArguments(application) : new SearchArguments(
                 common.configFile == null ? null : common.configFile.toString(), common.overrides, common.strict,
                 common.verbose, supernet, output);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         List<PlannedRun> plan = new ArrayList<>();
-        SparkNasConfig first = null;
         for (SweepPoint point : sweep.points()) {
             List<String> args = arguments.forPoint(point, sweep.set());
-            SparkNasConfig config = validate(sweep, point, kubernetes ? withoutConfigFile(args) : args);
-            first = first == null ? config : first;
-            plan.add(new PlannedRun(point, args, (arguments.output() != null ? arguments.output()
-                    : config.run().outputDir()) + "/" + point.runId(), config.search().generations(),
-                    config.finals().afterSearch()));
+            ParsedCommand parsed = parse(sweep, point, kubernetes ? withoutConfigFile(args) : args);
+            SparkNasConfig config = configuration(sweep, point, parsed);
+            plan.add(new PlannedRun(point, args, arguments.output() != null ? arguments.output()
+                    : config.run().outputDir(), config, kubernetes ? null : resume -> {
+                        if (resume) {
+                            ((SearchCommand) parsed.command()).resumeInsteadOfCreating();
+                        }
+                        return parsed.run(out, err);
+                    }));
         }
-        PrintWriter out = spec.commandLine().getOut();
         out.printf("sweep %s: %d point(s) = %d target(s) x %d latency budget(s) x %d seed(s)%n", sweep.name(),
                 plan.size(), sweep.targets().size(), sweep.latencyMs().size(), sweep.seeds().size());
         if (dryRun) {
@@ -136,7 +140,7 @@ public final class SweepCommand implements Callable<Integer> {
             return 0;
         }
         return kubernetes ? emit(sweep, application, plan, arguments.output(), Path.of(emit.get(1)), out)
-                : runLocally(plan, first, out);
+                : runLocally(plan, out, err);
     }
 
     /**
@@ -179,10 +183,8 @@ public final class SweepCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int runLocally(List<PlannedRun> plan, SparkNasConfig config, PrintWriter out) {
-        PrintWriter err = spec.commandLine().getErr();
-        LocalSweep sweep = new LocalSweep(SparkSessions.create(config.spark()),
-                args -> SparkNas.execute(out, err, args.toArray(String[]::new)), out);
+    private int runLocally(List<PlannedRun> plan, PrintWriter out, PrintWriter err) {
+        LocalSweep sweep = new LocalSweep(SparkSessions.create(plan.get(0).config().spark()), out);
         List<PointOutcome> outcomes = sweep.run(plan);
         out.println();
         LocalSweep.printSummary(out, outcomes);
@@ -197,13 +199,26 @@ public final class SweepCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Parses a point's arguments as 'sparknas search' would and loads its configuration, before anything runs. */
-    private static SparkNasConfig validate(SweepSpec sweep, SweepPoint point, List<String> args) {
+    /** Parses a point's arguments as 'sparknas search' would, once: what is checked here is what runs. */
+    private static ParsedCommand parse(SweepSpec sweep, SweepPoint point, List<String> args) {
         try {
-            return SparkNas.check(args.toArray(String[]::new));
-        } catch (CommandLine.ParameterException | ConfigurationException e) {
-            throw new ConfigurationException("sweep spec " + sweep.file() + ", point " + point.runId() + ": "
-                    + e.getMessage(), e);
+            return ParsedCommand.parse(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw invalid(sweep, point, e);
         }
+    }
+
+    /** Loads a point's configuration before anything runs. */
+    private static SparkNasConfig configuration(SweepSpec sweep, SweepPoint point, ParsedCommand parsed) {
+        try {
+            return parsed.configuration();
+        } catch (ConfigurationException e) {
+            throw invalid(sweep, point, e);
+        }
+    }
+
+    private static ConfigurationException invalid(SweepSpec sweep, SweepPoint point, RuntimeException e) {
+        return new ConfigurationException("sweep spec " + sweep.file() + ", point " + point.runId() + ": "
+                + e.getMessage(), e);
     }
 }

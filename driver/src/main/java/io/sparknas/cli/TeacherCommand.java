@@ -1,5 +1,6 @@
 package io.sparknas.cli;
 
+import io.sparknas.config.OptionValue;
 import io.sparknas.config.SparkNasConfig;
 import io.sparknas.data.DataFiles;
 import io.sparknas.data.DetectionDataset;
@@ -54,7 +55,7 @@ public final class TeacherCommand implements Runnable {
         @Override
         public SparkNasConfig configuration() {
             return common.load(epochs == null ? java.util.List.of()
-                    : java.util.List.of("final.teacher.epochs=" + epochs));
+                    : java.util.List.of(new OptionValue("final.teacher.epochs", epochs, "--epochs")));
         }
 
         @Override

@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 import io.sparknas.cost.CostSettings;
 import io.sparknas.cost.MemoryPlan;
 import io.sparknas.data.Augmentation;
@@ -16,7 +17,6 @@ import io.sparknas.data.SyntheticSpec;
 import io.sparknas.llm.LlmSettings;
 import io.sparknas.train.TrainingSettings;
 import io.sparknas.supernet.SupernetSettings;
-import io.sparknas.search.SearchSettings;
 import io.sparknas.seed.Seeds;
 import io.sparknas.space.Anchor;
 import io.sparknas.space.ConvType;
@@ -53,6 +53,17 @@ public final class ConfigLoader {
      * @param overrides {@code key=value} strings from the command line
      */
     public static SparkNasConfig load(Path userFile, List<String> overrides) {
+        return load(userFile, overrides, List.of());
+    }
+
+    /**
+     * Loads the configuration with a command's own options on top.
+     *
+     * @param userFile  a HOCON file of overrides, or null
+     * @param overrides {@code key=value} strings from the command line
+     * @param options   typed values of command options, winning over {@code overrides}
+     */
+    public static SparkNasConfig load(Path userFile, List<String> overrides, List<OptionValue> options) {
         Config user = ConfigFactory.empty();
         if (userFile != null) {
             if (!Files.isRegularFile(userFile)) {
@@ -64,7 +75,7 @@ public final class ConfigLoader {
                 throw new ConfigurationException("config file " + userFile + ": " + e.getMessage(), e);
             }
         }
-        return load(user, overrides);
+        return load(user, overrides, options);
     }
 
     /**
@@ -82,13 +93,17 @@ public final class ConfigLoader {
         } catch (ConfigException e) {
             throw new ConfigurationException(origin + ": " + e.getMessage(), e);
         }
-        return load(recorded, overrides);
+        return load(recorded, overrides, List.of());
     }
 
-    private static SparkNasConfig load(Config user, List<String> overrides) {
+    private static SparkNasConfig load(Config user, List<String> overrides, List<OptionValue> options) {
         Config defaults = ConfigFactory.parseResources(DEFAULTS_RESOURCE,
                 ConfigParseOptions.defaults().setAllowMissing(false));
         Config commandLine = parseOverrides(overrides);
+        for (OptionValue option : options) {
+            commandLine = commandLine.withValue(option.key(),
+                    ConfigValueFactory.fromAnyRef(option.value(), "command line " + option.option()));
+        }
         Config given = commandLine.withFallback(user);
         rejectUnknownKeys(given, defaults);
         Config merged;
@@ -339,19 +354,22 @@ public final class ConfigLoader {
     }
 
     private static SearchSettings search(ConfigReader search) {
-        String mode = search.string("mode").trim().toLowerCase(java.util.Locale.ROOT);
-        if (!mode.equals("ga") && !mode.equals("random")) {
-            throw search.invalid("mode", "'" + mode + "' is not a search mode; allowed: ga, random");
+        SearchMode mode;
+        try {
+            mode = SearchMode.fromText(search.string("mode").trim().toLowerCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw search.invalid("mode", e.getMessage());
         }
         int population = search.integer("population", 2, 100_000);
         int elitism = search.integer("elitism", 0, 100_000);
         if (elitism >= population) {
             throw search.invalid("elitism", elitism + " must be smaller than search.population (" + population + ")");
         }
-        String objective = search.string("objective").trim().toLowerCase(java.util.Locale.ROOT);
-        if (!List.of("map", "map-latency", "map-macs").contains(objective)) {
-            throw search.invalid("objective", "'" + objective + "' is not an objective; allowed: map, map-latency, "
-                    + "map-macs");
+        Objective objective;
+        try {
+            objective = Objective.fromText(search.string("objective").trim().toLowerCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw search.invalid("objective", e.getMessage());
         }
         return new SearchSettings(mode, objective, population, search.integer("generations", 0, 100_000),
                 search.number("offspring-fraction", 0, 1), search.number("crossover-rate", 0, 1),

@@ -8,7 +8,6 @@ import io.sparknas.cost.Target;
 import io.sparknas.data.DatasetSource;
 import io.sparknas.train.TrainingSettings;
 import io.sparknas.supernet.SupernetSettings;
-import io.sparknas.search.SearchSettings;
 import io.sparknas.space.SearchSpace;
 
 /**

@@ -4,11 +4,10 @@ import io.sparknas.config.SparkNasConfig;
 import io.sparknas.cost.CostModel;
 import io.sparknas.data.DataFiles;
 import io.sparknas.data.DetectionDataset;
-import io.sparknas.results.CandidateTable;
-import io.sparknas.results.DriverFolder;
-import io.sparknas.results.FinalModelsTable;
-import io.sparknas.results.TeacherOutputsTable;
-import io.sparknas.search.CandidateRow;
+import io.sparknas.run.CandidateRow;
+import io.sparknas.run.DriverFolder;
+import io.sparknas.run.FinalModelRow;
+import io.sparknas.run.Run;
 import io.sparknas.search.SearchObjective;
 import io.sparknas.search.SearchPipeline;
 import io.sparknas.space.ArchitectureJson;
@@ -32,7 +31,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -47,22 +45,14 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class FinalizeJob {
 
-    /** Folder of the trained models under the run folder. */
-    public static final String MODELS = "models";
-
+    private final Run run;
     private final SparkNasConfig config;
     private final SparkSession spark;
-    private final String runId;
-    private final String runDir;
-    private final Consumer<String> progress;
 
-    public FinalizeJob(SparkNasConfig config, SparkSession spark, String runId, String runDir,
-                       Consumer<String> progress) {
-        this.config = config;
-        this.spark = spark;
-        this.runId = runId;
-        this.runDir = runDir;
-        this.progress = progress;
+    public FinalizeJob(Run run) {
+        this.run = run;
+        this.config = run.config();
+        this.spark = run.spark();
     }
 
     /**
@@ -74,31 +64,30 @@ public final class FinalizeJob {
 
     /** Runs stage 5 and returns the rows written. */
     public List<FinalModelRow> run(Request request) {
-        CostModel fullSpace = new CostModel(config.space(), config.target(), config.cost());
-        List<CandidateRow> scored = CandidateTable.read(spark, runDir, fullSpace).stream()
-                .filter(r -> r.feasible() && r.evaluated()).toList();
+        List<CandidateRow> scored = run.candidates().read().stream().filter(r -> r.feasible() && r.evaluated())
+                .toList();
         if (scored.isEmpty()) {
-            throw new IllegalArgumentException("run " + runId + " has no feasible scored candidates in " + runDir
-                    + "/" + CandidateTable.FOLDER);
+            throw new IllegalArgumentException("run " + run.id() + " has no feasible scored candidates in "
+                    + run.candidates().location());
         }
-        List<CandidateRow> chosen = SearchObjective.named(config.search().objective()).best(scored, request.top())
+        List<CandidateRow> chosen = SearchObjective.of(config.search().objective()).best(scored, request.top())
                 .stream().sorted(SearchObjective.BY_MAP).limit(request.top()).toList();
         SearchSpace cell = config.space().narrow(chosen.get(0).architecture().resolution(),
                 chosen.get(0).architecture().width());
         int side = cell.resolutions().get(0);
         DetectionDataset data = config.data().load(DataFiles.local());
-        DriverFolder teacherFolder = DriverFolder.of(spark, runDir, "teacher");
-        TeacherProvider.Resolved teacher = new TeacherProvider(config, progress).resolve(request.teacher(),
+        DriverFolder teacherFolder = run.driverFolder("teacher");
+        TeacherProvider.Resolved teacher = new TeacherProvider(config, run.progress()).resolve(request.teacher(),
                 request.teacherOnnx(), teacherFolder.path(), side, cell.head(), data);
         teacherFolder.publish();
-        progress.accept(String.format(Locale.ROOT, "finalize: %d candidate(s) x %d seed(s), without and with "
+        run.progress(String.format(Locale.ROOT, "finalize: %d candidate(s) x %d seed(s), without and with "
                         + "distillation, %d epochs each, from %s", chosen.size(), request.seeds(), request.epochs(),
                 config.finals().inherited() ? "the supernet's weights" : "scratch"));
         List<float[]> outputs = teacherOutputs(teacher.artifact(), data.train().size());
 
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         byte[] supernetBytes = config.finals().inherited() ? supernet(request.supernet() != null ? request.supernet()
-                : DriverFolder.of(spark, runDir, "supernet").path().resolve("supernet.ckpt")) : null;
+                : run.driverFolder("supernet").path().resolve("supernet.ckpt")) : null;
         Broadcast<List<float[]>> teacherBroadcast = context.broadcast(outputs);
         Broadcast<byte[]> supernetBroadcast = context.broadcast(supernetBytes);
         List<FinalTrainingRequest> requests = new ArrayList<>();
@@ -112,10 +101,10 @@ public final class FinalizeJob {
         FinalTrainingContext trainingContext = new FinalTrainingContext(cell,
                 new CostModel(cell, config.target(), config.cost()), config.data(),
                 config.training().withEpochs(request.epochs()), config.finals().distillation(),
-                config.finals().inherited(), runDir + "/" + MODELS,
+                config.finals().inherited(), run.location(Run.MODELS),
                 SearchPipeline.threadsPerTask(spark.sparkContext().getConf(), config.search().threadsPerTask()));
         long start = System.nanoTime();
-        context.setJobDescription("SparkNAS " + runId + ": finalize, " + requests.size() + " trainings");
+        context.setJobDescription("SparkNAS " + run.id() + ": finalize, " + requests.size() + " trainings");
         List<FinalTrainingResult> results;
         try {
             results = context.parallelize(requests, requests.size())
@@ -125,10 +114,10 @@ public final class FinalizeJob {
             teacherBroadcast.destroy();
             supernetBroadcast.destroy();
         }
-        progress.accept(String.format(Locale.ROOT, "finalize: %d trainings in %.1f min", results.size(),
+        run.progress(String.format(Locale.ROOT, "finalize: %d trainings in %.1f min", results.size(),
                 (System.nanoTime() - start) / 60e9));
         List<FinalModelRow> rows = rows(chosen, results, request, teacher);
-        FinalModelsTable.write(spark, runDir, rows);
+        run.finalModels().write(rows);
         return rows;
     }
 
@@ -146,9 +135,9 @@ public final class FinalizeJob {
                     throw new IllegalStateException("candidate " + c.candidateId() + " seed " + seed
                             + " came back without both trainings");
                 }
-                rows.add(new FinalModelRow(runId, c.candidateId(), rank, c.proposer(),
+                rows.add(new FinalModelRow(run.id(), c.candidateId(), rank, c.proposer(),
                         ArchitectureJson.encode(c.architecture()), c.costs().macs(), c.costs().params(),
-                        c.costs().flash().total(), c.costs().peakSram(), c.costs().latencyMs(), c.map50(),
+                        c.costs().flashBytes(), c.costs().peakSram(), c.costs().latencyMs(), c.map50(),
                         config.finals().inherited() ? "inherited" : "scratch", seed, request.epochs(),
                         FinalModelRow.Training.of(plain), FinalModelRow.Training.of(distilled),
                         teacher.artifact().description(), teacher.testMap50(),
@@ -163,10 +152,9 @@ public final class FinalizeJob {
     /** The teacher's outputs for the training images: from the cache when it is this teacher's, else computed. */
     private List<float[]> teacherOutputs(TeacherArtifact artifact, int images) {
         String fingerprint = fingerprint(artifact);
-        List<float[]> cached = TeacherOutputsTable.read(spark, runDir, fingerprint);
+        List<float[]> cached = run.teacherOutputs().read(fingerprint);
         if (cached != null) {
-            progress.accept("teacher outputs: " + cached.size() + " images from " + runDir + "/"
-                    + TeacherOutputsTable.FOLDER);
+            run.progress("teacher outputs: " + cached.size() + " images from " + run.teacherOutputs().location());
             return cached;
         }
         long start = System.nanoTime();
@@ -176,7 +164,7 @@ public final class FinalizeJob {
             starts.add(from);
         }
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        context.setJobDescription("SparkNAS " + runId + ": teacher outputs for " + images + " training images");
+        context.setJobDescription("SparkNAS " + run.id() + ": teacher outputs for " + images + " training images");
         Broadcast<TeacherArtifact> broadcast = context.broadcast(artifact);
         List<TeacherOutput> computed;
         try {
@@ -185,9 +173,9 @@ public final class FinalizeJob {
         } finally {
             broadcast.destroy();
         }
-        TeacherOutputsTable.write(spark, runDir, fingerprint, computed);
-        progress.accept(String.format(Locale.ROOT, "teacher outputs: %d images in %.1f s -> %s/%s", computed.size(),
-                (System.nanoTime() - start) / 1e9, runDir, TeacherOutputsTable.FOLDER));
+        run.teacherOutputs().write(fingerprint, computed);
+        run.progress(String.format(Locale.ROOT, "teacher outputs: %d images in %.1f s -> %s", computed.size(),
+                (System.nanoTime() - start) / 1e9, run.teacherOutputs().location()));
         List<float[]> ordered = new ArrayList<>(java.util.Collections.nCopies(images, (float[]) null));
         for (TeacherOutput output : computed) {
             ordered.set(output.index(), output.values());

@@ -1,7 +1,7 @@
 package io.sparknas.report;
 
 import io.sparknas.cost.Target;
-import io.sparknas.search.CandidateRow;
+import io.sparknas.run.CandidateRow;
 import io.sparknas.search.SearchObjective;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -46,8 +46,7 @@ final class ParetoChart {
         for (CandidateRow row : feasibleScored) {
             all.add(cost.value.applyAsDouble(row), row.map50());
         }
-        SearchObjective.Pareto objective = new SearchObjective.Pareto("report", cost.axis, cost.value);
-        List<CandidateRow> front = objective.best(feasibleScored, Integer.MAX_VALUE).stream()
+        List<CandidateRow> front = SearchObjective.Pareto.front(feasibleScored, cost.value).stream()
                 .sorted(Comparator.comparingDouble(cost.value)).toList();
         XYSeries line = new XYSeries("Pareto front (" + front.size() + ")", false, true);
         for (CandidateRow row : front) {

@@ -1,6 +1,6 @@
 package io.sparknas.report;
 
-import io.sparknas.search.CandidateRow;
+import io.sparknas.run.CandidateRow;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.util.List;
@@ -26,7 +26,7 @@ final class ProgressChart {
         for (CandidateRow row : rows) {
             generations.add(row.generation());
             if (row.feasible() && row.evaluated()) {
-                bestByProposer.computeIfAbsent(row.proposer(), p -> new TreeMap<>())
+                bestByProposer.computeIfAbsent(row.proposer().text(), p -> new TreeMap<>())
                         .merge(row.generation(), row.map50(), Math::max);
                 bestByProposer.computeIfAbsent("all", p -> new TreeMap<>())
                         .merge(row.generation(), row.map50(), Math::max);

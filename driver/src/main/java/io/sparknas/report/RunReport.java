@@ -2,34 +2,26 @@ package io.sparknas.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sparknas.config.ConfigLoader;
 import io.sparknas.config.SparkNasConfig;
 import io.sparknas.cost.CostModel;
 import io.sparknas.cost.Costs;
 import io.sparknas.cost.LayerGraph;
-import io.sparknas.results.CandidateTable;
-import io.sparknas.results.FinalModelsTable;
-import io.sparknas.results.GenerationCommit;
-import io.sparknas.results.ProposalTable;
-import io.sparknas.results.RankedCell;
-import io.sparknas.results.RunManifest;
-import io.sparknas.results.SpaceSelectionTable;
-import io.sparknas.search.CandidateRow;
-import io.sparknas.search.ProposalRow;
+import io.sparknas.run.CandidateRow;
+import io.sparknas.run.FinalModelRow;
+import io.sparknas.run.ProposalRow;
+import io.sparknas.run.RankedCell;
+import io.sparknas.run.Run;
+import io.sparknas.run.RunManifest;
+import io.sparknas.run.SpaceSelectionRow;
 import io.sparknas.search.SearchObjective;
 import io.sparknas.space.SearchSpace;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * One self-contained HTML report of a run, plots embedded as PNG: the Pareto fronts of val mAP against peak SRAM,
@@ -42,23 +34,20 @@ public final class RunReport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final SparkSession spark;
-    private final String runDir;
+    private final Run run;
 
-    public RunReport(SparkSession spark, String runDir) {
-        this.spark = spark;
-        this.runDir = runDir;
+    public RunReport(Run run) {
+        this.run = run;
     }
 
     /** The report as HTML. */
     public String html() {
-        JsonNode manifest = manifest();
-        SparkNasConfig config = ConfigLoader.loadRecorded(manifest.get("config").toString(), runDir + "/"
-                + RunManifest.FILE, List.of());
-        List<CandidateRow> rows = read(CandidateTable.FOLDER, () -> CandidateTable.read(spark, runDir,
-                new CostModel(config.space(), config.target(), config.cost())));
+        RunManifest recorded = run.manifest();
+        JsonNode manifest = recorded.json();
+        SparkNasConfig config = recorded.configuration(List.of());
+        List<CandidateRow> rows = read(Run.CANDIDATES, () -> run.candidates().read());
         if (rows.isEmpty()) {
-            throw new IllegalArgumentException(runDir + "/" + CandidateTable.FOLDER + ": no committed candidates");
+            throw new IllegalArgumentException(run.candidates().location() + ": no committed candidates");
         }
         List<CandidateRow> scored = rows.stream().filter(r -> r.feasible() && r.evaluated()).toList();
         Html page = new Html("SparkNAS run " + manifest.path("run_id").asText());
@@ -99,26 +88,26 @@ public final class RunReport {
     }
 
     private void proposals(Html page) {
-        if (!GenerationCommit.exists(spark, runDir + "/" + ProposalTable.FOLDER)) {
+        if (!run.proposals().exists()) {
             page.paragraph("No LLM proposals in this run (llm.endpoint was not set).");
             return;
         }
-        List<ProposalRow> proposals = read(ProposalTable.FOLDER, () -> ProposalTable.read(spark, runDir));
+        List<ProposalRow> proposals = read(Run.PROPOSALS, () -> run.proposals().read());
         Map<String, Integer> outcomes = new TreeMap<>();
-        proposals.forEach(p -> outcomes.merge(p.outcome(), 1, Integer::sum));
+        proposals.forEach(p -> outcomes.merge(p.outcome().text(), 1, Integer::sum));
         List<List<String>> table = new ArrayList<>();
         outcomes.forEach((outcome, count) -> table.add(List.of(outcome, Integer.toString(count))));
-        page.paragraph("LLM proposals by outcome (" + ProposalTable.FOLDER + "/):");
+        page.paragraph("LLM proposals by outcome (" + Run.PROPOSALS + "/):");
         page.table(List.of("outcome", "proposals or requests"), table);
     }
 
     private void spaceSelection(Html page) {
-        String path = runDir + "/" + SpaceSelectionTable.FOLDER;
-        if (!exists(path)) {
+        if (!run.spaceSelection().exists()) {
             page.paragraph("No stage-1 table: the run was given its supernet (--supernet).");
             return;
         }
-        List<RankedCell> cells = read(SpaceSelectionTable.FOLDER, () -> SpaceSelectionTable.read(spark, path));
+        List<RankedCell> cells = read(Run.SPACE_SELECTION, () -> run.spaceSelection().read()).stream()
+                .map(SpaceSelectionRow::cell).toList();
         List<List<String>> table = new ArrayList<>();
         for (RankedCell cell : cells.subList(0, Math.min(20, cells.size()))) {
             var s = cell.stats();
@@ -135,59 +124,28 @@ public final class RunReport {
 
     private void finalModels(Html page) {
         page.heading("Final models");
-        String path = runDir + "/" + FinalModelsTable.FOLDER;
-        if (!exists(path)) {
+        if (!run.finalModels().exists()) {
             page.paragraph("Not finalized yet: 'sparknas finalize --run RUN_ID' trains the best candidates fully.");
             return;
         }
-        List<Row> rows = read(FinalModelsTable.FOLDER, () -> spark.read().parquet(path).orderBy("rank", "seed")
-                .collectAsList());
+        List<FinalModelRow> rows = read(Run.FINAL_MODELS, () -> run.finalModels().read());
         List<FinalModelsChart.Bar> bars = new ArrayList<>();
         List<List<String>> table = new ArrayList<>();
-        for (Row row : rows) {
-            String label = "#" + row.getAs("rank") + " seed " + row.getAs("seed");
-            bars.add(new FinalModelsChart.Bar(label, row.getAs("test_map50_without_kd"), row.getAs("test_map50_with_kd")));
-            table.add(List.of(label, row.getAs("candidate_id"),
-                    String.format(Locale.ROOT, "%.2f", row.<Long>getAs("macs") / 1e6),
-                    String.format(Locale.ROOT, "%.1f", row.<Long>getAs("peak_sram") / 1024.0),
-                    String.format(Locale.ROOT, "%.4f", row.<Double>getAs("test_map50_without_kd")),
-                    String.format(Locale.ROOT, "%.4f", row.<Double>getAs("test_map50_with_kd")),
-                    String.format(Locale.ROOT, "%.1f", (row.<Double>getAs("seconds_without_kd")
-                            + row.<Double>getAs("seconds_with_kd")) / 60)));
+        for (FinalModelRow row : rows) {
+            String label = "#" + row.rank() + " seed " + row.seed();
+            bars.add(new FinalModelsChart.Bar(label, row.withoutKd().testMap50(), row.withKd().testMap50()));
+            table.add(List.of(label, row.candidateId(),
+                    String.format(Locale.ROOT, "%.2f", row.macs() / 1e6),
+                    String.format(Locale.ROOT, "%.1f", row.peakSram() / 1024.0),
+                    String.format(Locale.ROOT, "%.4f", row.withoutKd().testMap50()),
+                    String.format(Locale.ROOT, "%.4f", row.withKd().testMap50()),
+                    String.format(Locale.ROOT, "%.1f", (row.withoutKd().seconds() + row.withKd().seconds()) / 60)));
         }
-        Row first = rows.get(0);
-        page.image(FinalModelsChart.chart(bars, first.getAs("teacher"), first.getAs("teacher_test_map50")),
+        FinalModelRow first = rows.get(0);
+        page.image(FinalModelsChart.chart(bars, first.teacher(), first.teacherTestMap50()),
                 "test mAP@0.5 without and with distillation");
         page.table(List.of("model", "candidate", "MMACs", "peak SRAM (KiB)", "test mAP@0.5 without KD",
                 "with KD", "training minutes (both)"), table);
-    }
-
-    private JsonNode manifest() {
-        Path path = new Path(runDir, RunManifest.FILE);
-        try {
-            FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            if (!fs.exists(path)) {
-                throw new IllegalArgumentException("no run at " + runDir + ": " + path + " does not exist");
-            }
-            try (InputStream in = fs.open(path)) {
-                JsonNode root = JSON.readTree(in);
-                if (root == null || !root.path("config").isObject()) {
-                    throw new IllegalArgumentException(path + " is not a SparkNAS run.json (no 'config' object)");
-                }
-                return root;
-            }
-        } catch (IOException e) {
-            throw new IllegalArgumentException(path + " cannot be read as JSON: " + e.getMessage(), e);
-        }
-    }
-
-    private boolean exists(String path) {
-        try {
-            Path p = new Path(path);
-            return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot list " + path + ": " + e.getMessage(), e);
-        }
     }
 
     private <T> T read(String table, Supplier<T> reader) {
@@ -197,7 +155,7 @@ public final class RunReport {
             throw e;
         } catch (Exception e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new IllegalArgumentException(runDir + "/" + table + " cannot be read (corrupt or not a SparkNAS "
+            throw new IllegalArgumentException(run.location(table) + " cannot be read (corrupt or not a SparkNAS "
                     + "table): " + message.lines().findFirst().orElse(""), e);
         }
     }

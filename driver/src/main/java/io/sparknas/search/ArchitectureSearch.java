@@ -9,10 +9,12 @@ import io.jenetics.engine.EvolutionResult;
 import io.jenetics.engine.EvolutionStart;
 import io.jenetics.util.ISeq;
 import io.jenetics.util.RandomRegistry;
-import io.sparknas.results.CandidateTable;
-import io.sparknas.results.GenerationCommit;
-import io.sparknas.results.PopulationTable;
-import io.sparknas.results.ProposalTable;
+import io.sparknas.config.SearchMode;
+import io.sparknas.config.SearchSettings;
+import io.sparknas.run.CandidateRow;
+import io.sparknas.run.PopulationMember;
+import io.sparknas.run.Proposer;
+import io.sparknas.run.Run;
 import io.sparknas.seed.Seeds;
 import io.sparknas.space.Architecture;
 import io.sparknas.space.ArchitectureJson;
@@ -23,8 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.function.Consumer;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * The search loop: an initial population of random feasible candidates (generation 0), then one generation at a
@@ -40,13 +40,11 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class ArchitectureSearch<C extends Comparable<? super C>> {
 
-    private final SparkSession spark;
-    private final String runDir;
+    private final Run run;
     private final SearchSettings settings;
     private final SearchSpace space;
     private final CandidateLedger ledger;
     private final long seed;
-    private final Consumer<String> progress;
     private final GeneCodec codec;
     private final FeasibleSampler sampler;
     private final FeasibilityConstraint<C> constraint;
@@ -58,18 +56,15 @@ public final class ArchitectureSearch<C extends Comparable<? super C>> {
     /**
      * @param proposer the LLM proposer mixed into the evolution (ga mode), or null for GA only
      */
-    public ArchitectureSearch(SparkSession spark, String runDir, SearchSettings settings, SearchObjective<C> objective,
-                              SearchSpace space, CandidateLedger ledger, long seed, LlmProposer proposer,
-                              Consumer<String> progress) {
+    public ArchitectureSearch(Run run, SearchSettings settings, SearchObjective<C> objective, SearchSpace space,
+                              CandidateLedger ledger, long seed, LlmProposer proposer) {
         this.objective = objective;
         this.proposer = proposer;
-        this.spark = spark;
-        this.runDir = runDir;
+        this.run = run;
         this.settings = settings;
         this.space = space;
         this.ledger = ledger;
         this.seed = seed;
-        this.progress = progress;
         this.codec = new GeneCodec(space);
         this.sampler = new FeasibleSampler(space, ledger, settings.sampleAttempts());
         this.constraint = new FeasibilityConstraint<>(codec, ledger, sampler);
@@ -77,9 +72,8 @@ public final class ArchitectureSearch<C extends Comparable<? super C>> {
     }
 
     /** The last generation committed in the run folder (its population is saved), or -1 for none. */
-    public static int lastCommittedGeneration(SparkSession spark, String runDir) {
-        List<Integer> generations = GenerationCommit.generations(spark, runDir + "/" + PopulationTable.FOLDER);
-        return generations.isEmpty() ? -1 : generations.get(generations.size() - 1);
+    public static int lastCommittedGeneration(Run run) {
+        return run.population().lastGeneration();
     }
 
     /**
@@ -87,28 +81,23 @@ public final class ArchitectureSearch<C extends Comparable<? super C>> {
      * session.
      */
     public int run() {
-        int last = lastCommittedGeneration(spark, runDir);
-        String candidates = runDir + "/" + CandidateTable.FOLDER;
-        for (int g : GenerationCommit.generations(spark, candidates)) {
-            if (g > last) {
-                GenerationCommit.delete(spark, candidates, g);
-            }
-        }
-        LlmProposer.discardAfter(spark, runDir, last);
+        int last = lastCommittedGeneration(run);
+        run.candidates().discardAfter(last);
+        run.proposals().discardAfter(last);
         long start = System.nanoTime();
         ISeq<Phenotype<IntegerGene, C>> population;
         if (last >= 0) {
-            ledger.restore(CandidateTable.read(spark, runDir, ledger.costModel()));
+            ledger.restore(run.candidates().read());
             if (proposer != null) {
-                proposer.restore(ProposalTable.read(spark, runDir));
+                proposer.restore(run.proposals().read());
             }
             population = restorePopulation(last);
-            progress.accept(String.format(Locale.ROOT, "resuming after generation %d: %d candidates known", last,
+            run.progress(String.format(Locale.ROOT, "resuming after generation %d: %d candidates known", last,
                     ledger.rows().size()));
         } else {
             population = initialPopulation();
         }
-        Engine<IntegerGene, C> engine = settings.mode().equals("ga") ? engine() : null;
+        Engine<IntegerGene, C> engine = settings.mode() == SearchMode.GA ? engine() : null;
         int ran = last < 0 ? 1 : 0;
         for (int generation = last + 1; generation <= settings.generations(); generation++) {
             if (generation == 0) {
@@ -129,7 +118,7 @@ public final class ArchitectureSearch<C extends Comparable<? super C>> {
                 evaluated = (int) ledger.pending().stream().filter(CandidateRow::evaluated).count();
             } else {
                 evaluated = ledger.evaluate(sampler.drawNew(random("random", generation), settings.population()),
-                        "random", generation);
+                        Proposer.RANDOM, generation);
                 population = bestAsPopulation();
             }
             double scoring = ledger.scoringSeconds();
@@ -142,11 +131,10 @@ public final class ArchitectureSearch<C extends Comparable<? super C>> {
 
     private ISeq<Phenotype<IntegerGene, C>> initialPopulation() {
         long genStart = System.nanoTime();
-        String proposer = settings.mode().equals("ga") ? "seed" : "random";
-        List<Architecture> initial = sampler.drawNew(random(proposer.equals("seed") ? "initial" : "random", 0),
-                settings.population());
-        int evaluated = ledger.evaluate(initial, proposer, 0);
-        ISeq<Phenotype<IntegerGene, C>> population = settings.mode().equals("ga")
+        boolean ga = settings.mode() == SearchMode.GA;
+        List<Architecture> initial = sampler.drawNew(random(ga ? "initial" : "random", 0), settings.population());
+        int evaluated = ledger.evaluate(initial, ga ? Proposer.SEED : Proposer.RANDOM, 0);
+        ISeq<Phenotype<IntegerGene, C>> population = ga
                 ? initial.stream().map(a -> Phenotype.of(codec.genotype(a), 0, fitness(a))).collect(ISeq.toISeq())
                 : bestAsPopulation();
         double scoring = ledger.scoringSeconds();
@@ -172,7 +160,7 @@ public final class ArchitectureSearch<C extends Comparable<? super C>> {
 
     private ISeq<Phenotype<IntegerGene, C>> restorePopulation(int generation) {
         List<Phenotype<IntegerGene, C>> members = new ArrayList<>();
-        for (PopulationTable.Member member : PopulationTable.read(spark, runDir, generation)) {
+        for (PopulationMember member : run.population().read(generation)) {
             Architecture architecture = ArchitectureJson.decode(member.architecture());
             members.add(Phenotype.of(codec.genotype(architecture), member.born(), fitness(architecture)));
         }
@@ -187,18 +175,18 @@ public final class ArchitectureSearch<C extends Comparable<? super C>> {
 
     private void commit(int generation, ISeq<Phenotype<IntegerGene, C>> population) {
         if (proposer != null) {
-            proposer.commit(runDir, generation, ledger);
+            proposer.commit(generation, ledger);
         }
-        ledger.commit(spark, runDir, generation);
-        List<PopulationTable.Member> members = new ArrayList<>();
+        ledger.commit(generation);
+        List<PopulationMember> members = new ArrayList<>();
         for (Phenotype<IntegerGene, C> p : population) {
             Architecture architecture = codec.decode(p.genotype());
             CandidateRow row = ledger.row(architecture);
-            members.add(new PopulationTable.Member(CandidateLedger.candidateId(architecture),
+            members.add(new PopulationMember(members.size(), CandidateLedger.candidateId(architecture),
                     ArchitectureJson.encode(architecture), row == null || !row.evaluated() ? -1 : row.map50(),
                     p.generation()));
         }
-        PopulationTable.write(spark, runDir, generation, members);
+        run.population().commit(generation, members);
     }
 
     private Engine<IntegerGene, C> engine() {
@@ -209,7 +197,7 @@ public final class ArchitectureSearch<C extends Comparable<? super C>> {
                     fresh.add(codec.decode(p.genotype()));
                 }
             }
-            ledger.evaluate(fresh, a -> injector.injected(a) ? "llm" : "ga", generationInProgress);
+            ledger.evaluate(fresh, a -> injector.injected(a) ? Proposer.LLM : Proposer.GA, generationInProgress);
             return population.stream()
                     .map(p -> p.isEvaluated() ? p : p.withFitness(fitness(codec.decode(p.genotype()))))
                     .collect(ISeq.toISeq());
@@ -236,7 +224,7 @@ public final class ArchitectureSearch<C extends Comparable<? super C>> {
                 .limit(1).toList();
         double elapsed = (System.nanoTime() - searchStart) / 1e9;
         double eta = ran == 0 ? 0 : elapsed / ran * (settings.generations() - generation);
-        progress.accept(String.format(Locale.ROOT,
+        run.progress(String.format(Locale.ROOT,
                 "generation %d/%d  evaluated %d  feasible %d/%d  best val mAP@0.5 %s  %s  %.1fs (scoring %.1fs)  elapsed %s"
                         + "  eta %s",
                 generation, settings.generations(), evaluated, feasible, generationRows.size(),

@@ -2,8 +2,10 @@ package io.sparknas.search;
 
 import io.sparknas.cost.CostModel;
 import io.sparknas.cost.Costs;
-import io.sparknas.results.CandidateTable;
-import io.sparknas.results.GenerationCommit;
+import io.sparknas.run.CandidateCosts;
+import io.sparknas.run.CandidateRow;
+import io.sparknas.run.GenerationTable;
+import io.sparknas.run.Proposer;
 import io.sparknas.space.Architecture;
 import io.sparknas.space.ArchitectureJson;
 import io.sparknas.task.CandidateRequest;
@@ -17,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * Every candidate a search has seen, by id: costs from the cost model before anything else, Spark scoring for the
@@ -27,6 +28,7 @@ import org.apache.spark.sql.SparkSession;
 public final class CandidateLedger {
 
     private final String runId;
+    private final GenerationTable<CandidateRow> table;
     private final CostModel costModel;
     private final SparkScorer scorer;
     private final long evaluationSeed;
@@ -36,13 +38,15 @@ public final class CandidateLedger {
     private double scoringSeconds;
 
     /**
+     * @param table          the run's {@code candidates/}, where each generation's rows are committed
      * @param evaluationSeed seed of every candidate's BatchNorm recalibration batches (the same images for all,
      *                       so scores compare)
      * @param provenance     what produced the scores (supernet checkpoint and epoch), stored with every row
      */
-    public CandidateLedger(String runId, CostModel costModel, SparkScorer scorer, long evaluationSeed,
-                           String provenance) {
+    public CandidateLedger(String runId, GenerationTable<CandidateRow> table, CostModel costModel, SparkScorer scorer,
+                           long evaluationSeed, String provenance) {
         this.runId = runId;
+        this.table = table;
         this.costModel = costModel;
         this.scorer = scorer;
         this.evaluationSeed = evaluationSeed;
@@ -67,11 +71,6 @@ public final class CandidateLedger {
         }
     }
 
-    /** The cost model candidates are judged with. */
-    public CostModel costModel() {
-        return costModel;
-    }
-
     /** The costs of an architecture on the target. */
     public Costs costs(Architecture architecture) {
         return costModel.evaluate(architecture);
@@ -84,9 +83,10 @@ public final class CandidateLedger {
     }
 
     /** Records an infeasible candidate (rejected before any evaluation), once. */
-    public void recordInfeasible(Architecture architecture, Costs costs, String proposer, int generation) {
+    public void recordInfeasible(Architecture architecture, Costs costs, Proposer proposer, int generation) {
         if (!isKnown(architecture)) {
-            pending.add(new CandidateRow(runId, generation, candidateId(architecture), proposer, architecture, costs,
+            pending.add(new CandidateRow(runId, generation, candidateId(architecture), proposer, architecture,
+                    CandidateCosts.of(costs),
                     null, null, null, evaluationSeed, provenance));
         }
     }
@@ -95,12 +95,13 @@ public final class CandidateLedger {
      * Scores the new feasible candidates among {@code architectures} in one Spark job (infeasible new ones are
      * recorded without scores); known ones are skipped. Returns how many were scored.
      */
-    public int evaluate(List<Architecture> architectures, String proposer, int generation) {
+    public int evaluate(List<Architecture> architectures, Proposer proposer, int generation) {
         return evaluate(architectures, architecture -> proposer, generation);
     }
 
-    /** As {@link #evaluate(List, String, int)}, each candidate's proposer given by {@code proposerOf}. */
-    public int evaluate(List<Architecture> architectures, Function<Architecture, String> proposerOf, int generation) {
+    /** As {@link #evaluate(List, Proposer, int)}, each candidate's proposer given by {@code proposerOf}. */
+    public int evaluate(List<Architecture> architectures, Function<Architecture, Proposer> proposerOf,
+                        int generation) {
         Map<String, Architecture> fresh = new LinkedHashMap<>();
         for (Architecture architecture : architectures) {
             if (isKnown(architecture)) {
@@ -126,8 +127,8 @@ public final class CandidateLedger {
             }
             pending.add(new CandidateRow(runId, generation, request.candidateId(),
                     proposerOf.apply(request.architecture()), request.architecture(),
-                    costs(request.architecture()), score.map50(), score.mapCoco(), score.seconds(), evaluationSeed,
-                    provenance + "; host " + score.host() + ", attempt " + score.attempt()));
+                    CandidateCosts.of(costs(request.architecture())), score.map50(), score.mapCoco(), score.seconds(),
+                    evaluationSeed, provenance + "; host " + score.host() + ", attempt " + score.attempt()));
         }
         return requests.size();
     }
@@ -150,9 +151,8 @@ public final class CandidateLedger {
     }
 
     /** Writes the generation's rows as {@code candidates/generation=N}, atomically, and makes them known. */
-    public void commit(SparkSession spark, String runDir, int generation) {
-        GenerationCommit.write(spark, CandidateTable.frame(spark, pending), runDir + "/" + CandidateTable.FOLDER,
-                generation);
+    public void commit(int generation) {
+        table.commit(generation, pending);
         for (CandidateRow row : pending) {
             known.put(row.candidateId(), row);
         }

@@ -5,6 +5,7 @@ import io.jenetics.Phenotype;
 import io.jenetics.engine.Constraint;
 import io.jenetics.util.RandomRegistry;
 import io.sparknas.cost.Costs;
+import io.sparknas.run.Proposer;
 import io.sparknas.space.Architecture;
 import io.sparknas.space.GeneCodec;
 
@@ -40,7 +41,7 @@ final class FeasibilityConstraint<C extends Comparable<? super C>> implements Co
     public Phenotype<IntegerGene, C> repair(Phenotype<IntegerGene, C> individual, long born) {
         Architecture rejected = codec.decode(individual.genotype());
         Costs costs = ledger.costs(rejected);
-        ledger.recordInfeasible(rejected, costs, "ga", generation);
+        ledger.recordInfeasible(rejected, costs, Proposer.GA, generation);
         Architecture replacement = sampler.draw(RandomRegistry.random(), a -> true);
         return Phenotype.of(codec.genotype(replacement), born);
     }

@@ -6,10 +6,13 @@ import io.sparknas.cost.Costs;
 import io.sparknas.cost.Target;
 import io.sparknas.llm.LlmReply;
 import io.sparknas.llm.LlmSettings;
+import io.sparknas.run.CandidateRow;
+import io.sparknas.run.ProposalOutcome;
+import io.sparknas.run.ProposalRow;
+import io.sparknas.run.Proposer;
+import io.sparknas.run.Run;
 import io.sparknas.llm.ParsedProposal;
 import io.sparknas.llm.PromptContext;
-import io.sparknas.results.GenerationCommit;
-import io.sparknas.results.ProposalTable;
 import io.sparknas.seed.Seeds;
 import io.sparknas.space.Architecture;
 import io.sparknas.space.ArchitectureJson;
@@ -26,9 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * The LLM side of the evolution. Each generation it asks {@code llm.concurrency} requests in parallel, one Spark
@@ -43,30 +44,25 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class LlmProposer {
 
-    private final SparkSession spark;
+    private final Run run;
     private final LlmSettings settings;
     private final SearchSpace cell;
     private final Target target;
     private final CostSettings cost;
-    private final String runId;
     private final long seed;
-    private final Consumer<String> progress;
     private final RateLimiter<Object> limiter;
     private final List<ProposalRow> pending = new ArrayList<>();
     private final Map<String, Integer> accepted = new HashMap<>();
     private int consecutiveFailures;
     private boolean open;
 
-    public LlmProposer(SparkSession spark, LlmSettings settings, SearchSpace cell, Target target, CostSettings cost,
-                       String runId, long seed, Consumer<String> progress) {
-        this.spark = spark;
+    public LlmProposer(Run run, LlmSettings settings, SearchSpace cell, Target target, CostSettings cost, long seed) {
+        this.run = run;
         this.settings = settings;
         this.cell = cell;
         this.target = target;
         this.cost = cost;
-        this.runId = runId;
         this.seed = seed;
-        this.progress = progress;
         this.limiter = settings.requestsPerMinute() > 0
                 ? RateLimiter.smoothBuilder(Duration.ofNanos((long) (60e9 / settings.requestsPerMinute())))
                         .withMaxWaitTime(Duration.ofHours(1)).build()
@@ -87,7 +83,7 @@ public final class LlmProposer {
     public void restore(List<ProposalRow> committed) {
         Map<String, ProposalRow> requests = new TreeMap<>();
         for (ProposalRow row : committed) {
-            if (row.outcome().equals("breaker-open")) {
+            if (row.outcome() == ProposalOutcome.BREAKER_OPEN) {
                 open = true;
             } else {
                 requests.putIfAbsent(String.format(Locale.ROOT, "%09d-%05d", row.generation(), row.island()), row);
@@ -121,15 +117,15 @@ public final class LlmProposer {
         Map<String, Integer> counts = new TreeMap<>();
         for (LlmReply reply : replies) {
             if (!reply.succeeded()) {
-                record(requestRow(generation, reply, reply.status().equals("no-json") ? "no-json" : "request-failed"),
-                        counts);
+                record(requestRow(generation, reply, reply.status().equals("no-json") ? ProposalOutcome.NO_JSON
+                        : ProposalOutcome.REQUEST_FAILED), counts);
                 consecutiveFailures++;
                 if (!open && consecutiveFailures >= settings.breakerFailures()) {
                     open = true;
-                    record(new ProposalRow(runId, generation, -1, settings.model(), "breaker-open", reply.detail(), 0,
-                            false, 0, 0, null, null, null, "breaker-open", consecutiveFailures
+                    record(new ProposalRow(run.id(), generation, -1, settings.model(), "breaker-open", reply.detail(),
+                            0, false, 0, 0, null, null, null, ProposalOutcome.BREAKER_OPEN, consecutiveFailures
                             + " consecutive failed requests", false, "", "", ""), counts);
-                    progress.accept(String.format(Locale.ROOT, "LLM proposer: off for the rest of the run after %d "
+                    run.progress(String.format(Locale.ROOT, "LLM proposer: off for the rest of the run after %d "
                             + "consecutive failed requests (last: %s); the search goes on GA only",
                             consecutiveFailures, reply.detail()));
                 }
@@ -137,22 +133,22 @@ public final class LlmProposer {
             }
             consecutiveFailures = 0;
             if (reply.proposals().isEmpty()) {
-                record(requestRow(generation, reply, "empty-reply"), counts);
+                record(requestRow(generation, reply, ProposalOutcome.EMPTY_REPLY), counts);
             }
             for (ParsedProposal proposal : reply.proposals()) {
                 record(judge(generation, reply, proposal, ledger, seen, chosen, slots), counts);
             }
         }
-        progress.accept(String.format(Locale.ROOT, "LLM proposer: generation %d, %d request(s) in %.1f s: %s",
+        run.progress(String.format(Locale.ROOT, "LLM proposer: generation %d, %d request(s) in %.1f s: %s",
                 generation, requests.size(), (System.nanoTime() - start) / 1e9, counts));
         return chosen;
     }
 
     private ProposalRow judge(int generation, LlmReply reply, ParsedProposal proposal, CandidateLedger ledger,
                               Set<String> seen, List<Architecture> chosen, int slots) {
-        ProposalRow base = new ProposalRow(runId, generation, reply.island(), settings.model(), reply.status(),
+        ProposalRow base = new ProposalRow(run.id(), generation, reply.island(), settings.model(), reply.status(),
                 reply.detail(), reply.httpAttempts(), reply.formatReminder(), reply.seconds(), reply.replyChars(),
-                proposal.index(), null, null, "rejected", proposal.detail(), proposal.status().equals("repaired"),
+                proposal.index(), null, null, ProposalOutcome.REJECTED, proposal.detail(), proposal.status().equals("repaired"),
                 proposal.status().equals("repaired") ? proposal.detail() : "", proposal.rationale(), proposal.raw());
         if (!proposal.usable()) {
             return base;
@@ -161,25 +157,25 @@ public final class LlmProposer {
         String id = CandidateLedger.candidateId(architecture);
         ProposalRow row = base.withCandidate(id, ArchitectureJson.encode(architecture));
         if (!seen.add(id)) {
-            return row.withOutcome("duplicate", "proposed twice in this generation");
+            return row.withOutcome(ProposalOutcome.DUPLICATE, "proposed twice in this generation");
         }
         CandidateRow known = ledger.row(architecture);
         if (known != null) {
-            return row.withOutcome("duplicate", "already seen in generation " + known.generation()
+            return row.withOutcome(ProposalOutcome.DUPLICATE, "already seen in generation " + known.generation()
                     + (known.evaluated() ? " (evaluated)" : " (infeasible)"));
         }
         Costs costs = ledger.costs(architecture);
         if (!costs.feasible()) {
-            ledger.recordInfeasible(architecture, costs, "llm", generation);
-            return row.withOutcome("infeasible", costs.violations().stream().map(v -> v.describe())
+            ledger.recordInfeasible(architecture, costs, Proposer.LLM, generation);
+            return row.withOutcome(ProposalOutcome.INFEASIBLE, costs.violations().stream().map(v -> v.describe())
                     .reduce((a, b) -> a + "; " + b).orElse(""));
         }
         if (chosen.size() >= slots) {
-            return row.withOutcome("surplus", "the generation's " + slots + " LLM offspring slots were filled");
+            return row.withOutcome(ProposalOutcome.SURPLUS, "the generation's " + slots + " LLM offspring slots were filled");
         }
         chosen.add(architecture);
         accepted.put(id, pending.size());
-        return row.withOutcome("accepted", "");
+        return row.withOutcome(ProposalOutcome.ACCEPTED, "");
     }
 
     private List<LlmReply> ask(List<LlmRequest> requests, int generation) {
@@ -192,8 +188,8 @@ public final class LlmProposer {
                         .toList();
             }
         }
-        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        context.setJobDescription("SparkNAS " + runId + ": generation " + generation + ", " + requests.size()
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(run.spark().sparkContext());
+        context.setJobDescription("SparkNAS " + run.id() + ": generation " + generation + ", " + requests.size()
                 + " LLM proposal request(s)");
         try {
             List<LlmReply> replies = new ArrayList<>(context.parallelize(requests, requests.size())
@@ -209,43 +205,34 @@ public final class LlmProposer {
         return new LlmReply(request.island(), "failed", detail, 0, false, 0, 0, List.of());
     }
 
-    private ProposalRow requestRow(int generation, LlmReply reply, String outcome) {
-        return new ProposalRow(runId, generation, reply.island(), settings.model(), reply.status(), reply.detail(),
+    private ProposalRow requestRow(int generation, LlmReply reply, ProposalOutcome outcome) {
+        return new ProposalRow(run.id(), generation, reply.island(), settings.model(), reply.status(), reply.detail(),
                 reply.httpAttempts(), reply.formatReminder(), reply.seconds(), reply.replyChars(), null, null, null,
                 outcome, reply.detail(), false, "", "", "");
     }
 
     private void record(ProposalRow row, Map<String, Integer> counts) {
         pending.add(row);
-        counts.merge(row.outcome(), 1, Integer::sum);
+        counts.merge(row.outcome().text(), 1, Integer::sum);
     }
 
     /**
      * Settles the accepted proposals (scored, or not when the generation never reached them) and writes the
      * generation's rows as {@code proposals/generation=N}.
      */
-    public void commit(String runDir, int generation, CandidateLedger ledger) {
+    public void commit(int generation, CandidateLedger ledger) {
         for (Map.Entry<String, Integer> entry : accepted.entrySet()) {
             ProposalRow row = pending.get(entry.getValue());
             CandidateRow scored = ledger.row(ArchitectureJson.decode(row.architecture()));
-            boolean evaluated = scored != null && scored.evaluated() && scored.proposer().equals("llm");
-            pending.set(entry.getValue(), row.withOutcome(evaluated ? "evaluated" : "not-evaluated",
+            boolean evaluated = scored != null && scored.evaluated() && scored.proposer() == Proposer.LLM;
+            pending.set(entry.getValue(), row.withOutcome(evaluated ? ProposalOutcome.EVALUATED
+                            : ProposalOutcome.NOT_EVALUATED,
                     evaluated ? String.format(Locale.ROOT, "val mAP@0.5 %.4f", scored.map50()) : "not scored"));
         }
         if (!pending.isEmpty()) {
-            ProposalTable.write(spark, runDir, generation, pending);
+            run.proposals().commit(generation, pending);
         }
         pending.clear();
         accepted.clear();
-    }
-
-    /** Removes generations after {@code last} (left by a session that stopped before committing them). */
-    public static void discardAfter(SparkSession spark, String runDir, int last) {
-        String table = runDir + "/" + ProposalTable.FOLDER;
-        for (int g : GenerationCommit.generations(spark, table)) {
-            if (g > last) {
-                GenerationCommit.delete(spark, table, g);
-            }
-        }
     }
 }

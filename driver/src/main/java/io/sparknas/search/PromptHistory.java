@@ -1,10 +1,12 @@
 package io.sparknas.search;
 
+import io.sparknas.config.Objective;
 import io.sparknas.cost.CostSettings;
 import io.sparknas.cost.Target;
 import io.sparknas.llm.LlmSettings;
 import io.sparknas.llm.PromptCandidate;
 import io.sparknas.llm.PromptContext;
+import io.sparknas.run.CandidateRow;
 import io.sparknas.space.Architecture;
 import io.sparknas.space.SearchSpace;
 import java.util.Comparator;
@@ -17,7 +19,7 @@ import java.util.List;
  */
 public final class PromptHistory {
 
-    private static final SearchObjective<?> LATENCY_FRONT = SearchObjective.named("map-latency");
+    private static final SearchObjective<?> LATENCY_FRONT = SearchObjective.of(Objective.MAP_LATENCY);
 
     private PromptHistory() {
     }
@@ -51,7 +53,7 @@ public final class PromptHistory {
 
     private static PromptCandidate shown(CandidateRow row) {
         return new PromptCandidate(row.architecture(), row.map50(), row.costs().macs() / 1e6,
-                row.costs().peakSram() / 1024.0, row.costs().flash().total() / 1024.0, row.costs().latencyMs(),
+                row.costs().peakSram() / 1024.0, row.costs().flashBytes() / 1024.0, row.costs().latencyMs(),
                 row.violation());
     }
 }

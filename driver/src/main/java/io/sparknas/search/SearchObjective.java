@@ -7,6 +7,9 @@ import io.jenetics.engine.Engine;
 import io.jenetics.ext.moea.ParetoFront;
 import io.jenetics.ext.moea.UFTournamentSelector;
 import io.jenetics.ext.moea.Vec;
+import io.sparknas.config.Objective;
+import io.sparknas.config.SearchSettings;
+import io.sparknas.run.CandidateRow;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -22,19 +25,17 @@ import java.util.Locale;
 public sealed interface SearchObjective<C extends Comparable<? super C>>
         permits SearchObjective.MapOnly, SearchObjective.Pareto {
 
-    /** The objective named in the configuration ({@code search.objective}). */
-    static SearchObjective<?> named(String name) {
-        return switch (name) {
-            case "map" -> new MapOnly();
-            case "map-latency" -> new Pareto(name, "latency ms", row -> row.costs().latencyMs());
-            case "map-macs" -> new Pareto(name, "MMACs", row -> row.costs().macs() / 1e6);
-            default -> throw new IllegalArgumentException("'" + name + "' is not a search objective; allowed: map, "
-                    + "map-latency, map-macs");
+    /** The objective the configuration names ({@code search.objective}). */
+    static SearchObjective<?> of(Objective objective) {
+        return switch (objective) {
+            case MAP -> new MapOnly();
+            case MAP_LATENCY -> new Pareto(objective, "latency ms", row -> row.costs().latencyMs());
+            case MAP_MACS -> new Pareto(objective, "MMACs", row -> row.costs().macs() / 1e6);
         };
     }
 
-    /** The configuration name. */
-    String name();
+    /** Which objective it is. */
+    Objective name();
 
     /** The fitness of an evaluated feasible candidate. */
     C fitness(CandidateRow row);
@@ -51,8 +52,8 @@ public sealed interface SearchObjective<C extends Comparable<? super C>>
     /** The single objective: val mAP@0.5. */
     record MapOnly() implements SearchObjective<Double> {
         @Override
-        public String name() {
-            return "map";
+        public Objective name() {
+            return Objective.MAP;
         }
 
         @Override
@@ -82,11 +83,11 @@ public sealed interface SearchObjective<C extends Comparable<? super C>>
     /**
      * Two objectives: maximize mAP, minimize a cost.
      *
-     * @param name  the configuration name
+     * @param name  which objective
      * @param unit  the cost's unit, for reports
      * @param cost  the cost of a candidate
      */
-    record Pareto(String name, String unit, java.util.function.ToDoubleFunction<CandidateRow> cost)
+    record Pareto(Objective name, String unit, java.util.function.ToDoubleFunction<CandidateRow> cost)
             implements SearchObjective<Vec<double[]>> {
         @Override
         public Vec<double[]> fitness(CandidateRow row) {
@@ -107,7 +108,14 @@ public sealed interface SearchObjective<C extends Comparable<? super C>>
 
         @Override
         public List<CandidateRow> best(List<CandidateRow> feasibleScored, int top) {
-            ParetoFront<CandidateRow> front = new ParetoFront<>((a, b) -> fitness(a).dominance(fitness(b)));
+            return front(feasibleScored, cost);
+        }
+
+        /** The candidates no other beats on both mAP and {@code cost}, best mAP first. */
+        public static List<CandidateRow> front(List<CandidateRow> feasibleScored,
+                                               java.util.function.ToDoubleFunction<CandidateRow> cost) {
+            ParetoFront<CandidateRow> front = new ParetoFront<>((a, b) -> Vec.of(a.map50(), -cost.applyAsDouble(a))
+                    .dominance(Vec.of(b.map50(), -cost.applyAsDouble(b))));
             front.addAll(feasibleScored);
             return front.stream().sorted(BY_MAP).toList();
         }

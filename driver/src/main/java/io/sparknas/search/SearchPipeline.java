@@ -1,16 +1,20 @@
 package io.sparknas.search;
 
+import io.sparknas.config.SearchMode;
+import io.sparknas.config.SearchSettings;
 import io.sparknas.config.SparkNasConfig;
 import io.sparknas.cost.CostModel;
 import io.sparknas.data.DataFiles;
 import io.sparknas.data.DetectionDataset;
 import io.sparknas.llm.LlmSettings;
-import io.sparknas.results.RankedCell;
-import io.sparknas.results.SpaceSelectionTable;
+import io.sparknas.run.CandidateRow;
+import io.sparknas.run.DriverFolder;
+import io.sparknas.run.RankedCell;
+import io.sparknas.run.Run;
+import io.sparknas.run.SpaceSelectionRow;
 import io.sparknas.seed.Seeds;
 import io.sparknas.selection.SpaceSelectionJob;
 import io.sparknas.space.SearchSpace;
-import io.sparknas.results.DriverFolder;
 import io.sparknas.supernet.SupernetCheckpoint;
 import io.sparknas.supernet.SupernetTrainer;
 import io.sparknas.task.EvaluationContext;
@@ -20,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -31,19 +34,14 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class SearchPipeline {
 
+    private final Run run;
     private final SparkNasConfig config;
     private final SparkSession spark;
-    private final String runId;
-    private final String runDir;
-    private final Consumer<String> progress;
 
-    public SearchPipeline(SparkNasConfig config, SparkSession spark, String runId, String runDir,
-                          Consumer<String> progress) {
-        this.config = config;
-        this.spark = spark;
-        this.runId = runId;
-        this.runDir = runDir;
-        this.progress = progress;
+    public SearchPipeline(Run run) {
+        this.run = run;
+        this.config = run.config();
+        this.spark = run.spark();
     }
 
     /** What the search found. */
@@ -62,11 +60,11 @@ public final class SearchPipeline {
             SupernetCheckpoint.Contents given = SupernetCheckpoint.load(supernetFile, config.space());
             cell = given.supernet().space();
             checkpoint = supernetFile;
-            progress.accept(String.format(Locale.ROOT, "supernet: %s (%d epochs, cell %s px x %s)", supernetFile,
+            run.progress(String.format(Locale.ROOT, "supernet: %s (%d epochs, cell %s px x %s)", supernetFile,
                     given.epoch(), cell.resolutions(), cell.widths()));
         } else {
             cell = selectCell();
-            DriverFolder folder = DriverFolder.of(spark, runDir, "supernet");
+            DriverFolder folder = run.driverFolder("supernet");
             checkpoint = folder.path().resolve("supernet.ckpt");
             trainSupernet(cell, checkpoint, folder);
         }
@@ -85,13 +83,13 @@ public final class SearchPipeline {
         String provenance = String.format(Locale.ROOT, "supernet %s epoch %d; BN recalibration %d x %d images",
                 checkpoint.getFileName(), contents.epoch(), config.supernet().recalibrationBatches(),
                 config.supernet().batchSize());
-        progress.accept(String.format(Locale.ROOT, "search: %s (objective %s), population %d, %d generations, %d ND4J "
+        run.progress(String.format(Locale.ROOT, "search: %s (objective %s), population %d, %d generations, %d ND4J "
                         + "thread(s) per task, on %s", settings.mode(), settings.objective(), settings.population(), settings.generations(),
                 evaluation.threadsPerTask(), config.target().name()));
         try (SparkScorer scorer = new SparkScorer(spark, bytes, evaluation, settings.partitions())) {
-            CandidateLedger ledger = new CandidateLedger(runId, costModel, scorer,
+            CandidateLedger ledger = new CandidateLedger(run.id(), run.candidates(), costModel, scorer,
                     Seeds.derive(config.run().seed(), "recalibration"), provenance);
-            SearchObjective<?> objective = SearchObjective.named(settings.objective());
+            SearchObjective<?> objective = SearchObjective.of(settings.objective());
             search(objective, cell, ledger);
             long feasible = ledger.rows().stream().filter(CandidateRow::feasible).count();
             return new Outcome(cell, objective, objective.best(ledger.feasibleScored(), settings.top()),
@@ -101,48 +99,46 @@ public final class SearchPipeline {
 
     private <C extends Comparable<? super C>> void search(SearchObjective<C> objective, SearchSpace cell,
                                                           CandidateLedger ledger) {
-        new ArchitectureSearch<>(spark, runDir, config.search(), objective, cell, ledger,
-                Seeds.derive(config.run().seed(), "search"), llmProposer(cell), progress).run();
+        new ArchitectureSearch<>(run, config.search(), objective, cell, ledger,
+                Seeds.derive(config.run().seed(), "search"), llmProposer(cell)).run();
     }
 
     /** The LLM proposer, or null (with one line saying why) when it is off. */
     private LlmProposer llmProposer(SearchSpace cell) {
         LlmSettings llm = config.llm();
         if (!llm.enabled()) {
-            progress.accept("LLM proposer: off (llm.endpoint is not set); offspring come from the GA only");
+            run.progress("LLM proposer: off (llm.endpoint is not set); offspring come from the GA only");
             return null;
         }
-        if (!config.search().mode().equals("ga")) {
-            progress.accept("LLM proposer: not used in random mode (the baseline)");
+        if (config.search().mode() != SearchMode.GA) {
+            run.progress("LLM proposer: not used in random mode (the baseline)");
             return null;
         }
         if (!llm.apiKeyEnv().isEmpty() && System.getenv(llm.apiKeyEnv()) == null) {
-            progress.accept("LLM proposer: warning: environment variable " + llm.apiKeyEnv() + " is not set here; "
+            run.progress("LLM proposer: warning: environment variable " + llm.apiKeyEnv() + " is not set here; "
                     + "every executor needs it");
         }
-        progress.accept(String.format(Locale.ROOT, "LLM proposer: %s at %s, %d request(s) per generation, %.0f %% of "
+        run.progress(String.format(Locale.ROOT, "LLM proposer: %s at %s, %d request(s) per generation, %.0f %% of "
                         + "the offspring, breaker after %d consecutive failures", llm.model(), llm.endpoint(),
                 llm.concurrency(), 100 * llm.fraction(), llm.breakerFailures()));
-        return new LlmProposer(spark, llm, cell, config.target(), config.cost(), runId,
-                Seeds.derive(config.run().seed(), "llm"), progress);
+        return new LlmProposer(run, llm, cell, config.target(), config.cost(),
+                Seeds.derive(config.run().seed(), "llm"));
     }
 
     private SearchSpace selectCell() {
-        String tableDir = runDir + "/" + SpaceSelectionTable.FOLDER;
         List<RankedCell> ranked;
-        if (exists(tableDir)) {
-            ranked = SpaceSelectionTable.read(spark, tableDir);
-            progress.accept("stage 1: read " + tableDir);
+        if (run.spaceSelection().exists()) {
+            ranked = run.spaceSelection().read().stream().map(SpaceSelectionRow::cell).toList();
+            run.progress("stage 1: read " + run.spaceSelection().location());
         } else {
-            CostModel model = new CostModel(config.space(), config.target(), config.cost());
-            SpaceSelectionJob job = new SpaceSelectionJob(config.space(), model,
+            SpaceSelectionJob job = new SpaceSelectionJob(config.space(), run.costModel(),
                     config.spaceSelection().samplesPerCell(), config.spaceSelection().partitions(), config.run().seed(),
                     config.spaceSelection().minFeasibleFraction());
             long start = System.nanoTime();
             ranked = job.run(spark);
-            SpaceSelectionTable.write(spark, runDir, runId, config.target().name(), config.cost().plan().configName(),
-                    ranked);
-            progress.accept(String.format(Locale.ROOT, "stage 1: %d cells x %d samples in %.1f s", ranked.size(),
+            run.spaceSelection().write(ranked.stream().map(cell -> new SpaceSelectionRow(run.id(),
+                    config.target().name(), cell, config.cost().plan().configName())).toList());
+            run.progress(String.format(Locale.ROOT, "stage 1: %d cells x %d samples in %.1f s", ranked.size(),
                     config.spaceSelection().samplesPerCell(), (System.nanoTime() - start) / 1e9));
         }
         RankedCell best = ranked.get(0);
@@ -150,7 +146,7 @@ public final class SearchPipeline {
             throw new IllegalArgumentException("no (resolution, width) cell has an architecture that fits "
                     + config.target().name() + ": loosen the budgets or widen the search space");
         }
-        progress.accept(String.format(Locale.ROOT, "stage 1: best cell %d px x %.2f (%.0f %% of samples fit, mean "
+        run.progress(String.format(Locale.ROOT, "stage 1: best cell %d px x %.2f (%.0f %% of samples fit, mean "
                         + "%.1f MMACs)", best.stats().cell().resolution(), best.stats().cell().width(),
                 100 * best.stats().feasibleFraction(), best.stats().meanMacs() / 1e6));
         return config.space().narrow(best.stats().cell().resolution(), best.stats().cell().width());
@@ -160,26 +156,17 @@ public final class SearchPipeline {
     private void trainSupernet(SearchSpace cell, Path checkpoint, DriverFolder folder) {
         if (Files.isRegularFile(checkpoint)
                 && SupernetCheckpoint.load(checkpoint, config.space()).epoch() >= config.supernet().epochs()) {
-            progress.accept("supernet: already trained (" + checkpoint + ")");
+            run.progress("supernet: already trained (" + checkpoint + ")");
             return;
         }
         DetectionDataset dataset = config.data().load(DataFiles.local());
-        progress.accept(String.format(Locale.ROOT, "supernet: %d epochs of %d steps x %d of %d training images, largest "
+        run.progress(String.format(Locale.ROOT, "supernet: %d epochs of %d steps x %d of %d training images, largest "
                         + "+ smallest + %d random subnets per step", config.supernet().epochs(),
                 config.supernet().steps(dataset.train().size()), config.supernet().batchSize(), dataset.train().size(),
                 config.supernet().randomSubnets()));
-        SupernetTrainer.Trained trained = new SupernetTrainer(cell, config.supernet(), checkpoint, progress,
+        SupernetTrainer.Trained trained = new SupernetTrainer(cell, config.supernet(), checkpoint, run.progress(),
                 folder::publish).train(dataset.train(), dataset.val());
-        progress.accept(String.format(Locale.ROOT, "supernet: trained in %.1f min", trained.seconds() / 60));
-    }
-
-    private boolean exists(String dir) {
-        try {
-            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(dir);
-            return path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + dir, e);
-        }
+        run.progress(String.format(Locale.ROOT, "supernet: trained in %.1f min", trained.seconds() / 60));
     }
 
     /**

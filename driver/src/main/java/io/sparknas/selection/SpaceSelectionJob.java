@@ -4,7 +4,7 @@ import io.sparknas.cost.CostModel;
 import io.sparknas.cost.SpaceCell;
 import io.sparknas.cost.SpaceCellStats;
 import io.sparknas.cost.SpaceCellSurvey;
-import io.sparknas.results.RankedCell;
+import io.sparknas.run.RankedCell;
 import io.sparknas.space.SearchSpace;
 import io.sparknas.task.SpaceCellTask;
 import java.util.ArrayList;

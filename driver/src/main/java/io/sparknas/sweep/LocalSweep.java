@@ -1,21 +1,13 @@
 package io.sparknas.sweep;
 
-import io.sparknas.results.CandidateTable;
-import io.sparknas.results.FinalModelsTable;
-import io.sparknas.results.GenerationCommit;
-import io.sparknas.results.PopulationTable;
-import io.sparknas.results.RunManifest;
-import java.io.IOException;
+import io.sparknas.run.CandidateRow;
+import io.sparknas.run.Run;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 
 /**
  * Runs a sweep's searches one after another in this Spark application, into one results folder. A point whose run
@@ -24,19 +16,11 @@ import org.apache.spark.sql.functions;
  */
 public final class LocalSweep {
 
-    /** Runs {@code sparknas} with the given arguments in-process and returns its exit status. */
-    @FunctionalInterface
-    public interface SearchRunner {
-        int run(List<String> arguments);
-    }
-
     private final SparkSession spark;
-    private final SearchRunner runner;
     private final PrintWriter out;
 
-    public LocalSweep(SparkSession spark, SearchRunner runner, PrintWriter out) {
+    public LocalSweep(SparkSession spark, PrintWriter out) {
         this.spark = spark;
-        this.runner = runner;
         this.out = out;
     }
 
@@ -48,26 +32,27 @@ public final class LocalSweep {
         for (int i = 0; i < plan.size(); i++) {
             PlannedRun planned = plan.get(i);
             String position = "[" + (i + 1) + "/" + plan.size() + "] " + planned.point().runId();
-            boolean exists = RunManifest.exists(spark, planned.runDir());
-            if (exists && finished(planned)) {
+            String folder = Run.folder(planned.outputDir(), planned.point().runId());
+            boolean exists = Run.exists(spark, planned.outputDir(), planned.point().runId());
+            if (exists && finished(open(planned))) {
                 outcomes.add(new PointOutcome(planned.point(), PointOutcome.Status.SKIPPED, 0, 0,
-                        bestFeasibleMap(planned.runDir())));
-                out.printf("%s: skipped, finished in %s%n", position, planned.runDir());
+                        bestFeasibleMap(open(planned))));
+                out.printf("%s: skipped, finished in %s%n", position, folder);
                 out.flush();
                 continue;
             }
             if (exists) {
-                out.printf("%s: resuming the unfinished run in %s%n", position, planned.runDir());
+                out.printf("%s: resuming the unfinished run in %s%n", position, folder);
                 out.flush();
             }
             long start = System.nanoTime();
-            int status = runner.run(exists ? planned.resumeArguments() : planned.arguments());
+            int status = planned.launch().run(exists);
             double seconds = (System.nanoTime() - start) / 1e9;
             secondsRun += seconds;
             pointsRun++;
             PointOutcome outcome = status == 0
                     ? new PointOutcome(planned.point(), exists ? PointOutcome.Status.RESUMED : PointOutcome.Status.OK,
-                            0, seconds, bestFeasibleMap(planned.runDir()))
+                            0, seconds, bestFeasibleMap(open(planned)))
                     : new PointOutcome(planned.point(), PointOutcome.Status.FAILED, status, seconds,
                             OptionalDouble.empty());
             outcomes.add(outcome);
@@ -98,28 +83,17 @@ public final class LocalSweep {
      * Whether a run holds all it will: every generation committed, and its final models when the search finalizes
      * (a run without a feasible candidate never gets any, and resuming it again costs no more than reading it).
      */
-    private boolean finished(PlannedRun planned) {
-        List<Integer> generations = GenerationCommit.generations(spark, planned.runDir() + "/" + PopulationTable.FOLDER);
-        boolean searched = !generations.isEmpty() && generations.get(generations.size() - 1) >= planned.generations();
-        return searched && (!planned.finalizes() || exists(planned.runDir() + "/" + FinalModelsTable.FOLDER));
+    private static boolean finished(Run run) {
+        boolean searched = run.population().lastGeneration() >= run.config().search().generations();
+        return searched && (!run.config().finals().afterSearch() || run.finalModels().exists());
     }
 
-    private boolean exists(String dir) {
-        Path path = new Path(dir);
-        try {
-            return path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + dir, e);
-        }
+    private Run open(PlannedRun planned) {
+        return Run.open(spark, planned.outputDir(), planned.point().runId(), planned.config(), line -> { });
     }
 
-    private OptionalDouble bestFeasibleMap(String runDir) {
-        String candidates = runDir + "/" + CandidateTable.FOLDER;
-        if (!exists(candidates)) {
-            return OptionalDouble.empty();
-        }
-        Row best = spark.read().parquet(candidates).filter(functions.col("feasible"))
-                .agg(functions.max("map50")).first();
-        return best.isNullAt(0) ? OptionalDouble.empty() : OptionalDouble.of(best.getDouble(0));
+    private static OptionalDouble bestFeasibleMap(Run run) {
+        return run.candidates().read().stream().filter(r -> r.feasible() && r.evaluated())
+                .mapToDouble(CandidateRow::map50).max();
     }
 }

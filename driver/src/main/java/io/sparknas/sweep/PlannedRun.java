@@ -1,26 +1,29 @@
 package io.sparknas.sweep;
 
+import io.sparknas.config.SparkNasConfig;
 import java.util.List;
 
 /**
- * A sweep point made concrete: the {@code sparknas} arguments that run it, the folder it writes, and what a finished
- * run of it holds: {@code generations} committed generations, and final models when it {@code finalizes}.
+ * A sweep point made concrete from one parsed command line: the {@code sparknas} arguments (for dry runs and
+ * manifests), the configuration they gave, the results folder its run is written to, and how to run it.
+ *
+ * @param point     the point
+ * @param arguments the {@code sparknas} command line of a new run of the point
+ * @param outputDir the results folder
+ * @param config    the configuration the command line gives
+ * @param launch    runs the parsed command (null when the plan is only emitted, never run here)
  */
-public record PlannedRun(SweepPoint point, List<String> arguments, String runDir, int generations,
-                         boolean finalizes) {
+public record PlannedRun(SweepPoint point, List<String> arguments, String outputDir, SparkNasConfig config,
+                         Launch launch) {
+
+    /** Runs a planned point's parsed search: a new run, or the continuation of its unfinished run. */
+    @FunctionalInterface
+    public interface Launch {
+        /** Runs it and returns the exit status. */
+        int run(boolean resume);
+    }
 
     public PlannedRun {
         arguments = List.copyOf(arguments);
-    }
-
-    /** The arguments that continue an unfinished run of this point: {@code --resume ID} in place of {@code --run-id}. */
-    public List<String> resumeArguments() {
-        List<String> resume = new java.util.ArrayList<>(arguments);
-        int option = resume.indexOf("--run-id");
-        if (option < 0) {
-            throw new IllegalStateException("a sweep point's arguments name its run: " + arguments);
-        }
-        resume.set(option, "--resume");
-        return resume;
     }
 }

@@ -8,7 +8,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import io.sparknas.config.ConfigLoader;
 import io.sparknas.config.ConfigurationException;
-import io.sparknas.results.RunIds;
+import io.sparknas.run.RunIds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
 package io.sparknas.report;
 
+import io.sparknas.run.Proposer;
+import io.sparknas.run.CandidateCosts;
+import io.sparknas.run.CandidateRow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,7 +10,6 @@ import io.sparknas.config.ConfigLoader;
 import io.sparknas.config.SparkNasConfig;
 import io.sparknas.cost.CostModel;
 import io.sparknas.cost.Target;
-import io.sparknas.search.CandidateRow;
 import io.sparknas.space.Architecture;
 import io.sparknas.space.SearchSpace;
 import java.util.ArrayList;
@@ -31,7 +33,8 @@ class ReportChartsTest {
         List<CandidateRow> rows = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             Architecture a = cell.sample(random);
-            rows.add(new CandidateRow("r", i / 10, "id" + i, i % 3 == 0 ? "llm" : "ga", a, model.evaluate(a),
+            rows.add(new CandidateRow("r", i / 10, "id" + i, i % 3 == 0 ? Proposer.LLM : Proposer.GA, a,
+                    CandidateCosts.of(model.evaluate(a)),
                     random.nextDouble() * 0.5, 0.1, 1.0, 1, "p"));
         }
         return rows;

@@ -1,5 +1,8 @@
 package io.sparknas.search;
 
+import io.sparknas.run.TeacherOutputsCache;
+import io.sparknas.run.Run;
+import io.sparknas.run.FinalModelRow;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,8 +13,6 @@ import io.sparknas.config.SparkNasConfig;
 import io.sparknas.data.DataFiles;
 import io.sparknas.data.DetectionDataset;
 import io.sparknas.eval.DetectorEvaluator;
-import io.sparknas.results.FinalModelsTable;
-import io.sparknas.results.TeacherOutputsTable;
 import io.sparknas.space.HeadSpec;
 import io.sparknas.train.DistillationLossLayer;
 import io.sparknas.train.OnnxModels;
@@ -91,8 +92,8 @@ class FinalizeCommandTest {
         List<Row> candidates = spark.read().parquet(runDir + "/candidates").where("feasible and map50 is not null")
                 .orderBy(org.apache.spark.sql.functions.col("map50").desc(), org.apache.spark.sql.functions.col(
                         "candidate_id")).limit(2).collectAsList();
-        List<Row> rows = spark.read().parquet(runDir + "/" + FinalModelsTable.FOLDER).orderBy("rank").collectAsList();
-        assertEquals(Arrays.asList(FinalModelsTable.SCHEMA.fieldNames()), Arrays.asList(rows.get(0).schema()
+        List<Row> rows = spark.read().parquet(runDir + "/" + Run.FINAL_MODELS).orderBy("rank").collectAsList();
+        assertEquals(Arrays.asList(FinalModelRow.CODEC.schema().fieldNames()), Arrays.asList(rows.get(0).schema()
                 .fieldNames()));
         assertEquals(2, rows.size());
         DetectionDataset data = config().data().load(DataFiles.local());
@@ -126,7 +127,7 @@ class FinalizeCommandTest {
                 assertTrue(model.getLayer("yolo").conf().getLayer() instanceof CnnLossLayer);
             }
         }
-        List<float[]> cached = TeacherOutputsTable.read(spark, runDir, readFingerprint(runDir));
+        List<float[]> cached = TinySearch.open(results, "tiny").teacherOutputs().read(readFingerprint(runDir));
         assertEquals(recomputed.size(), cached.size());
         for (int i = 0; i < cached.size(); i++) {
             assertArrayEquals(recomputed.get(i), cached.get(i), 1e-5f, "image " + i);
@@ -140,7 +141,7 @@ class FinalizeCommandTest {
         assertTrue(again.out().contains("teacher outputs: " + data.train().size() + " images from "),
                 "the cache is used: " + again.out());
         assertTrue(again.out().contains("from the supernet's weights"), again.out());
-        Row inherited = SparkSession.active().read().parquet(runDir + "/" + FinalModelsTable.FOLDER).collectAsList()
+        Row inherited = SparkSession.active().read().parquet(runDir + "/" + Run.FINAL_MODELS).collectAsList()
                 .get(0);
         assertEquals("inherited", inherited.getAs("init"));
         assertEquals(candidates.get(0).<String>getAs("candidate_id"), inherited.getAs("candidate_id"));
@@ -154,7 +155,7 @@ class FinalizeCommandTest {
     }
 
     private static String readFingerprint(String runDir) throws IOException {
-        return Files.readString(Path.of(runDir, TeacherOutputsTable.FOLDER, "_teacher.txt"));
+        return Files.readString(Path.of(runDir, TeacherOutputsCache.FOLDER, TeacherOutputsCache.FINGERPRINT));
     }
 
     @Test
@@ -195,7 +196,7 @@ class FinalizeCommandTest {
         TinySearch.Result result = TinySearch.run(with("finalize", "--run", "tiny", "--epochs", "1", "--teacher",
                 teacherDir.resolve("teacher.zip").toString()));
         assertEquals(0, result.status(), result.err() + result.out());
-        List<Row> rows = SparkSession.active().read().parquet(results.resolve("tiny/" + FinalModelsTable.FOLDER)
+        List<Row> rows = SparkSession.active().read().parquet(results.resolve("tiny/" + Run.FINAL_MODELS)
                 .toString()).collectAsList();
         assertEquals(1, rows.size());
         assertEquals(teacherDir.resolve("teacher.zip").toString(), rows.get(0).getAs("teacher"));
@@ -213,7 +214,7 @@ class FinalizeCommandTest {
         assertTrue(result.out().contains("teacher: training a ViT (dim 16, 1 blocks, 2 heads) at 128 px"),
                 "no teacher given: one is trained into the run folder: " + result.out());
         assertTrue(Files.isRegularFile(results.resolve("after/teacher/teacher.zip")));
-        assertEquals(1, SparkSession.active().read().parquet(results.resolve("after/" + FinalModelsTable.FOLDER)
+        assertEquals(1, SparkSession.active().read().parquet(results.resolve("after/" + Run.FINAL_MODELS)
                 .toString()).count());
     }
 

@@ -9,11 +9,11 @@ import io.sparknas.config.ConfigLoader;
 import io.sparknas.config.SparkNasConfig;
 import io.sparknas.cost.CostModel;
 import io.sparknas.llm.ScriptedChatServer;
+import io.sparknas.run.ProposalRow;
 import io.sparknas.llm.ScriptedChatServer.Hang;
 import io.sparknas.llm.ScriptedChatServer.Huge;
 import io.sparknas.llm.ScriptedChatServer.Reply;
 import io.sparknas.llm.ScriptedChatServer.Status;
-import io.sparknas.results.ProposalTable;
 import io.sparknas.space.Architecture;
 import io.sparknas.space.ArchitectureJson;
 import io.sparknas.space.SearchSpace;
@@ -147,7 +147,7 @@ class LlmSearchTest {
                     json(infeasible), "2 false"), llmRows, "the proposals that were scored, and the infeasible one");
             assertTrue(rows.stream().filter(r -> r.getAs("proposer").equals("ga")).count() > 10, "the GA bred the rest");
 
-            List<ProposalRow> proposals = ProposalTable.read(org.apache.spark.sql.SparkSession.active(), runDir);
+            List<ProposalRow> proposals = TinySearch.open(dir, "llm").proposals().read();
             assertEquals(List.of(
                     "1 0 0 evaluated false", "1 0 1 evaluated false", "1 0 2 surplus true",
                     "2 0 0 duplicate false", "2 0 1 rejected false", "2 0 2 infeasible false", "2 0 3 evaluated false",
@@ -226,10 +226,9 @@ class LlmSearchTest {
         }
         List<Row> rows = TinySearch.rows(dir.resolve("dead").toString());
         assertEquals(expected, TinySearch.reproducible(rows), "a dead endpoint changes nothing the GA does");
-        List<ProposalRow> proposals = ProposalTable.read(org.apache.spark.sql.SparkSession.active(),
-                dir.resolve("dead").toString());
+        List<ProposalRow> proposals = TinySearch.open(dir, "dead").proposals().read();
         assertEquals(List.of("request-failed", "breaker-open", "request-failed"),
-                proposals.stream().map(ProposalRow::outcome).toList());
+                proposals.stream().map(p -> p.outcome().text()).toList());
 
         assertTrue(logs.toString().contains("Running Spark version"), "the capture saw the run's logs");
         assertFalse(logs.toString().contains(key), "not in the logs");
@@ -256,8 +255,7 @@ class LlmSearchTest {
                     .map(r -> r.body().replaceAll("(?s).*\"seed\"\\s*:\\s*(-?\\d+).*", "$1")).distinct().toList();
             assertEquals(2, seeds.size(), "each request has its own sampling seed: " + seeds);
             assertTrue(server.received().stream().anyMatch(r -> r.body().contains("request 2 of 2")));
-            List<ProposalRow> proposals = ProposalTable.read(org.apache.spark.sql.SparkSession.active(),
-                    dir.resolve("parallel").toString());
+            List<ProposalRow> proposals = TinySearch.open(dir, "parallel").proposals().read();
             assertEquals(List.of("0 empty-reply", "1 empty-reply"), proposals.stream()
                     .map(p -> p.island() + " " + p.outcome()).toList());
         }

@@ -1,10 +1,10 @@
 package io.sparknas.search;
 
+import io.sparknas.run.Run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparknas.results.FinalModelsTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ class RemoteRunFolderTest {
         assertTrue(Files.size(run.resolve("supernet/supernet.ckpt")) > 1000, "the supernet is in the run folder");
         assertTrue(Files.isRegularFile(run.resolve("teacher/teacher.zip")), "the teacher is in the run folder");
         assertTrue(Files.isRegularFile(run.resolve("teacher/teacher.json")));
-        assertEquals(1, SparkSession.active().read().parquet(output + "/remote/" + FinalModelsTable.FOLDER).count());
+        assertEquals(1, SparkSession.active().read().parquet(output + "/remote/" + Run.FINAL_MODELS).count());
 
         deleteLocalCopies();
         TinySearch.Result finalized = TinySearch.run(concat(new String[] {"finalize", "--run", "remote", "--output",
@@ -58,7 +58,7 @@ class RemoteRunFolderTest {
         assertTrue(finalized.out().contains("teacher.zip (trained earlier)"), "fetched from the run folder: "
                 + finalized.out());
         assertFalse(finalized.out().contains("training a ViT"), finalized.out());
-        assertEquals("inherited", SparkSession.active().read().parquet(output + "/remote/" + FinalModelsTable.FOLDER)
+        assertEquals("inherited", SparkSession.active().read().parquet(output + "/remote/" + Run.FINAL_MODELS)
                 .select("init").first().getString(0));
 
         TinySearch.Result report = TinySearch.run("report", "--run", "remote", "--output", output);

@@ -1,12 +1,12 @@
 package io.sparknas.search;
 
+import io.sparknas.run.CandidateRow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparknas.results.CandidateTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +69,7 @@ class SearchCommandTest {
                 + "only"), "the embedded default says once that the LLM proposer is off");
         String runDir = dir.resolve("e2e").toString();
         List<Row> rows = TinySearch.rows(runDir);
-        List<String> expectedColumns = new ArrayList<>(Arrays.asList(CandidateTable.SCHEMA.fieldNames()));
+        List<String> expectedColumns = new ArrayList<>(Arrays.asList(CandidateRow.CODEC.schema().fieldNames()));
         expectedColumns.add("generation");
         assertEquals(expectedColumns, Arrays.asList(SparkSession.active().read().parquet(runDir + "/candidates")
                 .schema().fieldNames()));

@@ -1,5 +1,6 @@
 package io.sparknas.search;
 
+import io.sparknas.run.Run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.sparknas.cli.SparkNas;
-import io.sparknas.results.CandidateTable;
-import io.sparknas.results.GenerationCommit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +64,7 @@ class SweepCommandTest {
         TinySearch.Result first = TinySearch.run(args);
         assertEquals(0, first.status(), first.err() + first.out());
         for (String runId : List.of("tiny-tight-lat0-s1", "tiny-tight-lat0-s2")) {
-            assertTrue(Files.isDirectory(results.resolve(runId).resolve(CandidateTable.FOLDER)), runId);
+            assertTrue(Files.isDirectory(results.resolve(runId).resolve(Run.CANDIDATES)), runId);
             assertTrue(first.out().lines().anyMatch(line -> line.startsWith(runId + " ") && line.contains(" ok ")),
                     first.out());
         }
@@ -91,7 +90,7 @@ class SweepCommandTest {
                 "budgets.latency-ms=0", "--set", "run.seed=1", "--set", "spark.master=\"local[2]\"");
         assertEquals(0, crashed.status(), crashed.err() + crashed.out());
         String s1 = results.resolve("tiny-tight-lat0-s1").toString();
-        assertEquals(List.of(0), GenerationCommit.generations(SparkSession.active(), s1 + "/population"),
+        assertEquals(List.of(0), TinySearch.open(results, "tiny-tight-lat0-s1").population().generations(),
                 "a run that stopped after generation 0 of the sweep's 1");
 
         TinySearch.Result sweep = TinySearch.run("sweep", "--spec", twoPointSpec().toString(), "--supernet",
@@ -101,7 +100,7 @@ class SweepCommandTest {
         assertTrue(sweep.out().contains("resuming after generation 0"), sweep.out());
         assertTrue(sweep.out().contains("[1/2] tiny-tight-lat0-s1: ok (resumed) in "), sweep.out());
         assertTrue(sweep.out().contains("[2/2] tiny-tight-lat0-s2: ok in "), sweep.out());
-        assertEquals(List.of(0, 1), GenerationCommit.generations(SparkSession.active(), s1 + "/population"));
+        assertEquals(List.of(0, 1), TinySearch.open(results, "tiny-tight-lat0-s1").population().generations());
     }
 
     @Test

@@ -1,12 +1,12 @@
 package io.sparknas.search;
 
+import io.sparknas.run.Run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sparknas.cli.SparkNas;
 import io.sparknas.config.ConfigLoader;
 import io.sparknas.config.SparkNasConfig;
 import io.sparknas.cost.CostModel;
-import io.sparknas.results.CandidateTable;
 import io.sparknas.space.SearchSpace;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -90,8 +90,13 @@ final class TinySearch {
         return peaks[150];
     }
 
+    /** The run {@code id} in {@code results}, opened with the default configuration to read its tables. */
+    static Run open(Path results, String id) {
+        return Run.open(SparkSession.active(), results.toString(), id, ConfigLoader.load(null, List.of()), line -> { });
+    }
+
     static List<Row> rows(String runDir) {
-        return SparkSession.active().read().parquet(runDir + "/" + CandidateTable.FOLDER)
+        return SparkSession.active().read().parquet(runDir + "/" + Run.CANDIDATES)
                 .orderBy("generation", "candidate_id").collectAsList();
     }
 

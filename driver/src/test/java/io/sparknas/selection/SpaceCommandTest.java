@@ -1,11 +1,13 @@
 package io.sparknas.selection;
 
+import io.sparknas.config.ConfigLoader;
+import io.sparknas.run.SpaceSelectionRow;
+import io.sparknas.run.Run;
+import io.sparknas.run.RankedCell;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparknas.cli.SparkNas;
-import io.sparknas.results.RankedCell;
-import io.sparknas.results.SpaceSelectionTable;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -47,13 +49,13 @@ class SpaceCommandTest {
         assertEquals(108, tableRows, printed);
 
         SparkSession spark = SparkSession.active();
-        String path = results.resolve("t1").resolve(SpaceSelectionTable.FOLDER).toString();
+        String path = results.resolve("t1").resolve(Run.SPACE_SELECTION).toString();
         Dataset<Row> table = spark.read().parquet(path);
-        assertEquals(SpaceSelectionTable.SCHEMA.fieldNames().length, table.schema().fieldNames().length);
-        assertEquals(List.of(SpaceSelectionTable.SCHEMA.fieldNames()), List.of(table.schema().fieldNames()));
+        assertEquals(SpaceSelectionRow.CODEC.schema().fieldNames().length, table.schema().fieldNames().length);
+        assertEquals(List.of(SpaceSelectionRow.CODEC.schema().fieldNames()), List.of(table.schema().fieldNames()));
         assertEquals(108, table.count());
 
-        List<RankedCell> ranked = SpaceSelectionTable.read(spark, path);
+        List<RankedCell> ranked = cells("t1");
         Set<String> cells = new HashSet<>();
         for (int i = 0; i < ranked.size(); i++) {
             RankedCell cell = ranked.get(i);
@@ -81,8 +83,13 @@ class SpaceCommandTest {
         runSpace("a", 20);
         runSpace("b", 20);
         SparkSession spark = SparkSession.active();
-        List<RankedCell> a = SpaceSelectionTable.read(spark, results.resolve("a/space_selection").toString());
-        List<RankedCell> b = SpaceSelectionTable.read(spark, results.resolve("b/space_selection").toString());
+        List<RankedCell> a = cells("a");
+        List<RankedCell> b = cells("b");
         assertEquals(a, b);
+    }
+
+    private List<RankedCell> cells(String runId) {
+        return Run.open(SparkSession.active(), results.toString(), runId, ConfigLoader.load(null, List.of()),
+                line -> { }).spaceSelection().read().stream().map(SpaceSelectionRow::cell).toList();
     }
 }

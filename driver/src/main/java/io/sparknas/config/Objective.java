@@ -1,0 +1,43 @@
+package io.sparknas.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** What the evolution optimizes ({@code search.objective}); {@link #text()} is the configuration's spelling. */
+public enum Objective {
+    /** The val mAP alone. */
+    MAP("map"),
+    /** val mAP against estimated latency: a Pareto front. */
+    MAP_LATENCY("map-latency"),
+    /** val mAP against MACs: a Pareto front. */
+    MAP_MACS("map-macs");
+
+    private final String text;
+
+    Objective(String text) {
+        this.text = text;
+    }
+
+    /** The configuration's spelling. */
+    public String text() {
+        return text;
+    }
+
+    /** The objective spelled {@code text} (any case, surrounding blanks ignored). */
+    public static Objective fromText(String text) {
+        String wanted = text.trim().toLowerCase(Locale.ROOT);
+        for (Objective objective : values()) {
+            if (objective.text.equals(wanted)) {
+                return objective;
+            }
+        }
+        throw new IllegalArgumentException("'" + text + "' is not an objective; allowed: "
+                + Arrays.stream(values()).map(Objective::text).collect(Collectors.joining(", ")));
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}

@@ -1,0 +1,24 @@
+package io.sparknas.run;
+
+/**
+ * One row of the {@code population/} table: a member of the evolution's population after a generation. The table
+ * is committed after the generation's candidates, so its last generation is the one a resumed search continues from.
+ *
+ * @param position     its place in the population
+ * @param candidateId  the candidate
+ * @param architecture its canonical architecture JSON
+ * @param fitness      its val mAP@0.5; -1 when it was not scored
+ * @param born         the generation of its birth
+ */
+public record PopulationMember(int position, String candidateId, String architecture, double fitness, long born) {
+
+    /** The columns of a generation's files. */
+    public static final RowCodec<PopulationMember> CODEC = RowCodec.<PopulationMember>builder()
+            .string("candidate_id", PopulationMember::candidateId)
+            .string("architecture", PopulationMember::architecture)
+            .decimal("fitness", PopulationMember::fitness)
+            .longInteger("born", PopulationMember::born)
+            .integer("position", PopulationMember::position)
+            .build(row -> new PopulationMember(row.integer("position"), row.string("candidate_id"),
+                    row.string("architecture"), row.decimal("fitness"), row.longInteger("born")));
+}

@@ -1,0 +1,187 @@
+package io.sparknas.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparknas.config.ConfigLoader;
+import io.sparknas.config.SparkNasConfig;
+import io.sparknas.cost.MemoryPlan;
+import io.sparknas.task.TeacherOutput;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The run folder and its tables: a run written by SparkNAS before the {@code run} package existed (commit 3a80e10,
+ * kept in {@code src/test/resources/golden/}) reads back as it was stored, the codecs declare exactly the schemas
+ * that code wrote, and what a run writes now reads back equal.
+ */
+class RunTest {
+
+    private static final Path GOLDEN = Path.of("src/test/resources/golden");
+    private static final SparkNasConfig CONFIG = ConfigLoader.load(null, List.of());
+
+    @TempDir
+    static Path temp;
+
+    private static SparkSession spark;
+    private static Path results;
+
+    @BeforeAll
+    static void copyTheGoldenRun() throws IOException {
+        spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
+        results = temp.resolve("results");
+        Path from = GOLDEN.resolve("run-3a80e10");
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path to = results.resolve("golden").resolve(from.relativize(file).toString());
+                Files.createDirectories(to.getParent());
+                Files.copy(file, to);
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    private static Run golden() {
+        return Run.open(spark, results.toString(), "golden", CONFIG, line -> { });
+    }
+
+    /** The schemas the old hand-written tables declared, one line per table: {@code name json}. */
+    private static Map<String, StructType> oldSchemas() throws IOException {
+        Map<String, StructType> schemas = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(GOLDEN.resolve("schemas-3a80e10.txt"))) {
+            int space = line.indexOf(' ');
+            schemas.put(line.substring(0, space), (StructType) DataType.fromJson(line.substring(space + 1)));
+        }
+        return schemas;
+    }
+
+    @Test
+    void everyCodecDeclaresTheSchemaTheOldTablesWrote() throws IOException {
+        Map<String, StructType> old = oldSchemas();
+        assertEquals(6, old.size());
+        assertEquals(old.get("candidates"), CandidateRow.CODEC.schema());
+        assertEquals(old.get("proposals"), ProposalRow.CODEC.schema());
+        assertEquals(old.get("final_models"), FinalModelRow.CODEC.schema());
+        assertEquals(old.get("space_selection"), SpaceSelectionRow.CODEC.schema());
+        assertEquals(old.get("teacher_outputs"), TeacherOutputsCache.CODEC.schema());
+        assertEquals(old.get("population"), PopulationMember.CODEC.schema());
+    }
+
+    @Test
+    void candidatesOfAnOldRunReadBackAsStoredWithoutACostModel() {
+        List<CandidateRow> rows = golden().candidates().read();
+        List<Row> stored = spark.read().parquet(results.resolve("golden/candidates").toString())
+                .orderBy("generation", "candidate_id").collectAsList();
+        assertEquals(stored.size(), rows.size());
+        assertTrue(rows.size() >= 6, "generation 0 alone scored 6: " + rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            CandidateRow row = rows.get(i);
+            Row raw = stored.get(i);
+            assertEquals(raw.<String>getAs("candidate_id"), row.candidateId());
+            assertEquals(raw.<Integer>getAs("generation"), row.generation());
+            assertEquals(raw.<String>getAs("proposer"), row.proposer().text());
+            assertEquals(raw.<Long>getAs("macs"), row.costs().macs());
+            assertEquals(raw.<Long>getAs("flash_bytes"), row.costs().flashBytes());
+            assertEquals(raw.<Long>getAs("peak_sram_in_place"), row.costs().peakSram(), "in-place decided");
+            assertEquals(raw.<Double>getAs("latency_ms"), row.costs().latencyMs());
+            assertEquals(raw.<Boolean>getAs("feasible"), row.feasible());
+            assertEquals(raw.<String>getAs("violation"), row.violation());
+            assertEquals(raw.<Double>getAs("map50"), row.map50());
+            assertEquals(raw.<String>getAs("architecture"), row.architectureJson(), "canonical JSON round trip");
+            assertEquals(MemoryPlan.IN_PLACE, row.costs().memoryPlan());
+        }
+        assertTrue(rows.stream().filter(r -> !r.feasible()).allMatch(r -> r.map50() == null),
+                "infeasible rows have no score");
+        assertTrue(rows.stream().anyMatch(CandidateRow::evaluated), "the run scored candidates");
+        assertEquals(List.of(0, 1), golden().candidates().generations());
+    }
+
+    @Test
+    void theOtherTablesOfAnOldRunReadBack() {
+        Run run = golden();
+        List<PopulationMember> population = run.population().read(1);
+        assertEquals(6, population.size());
+        for (int i = 0; i < population.size(); i++) {
+            assertEquals(i, population.get(i).position());
+        }
+        assertEquals(1, run.population().lastGeneration());
+
+        List<ProposalRow> proposals = run.proposals().read();
+        assertEquals(2, proposals.size());
+        assertEquals(ProposalOutcome.DUPLICATE, proposals.get(0).outcome());
+        assertEquals(Integer.valueOf(0), proposals.get(0).proposalIndex());
+        assertEquals(ProposalOutcome.REQUEST_FAILED, proposals.get(1).outcome());
+        assertNull(proposals.get(1).proposalIndex());
+        assertNull(proposals.get(1).architecture());
+
+        List<FinalModelRow> finals = run.finalModels().read();
+        assertEquals(1, finals.size());
+        assertEquals(0.2, finals.get(0).withKd().testMap50());
+        assertEquals(31.0, finals.get(0).withKd().seconds());
+        assertEquals(0.1, finals.get(0).withoutKd().testMap50());
+
+        List<SpaceSelectionRow> cells = run.spaceSelection().read();
+        assertEquals(List.of(1, 2, 3, 4), cells.stream().map(c -> c.cell().rank()).toList());
+        assertEquals("stm32f746", cells.get(0).target());
+
+        List<float[]> outputs = run.teacherOutputs().read("fp123");
+        assertEquals(2, outputs.size());
+        assertEquals(0.5f, outputs.get(0)[0]);
+        assertEquals(2f, outputs.get(1)[1]);
+        assertNull(run.teacherOutputs().read("another teacher"), "a cache of another teacher is not used");
+        assertEquals("golden", run.manifest().json().path("run_id").asText());
+    }
+
+    @Test
+    void whatARunWritesReadsBackEqualAndAGenerationCommitReplacesIt() {
+        SparkNasConfig config = CONFIG;
+        Run run = Run.create(spark, results.toString(), "fresh", config, "test", Map.of("run", 1L), line -> { });
+        assertTrue(Run.exists(spark, results.toString(), "fresh"));
+        assertThrows(IllegalArgumentException.class,
+                () -> Run.create(spark, results.toString(), "fresh", config, "test", Map.of(), line -> { }));
+
+        List<CandidateRow> written = new ArrayList<>(golden().candidates().read(1));
+        run.candidates().commit(1, written);
+        assertEquals(written, run.candidates().read());
+        run.candidates().commit(1, written.subList(0, 1));
+        assertEquals(written.subList(0, 1), run.candidates().read(), "a generation is replaced whole");
+        run.candidates().commit(2, written);
+        run.candidates().discardAfter(1);
+        assertEquals(List.of(1), run.candidates().generations());
+
+        run.teacherOutputs().write("fp", List.of(new TeacherOutput(0, "a", new float[] {1.5f})));
+        assertEquals(1.5f, run.teacherOutputs().read("fp").get(0)[0]);
+        assertFalse(run.has("teacher_outputs.staging"), "no staging folder is left behind");
+        assertEquals(config.target().name(), run.manifest().configuration(List.of()).target().name());
+    }
+
+    @Test
+    void aFolderWithoutRunJsonIsNotARun() {
+        RunNotFoundException missing = assertThrows(RunNotFoundException.class,
+                () -> Run.open(spark, results.toString(), "nothing", CONFIG, line -> { }));
+        assertTrue(missing.getMessage().contains("no run.json in " + results.resolve("nothing")), missing.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> Run.open(spark, results.toString(), "../escape", CONFIG, line -> { }));
+    }
+}
