@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Knowledge distillation (issue 7): the ViT teacher trained on the synthetic set, then one candidate trained
+# Knowledge distillation: the ViT teacher trained on the synthetic set, then one candidate trained
 # with and without distillation for several seeds; test mAP (mean ± std), teacher mAP and training time.
 # Arguments are passed through as --name=value (see DistillationBenchmark).
 #   bench/distillation.sh [--arch=bench/best-default-search.json] [--seeds=3] [--student-epochs=15] ...

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Detector training and inference throughput with ND4J's plain build and with its oneDNN AVX2 build, side by
-# side in one run (issue 3). Each configuration runs in its own JVM on the same compiled classes.
+# side in one run. Each configuration runs in its own JVM on the same compiled classes.
 #   bench/nd4j-backends.sh [ARCH_FILE] [BATCH] [WARMUP] [REPS]
 set -euo pipefail
 cd "$(dirname "$0")/.."

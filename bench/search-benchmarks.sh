@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Search benchmarks of issue 5, recorded in docs/benchmarks.md:
+# Search benchmarks, recorded in docs/benchmarks.md:
 #   1. subnet evaluations per minute through Spark, local[1] against local[2], side by side in one JVM;
 #   2. GA against random search with the same seed and budget, on one trained supernet;
 #   3. per-generation overhead outside scoring, from the searches' progress lines.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rank quality of the weight-sharing supernet (issue 4): Kendall tau-b between inherited-weight and stand-alone
+# Rank quality of the weight-sharing supernet: Kendall tau-b between inherited-weight and stand-alone
 # val mAP@0.5 of architectures spread over one space cell's MAC range, with the supernet's training time and
 # subnet evaluations per minute. Arguments are passed through as --name=value (see SupernetRankQuality).
 #   bench/supernet-rank.sh [--resolution=96] [--epochs=12] [--architectures=10] ...

@@ -83,7 +83,7 @@ public final class SpaceCommand implements Callable<Integer> {
         List<RankedCell> ranked = job.run(spark);
         run.spaceSelection().write(ranked.stream().map(cell -> new SpaceSelectionRow(id, config.target().name(),
                 cell, config.cost().plan().configName())).toList());
-        String path = run.spaceSelection().location().toString();
+        String path = run.spaceSelection().location();
         double seconds = (System.nanoTime() - start) / 1e9;
         out.print(format(ranked, config));
         out.printf(Locale.ROOT, "%d cells, %,d architectures costed in %.1f s; table written to %s%n",

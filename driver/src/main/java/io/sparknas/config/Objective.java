@@ -1,8 +1,6 @@
 package io.sparknas.config;
 
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /** What the evolution optimizes ({@code search.objective}); {@link #text()} is the configuration's spelling. */
 public enum Objective {
@@ -26,14 +24,7 @@ public enum Objective {
 
     /** The objective spelled {@code text} (any case, surrounding blanks ignored). */
     public static Objective fromText(String text) {
-        String wanted = text.trim().toLowerCase(Locale.ROOT);
-        for (Objective objective : values()) {
-            if (objective.text.equals(wanted)) {
-                return objective;
-            }
-        }
-        throw new IllegalArgumentException("'" + text + "' is not an objective; allowed: "
-                + Arrays.stream(values()).map(Objective::text).collect(Collectors.joining(", ")));
+        return TextForms.parse(values(), Objective::text, text.trim().toLowerCase(Locale.ROOT), "objective");
     }
 
     @Override

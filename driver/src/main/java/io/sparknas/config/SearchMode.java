@@ -1,8 +1,6 @@
 package io.sparknas.config;
 
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /** How the search breeds candidates ({@code search.mode}); {@link #text()} is the configuration's spelling. */
 public enum SearchMode {
@@ -24,14 +22,7 @@ public enum SearchMode {
 
     /** The mode spelled {@code text} (any case, surrounding blanks ignored). */
     public static SearchMode fromText(String text) {
-        String wanted = text.trim().toLowerCase(Locale.ROOT);
-        for (SearchMode mode : values()) {
-            if (mode.text.equals(wanted)) {
-                return mode;
-            }
-        }
-        throw new IllegalArgumentException("'" + text + "' is not a search mode; allowed: "
-                + Arrays.stream(values()).map(SearchMode::text).collect(Collectors.joining(", ")));
+        return TextForms.parse(values(), SearchMode::text, text.trim().toLowerCase(Locale.ROOT), "search mode");
     }
 
     @Override

@@ -48,9 +48,9 @@ public final class GenerationTable<R> {
         this.order = order.clone();
     }
 
-    /** Where the table lies. */
-    public Path location() {
-        return dir;
+    /** Where the table lies, for messages. */
+    public String location() {
+        return dir.toString();
     }
 
     /** Writes {@code rows} as generation {@code generation}, replacing it if present. */

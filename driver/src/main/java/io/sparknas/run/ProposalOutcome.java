@@ -1,7 +1,6 @@
 package io.sparknas.run;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
+import io.sparknas.config.TextForms;
 
 /**
  * What became of an LLM proposal, or of a request that yielded none; {@link #text()} is the value of the
@@ -44,13 +43,7 @@ public enum ProposalOutcome {
 
     /** The outcome stored as {@code text}. */
     public static ProposalOutcome fromText(String text) {
-        for (ProposalOutcome outcome : values()) {
-            if (outcome.text.equals(text)) {
-                return outcome;
-            }
-        }
-        throw new IllegalArgumentException("'" + text + "' is not a proposal outcome; known: "
-                + Arrays.stream(values()).map(ProposalOutcome::text).collect(Collectors.joining(", ")));
+        return TextForms.parse(values(), ProposalOutcome::text, text, "proposal outcome");
     }
 
     @Override

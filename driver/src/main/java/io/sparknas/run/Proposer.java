@@ -1,7 +1,6 @@
 package io.sparknas.run;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
+import io.sparknas.config.TextForms;
 
 /** Who proposed a candidate; {@link #text()} is the value of the {@code proposer} column. */
 public enum Proposer {
@@ -27,13 +26,7 @@ public enum Proposer {
 
     /** The proposer stored as {@code text}. */
     public static Proposer fromText(String text) {
-        for (Proposer proposer : values()) {
-            if (proposer.text.equals(text)) {
-                return proposer;
-            }
-        }
-        throw new IllegalArgumentException("'" + text + "' is not a proposer; known: "
-                + Arrays.stream(values()).map(Proposer::text).collect(Collectors.joining(", ")));
+        return TextForms.parse(values(), Proposer::text, text, "proposer");
     }
 
     @Override

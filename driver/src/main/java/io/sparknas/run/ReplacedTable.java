@@ -40,9 +40,9 @@ public final class ReplacedTable<R> {
         this.order = order.clone();
     }
 
-    /** Where the table lies. */
-    public Path location() {
-        return dir;
+    /** Where the table lies, for messages. */
+    public String location() {
+        return dir.toString();
     }
 
     /** Whether the table has been written. */

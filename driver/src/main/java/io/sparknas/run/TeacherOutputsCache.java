@@ -31,8 +31,8 @@ public final class TeacherOutputsCache {
         this.table = table;
     }
 
-    /** Where the table lies. */
-    public org.apache.hadoop.fs.Path location() {
+    /** Where the table lies, for messages. */
+    public String location() {
         return table.location();
     }
 

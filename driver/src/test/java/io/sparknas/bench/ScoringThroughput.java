@@ -22,8 +22,8 @@ import java.util.SplittableRandom;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Subnet evaluations per minute through Spark with {@code local[1]} and {@code local[2]}, side by side in one JVM
- * (issue 5): the same candidates scored by one Spark job per configuration and repetition, medians reported.
+ * Subnet evaluations per minute through Spark with {@code local[1]} and {@code local[2]}, side by side in one JVM:
+ * the same candidates scored by one Spark job per configuration and repetition, medians reported.
  * Configurations: local[1] with 2 ND4J threads per task (what threads-per-task = 0 picks), local[1] with 1 thread,
  * local[2] with 1 thread per task.
  *

@@ -7,8 +7,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Best feasible val mAP reached by two or more searches after the same number of evaluations (issue 5: GA against
- * random search at the same budget), read from their {@code candidates/} tables. Within a generation the
+ * Best feasible val mAP reached by two or more searches after the same number of evaluations (GA against random
+ * search at the same budget), read from their {@code candidates/} tables. Within a generation the
  * candidates' order is their id, so "after N evaluations" counts whole generations exactly and the last one
  * partly.
  *

@@ -2,7 +2,7 @@ package io.sparknas.cost;
 
 /**
  * Published networks built directly in the layer-level API, to check the cost model against published figures
- * (see {@code shared/design/REFERENCE.md}).
+ * (see {@code docs/reference-figures.md}).
  */
 public final class ReferenceNetworks {
 

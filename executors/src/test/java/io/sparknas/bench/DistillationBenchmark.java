@@ -34,7 +34,7 @@ import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
- * Knowledge distillation for one chosen candidate (issue 7): trains the ViT teacher on the synthetic set, then
+ * Knowledge distillation for one chosen candidate: trains the ViT teacher on the synthetic set, then
  * trains the candidate with and without distillation for several seeds on the same un-augmented batches, and
  * reports test mAP (mean ± std), the teacher's mAP and the training time per candidate.
  *

@@ -28,7 +28,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Rank quality of the weight-sharing supernet (issue 4): does the val mAP a subnet gets with inherited weights
+ * Rank quality of the weight-sharing supernet: does the val mAP a subnet gets with inherited weights
  * order architectures the way training them on their own would? A supernet is only useful for search if it does,
  * since the search keeps the subnets it scores best.
  *

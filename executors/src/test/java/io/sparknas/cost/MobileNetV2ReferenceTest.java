@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The cost model against the published MobileNetV2 figures of shared/design/REFERENCE.md. */
+/** The cost model against the published MobileNetV2 figures of docs/reference-figures.md. */
 class MobileNetV2ReferenceTest {
 
     private final LayerGraph mobileNetV2 = ReferenceNetworks.mobileNetV2(224, 1000);
