@@ -3,7 +3,6 @@ package io.sparknas.data;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sparknas.eval.Box;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
