@@ -10,6 +10,9 @@ import java.nio.file.Path;
  */
 public final class VocFolders {
 
+    /** 8 train, 4 val and 4 test images of 64 pixels; with this seed the train split holds all four classes. */
+    public static final SyntheticSpec TINY = new SyntheticSpec(64, 8, 4, 4, 11);
+
     private VocFolders() {
     }
 
@@ -20,11 +23,8 @@ public final class VocFolders {
         return root;
     }
 
-    /**
-     * A synthetic set of 8 train, 4 val and 4 test images of 64 pixels, whose train split holds all four classes,
-     * written under {@code root} without classes.txt.
-     */
+    /** The synthetic set of {@link #TINY}, written under {@code root} without classes.txt. */
     public static Path tiny(Path root) throws IOException {
-        return withoutClassesTxt(new SyntheticDetectionSet(new SyntheticSpec(64, 8, 4, 4, 11)).generate(), root);
+        return withoutClassesTxt(new SyntheticDetectionSet(TINY).generate(), root);
     }
 }
