@@ -86,6 +86,7 @@ public final class FinalizeJob {
         SearchSpace cell = config.space().narrow(chosen.get(0).architecture().resolution(),
                 chosen.get(0).architecture().width());
         int side = cell.resolutions().get(0);
+        config.gatheredClassesNotice().ifPresent(progress);
         DetectionDataset data = config.data().load(DataFiles.local());
         DriverFolder teacherFolder = DriverFolder.of(spark, runDir, "teacher");
         TeacherProvider.Resolved teacher = new TeacherProvider(config, progress).resolve(request.teacher(),
