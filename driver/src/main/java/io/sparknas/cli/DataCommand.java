@@ -93,8 +93,8 @@ public final class DataCommand implements Runnable {
         @Override
         public Integer call() {
             SparkNasConfig config = common.load();
-            DetectionDataset dataset = DatasetLoading.load(config);
             PrintWriter out = spec.commandLine().getOut();
+            DetectionDataset dataset = DatasetLoading.load(config, out);
             out.printf("%s: %d train, %d val, %d test images; classes %s%n", config.data().describe(),
                     dataset.train().size(), dataset.val().size(), dataset.test().size(), dataset.classes());
             long[] perClass = new long[dataset.classes().size()];

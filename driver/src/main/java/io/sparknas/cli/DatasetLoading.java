@@ -12,7 +12,9 @@ final class DatasetLoading {
     private DatasetLoading() {
     }
 
-    static DetectionDataset load(SparkNasConfig config) {
+    /** Loads the dataset, first printing its class list when that was gathered from the annotations. */
+    static DetectionDataset load(SparkNasConfig config, PrintWriter printer) {
+        config.gatheredClassesNotice().ifPresent(printer::println);
         try {
             return config.data().load(DataFiles.local());
         } catch (DataFormatException e) {
@@ -25,7 +27,7 @@ final class DatasetLoading {
      * skipped and the split sizes.
      */
     static DetectionDataset loadForTraining(SparkNasConfig config, PrintWriter printer) {
-        DetectionDataset dataset = load(config);
+        DetectionDataset dataset = load(config, printer);
         if (dataset.classes().size() != config.space().head().classes()) {
             throw new UserInputException("space.head.classes: " + config.space().head().classes()
                     + " does not match the dataset's " + dataset.classes().size() + " classes " + dataset.classes());

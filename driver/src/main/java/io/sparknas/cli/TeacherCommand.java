@@ -2,7 +2,6 @@ package io.sparknas.cli;
 
 import io.sparknas.config.OptionValue;
 import io.sparknas.config.SparkNasConfig;
-import io.sparknas.data.DataFiles;
 import io.sparknas.data.DetectionDataset;
 import io.sparknas.finalmodels.TeacherProvider;
 import java.io.PrintWriter;
@@ -66,8 +65,8 @@ public final class TeacherCommand implements Runnable {
                 throw new UserInputException("--student-side: " + studentSide + " is not a multiple of the head's "
                         + "output stride " + stride);
             }
-            DetectionDataset data = config.data().load(DataFiles.local());
             PrintWriter printer = spec.commandLine().getOut();
+            DetectionDataset data = DatasetLoading.load(config, printer);
             TeacherProvider provider = new TeacherProvider(config, line -> {
                 printer.println(line);
                 printer.flush();

@@ -11,6 +11,9 @@ import com.typesafe.config.ConfigValueFactory;
 import io.sparknas.cost.CostSettings;
 import io.sparknas.cost.MemoryPlan;
 import io.sparknas.data.Augmentation;
+import io.sparknas.data.ClassList;
+import io.sparknas.data.DataFiles;
+import io.sparknas.data.DataFormatException;
 import io.sparknas.data.DatasetFormat;
 import io.sparknas.data.DatasetSource;
 import io.sparknas.data.SyntheticSpec;
@@ -23,6 +26,7 @@ import io.sparknas.space.ConvType;
 import io.sparknas.space.HeadSpec;
 import io.sparknas.space.SearchSpace;
 import io.sparknas.space.StageSpec;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -188,15 +192,16 @@ public final class ConfigLoader {
         var target = latencyBudget > 0 ? new io.sparknas.cost.Target(loaded.name(), loaded.core(), loaded.clockMhz(),
                 loaded.sramBytes(), loaded.flashBytes(), loaded.runtimeSramBytes(), loaded.runtimeFlashBytes(),
                 loaded.cycles(), latencyBudget) : loaded;
-        SearchSpace space = space(new ConfigReader(config.getConfig("space"), "space"));
+        ConfigReader dataReader = new ConfigReader(config.getConfig("data"), "data");
+        DatasetSource declared = data(dataReader);
+        ClassList classes = classList(declared, dataReader);
+        DatasetSource data = declared.withClasses(classes.names());
+        ConfigReader spaceReader = new ConfigReader(config.getConfig("space"), "space");
+        int headClasses = headClasses(spaceReader, classes);
+        SearchSpace space = space(spaceReader, headClasses);
         CostSettings cost = cost(new ConfigReader(config.getConfig("cost"), "cost"));
-        DatasetSource data = data(new ConfigReader(config.getConfig("data"), "data"));
         TrainingSettings training = training(new ConfigReader(config.getConfig("train"), "train"),
                 new ConfigReader(config.getConfig("data.augment"), "data.augment"), run.seed());
-        if (!data.classes().isEmpty() && data.classes().size() != space.head().classes()) {
-            throw new ConfigurationException("space.head.classes: " + space.head().classes() + " does not match the "
-                    + data.classes().size() + " names of data.classes " + data.classes());
-        }
         SupernetSettings supernet = supernet(new ConfigReader(config.getConfig("supernet"), "supernet"),
                 training.augmentation(), run.seed());
         SearchSettings search = search(new ConfigReader(config.getConfig("search"), "search"));
@@ -206,8 +211,49 @@ public final class ConfigLoader {
                 root.number("space-selection.min-feasible-fraction", 0, 1));
         LlmSettings llm = llm(new ConfigReader(config.getConfig("llm"), "llm"));
         FinalSettings finals = finals(new ConfigReader(config.getConfig("final"), "final"));
-        return new SparkNasConfig(config, run, spark, target, space, cost, data, training, supernet, search, selection,
-                llm, finals);
+        String resolvedFrom = "resolved at load: " + classes.describe();
+        Config recorded = config
+                .withValue("data.classes", ConfigValueFactory.fromIterable(classes.names(), resolvedFrom))
+                .withValue("space.head.classes", ConfigValueFactory.fromAnyRef(headClasses, resolvedFrom));
+        return new SparkNasConfig(recorded, run, spark, target, space, cost, data, training, supernet, search,
+                selection, llm, finals, classes);
+    }
+
+    /**
+     * The dataset's class list, resolved here, on the driver, while the configuration loads: run.json then records
+     * it (as {@code data.classes}) and the head size it gives, every command and every executor reads the data with
+     * the same class ids, and a dataset without a usable class list fails before any work starts. The I/O is kept
+     * cheap: none when {@code data.classes} is given or the data is synthetic, else classes.txt, the COCO categories
+     * or the object names of the VOC train annotations, and never an image.
+     */
+    private static ClassList classList(DatasetSource data, ConfigReader reader) {
+        try {
+            return data.classList(DataFiles.local());
+        } catch (DataFormatException e) {
+            if (data.isSynthetic()) {
+                throw new ConfigurationException(e.getMessage(), e);
+            }
+            throw reader.invalid("path", e.getMessage());
+        } catch (UncheckedIOException e) {
+            throw reader.invalid("path", e.getMessage() + ": " + e.getCause().getMessage());
+        }
+    }
+
+    /**
+     * The head's class count: {@code space.head.classes} when set, which must then be the dataset's number of
+     * classes; when 0 (the default), the dataset's number.
+     */
+    private static int headClasses(ConfigReader space, ClassList classes) {
+        int declared = space.integer("head.classes", 0, 1000);
+        if (declared == 0) {
+            return classes.size();
+        }
+        if (declared != classes.size()) {
+            throw space.invalid("head.classes", declared + " does not match the " + (classes.origin()
+                    == ClassList.Origin.GIVEN ? classes.size() + " names of data.classes " + classes.names()
+                    : "dataset's " + classes.describe()));
+        }
+        return declared;
     }
 
     private static FinalSettings finals(ConfigReader finals) {
@@ -270,7 +316,7 @@ public final class ConfigLoader {
         return value;
     }
 
-    private static SearchSpace space(ConfigReader space) {
+    private static SearchSpace space(ConfigReader space, int headClasses) {
         List<Integer> resolutions = space.integers("resolutions", 16, 1024);
         List<Double> widths = space.numbers("widths", 0.05, 4.0);
         int divisor = space.integer("channel-divisor", 1, 64);
@@ -307,8 +353,8 @@ public final class ConfigLoader {
             }
             anchors.add(new Anchor(pair.get(0), pair.get(1)));
         }
-        HeadSpec headSpec = new HeadSpec(head.integer("channels", 1, 4096), head.integer("classes", 1, 1000),
-                anchors, head.integer("output-stride", 1, 1024));
+        HeadSpec headSpec = new HeadSpec(head.integer("channels", 1, 4096), headClasses, anchors,
+                head.integer("output-stride", 1, 1024));
         SearchSpace built = new SearchSpace(resolutions, widths, divisor, stem, stages, types, kernels, expands,
                 headSpec);
         if (built.backboneStride() != headSpec.outputStride()) {

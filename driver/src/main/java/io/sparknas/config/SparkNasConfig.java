@@ -5,10 +5,12 @@ import io.sparknas.llm.LlmSettings;
 import com.typesafe.config.ConfigRenderOptions;
 import io.sparknas.cost.CostSettings;
 import io.sparknas.cost.Target;
+import io.sparknas.data.ClassList;
 import io.sparknas.data.DatasetSource;
 import io.sparknas.train.TrainingSettings;
 import io.sparknas.supernet.SupernetSettings;
 import io.sparknas.space.SearchSpace;
+import java.util.Optional;
 
 /**
  * The whole validated configuration of a SparkNAS run, as typed records, plus the resolved HOCON it came from
@@ -27,12 +29,23 @@ import io.sparknas.space.SearchSpace;
  * @param spaceSelection stage-1 settings
  * @param llm            the LLM proposer
  * @param finals         stage 5: full training of the best candidates
+ * @param classes        the dataset's class names and where they were found; {@code data} and {@code resolved}
+ *                       carry the same names as {@code data.classes}
  */
 public record SparkNasConfig(Config resolved, RunSettings run, SparkSettings spark, Target target,
                              SearchSpace space, CostSettings cost, DatasetSource data, TrainingSettings training,
                              SupernetSettings supernet, SearchSettings search,
                              SpaceSelectionSettings spaceSelection, LlmSettings llm,
-                             FinalSettings finals) {
+                             FinalSettings finals, ClassList classes) {
+
+    /**
+     * The line a command prints when it loads the data and the class list was gathered from the annotations rather
+     * than declared, e.g. {@code data: 20 classes from the train annotations (no classes.txt): aeroplane, ...};
+     * otherwise empty.
+     */
+    public Optional<String> gatheredClassesNotice() {
+        return classes.gathered() ? Optional.of("data: " + classes.describe()) : Optional.empty();
+    }
 
     /** The resolved configuration as JSON, without comments. */
     public String renderJson() {

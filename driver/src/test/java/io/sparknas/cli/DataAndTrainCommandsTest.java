@@ -3,11 +3,16 @@ package io.sparknas.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparknas.data.DetectionDataset;
+import io.sparknas.data.SyntheticDetectionSet;
+import io.sparknas.data.VocFolders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +56,33 @@ class DataAndTrainCommandsTest {
         CliErrorsTest.Result strict = CliErrorsTest.run(with(new String[] {"--strict"}, check));
         assertEquals(2, strict.status());
         assertTrue(strict.err().startsWith("sparknas: error: ") && strict.err().contains("train-000003.txt"), strict.err());
+    }
+
+    @Test
+    void checkReadsAVocFolderWithoutClassesTxtAndPrintsTheGatheredClasses() throws IOException {
+        Path voc = VocFolders.tiny(dir.resolve("voc"));
+        String[] check = {"data", "check", "--set", "data.source=voc", "--set", "data.path=\"" + voc + "\""};
+        CliErrorsTest.Result good = CliErrorsTest.run(check);
+        assertEquals(0, good.status(), good.err());
+        String[] lines = good.out().split("\\R");
+        assertEquals("data: 4 classes from the train annotations (no classes.txt): box, cross, disc, triangle", lines[0]);
+        assertTrue(lines[1].endsWith(": 8 train, 4 val, 4 test images; classes [box, cross, disc, triangle]"), lines[1]);
+        DetectionDataset source = new SyntheticDetectionSet(VocFolders.TINY).generate();
+        for (String name : List.of("box", "cross", "disc", "triangle")) {
+            int classId = source.classes().indexOf(name);
+            long objects = Stream.of(source.train(), source.val(), source.test()).flatMap(List::stream)
+                    .flatMap(image -> image.objects().stream()).filter(o -> o.classId() == classId).count();
+            assertTrue(objects > 0 && good.out().contains(String.format("  %-20s %,d objects%n", name, objects)),
+                    name + " " + objects + ": " + good.out());
+        }
+        assertTrue(good.out().contains("0 problem(s)"), good.out());
+
+        Path xml = voc.resolve("Annotations/train-000005.xml");
+        Files.writeString(xml, Files.readString(xml).replaceFirst("<name>[^<]+</name>", "<name> </name>"));
+        CliErrorsTest.Result noName = CliErrorsTest.run(check);
+        assertEquals(2, noName.status());
+        assertEquals("sparknas: error: data.path: " + xml + ": object 1 has no <name>, which the class list is gathered "
+                + "from (there is no classes.txt) (command line --set data.path: 1)", noName.err().strip());
     }
 
     @Test

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparknas.cost.MemoryPlan;
+import io.sparknas.data.ClassList;
+import io.sparknas.data.VocFolders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -169,5 +173,103 @@ class ConfigLoaderTest {
         assertTrue(assertThrows(ConfigurationException.class, () -> ConfigLoader.load(null,
                 List.of("final.distillation.threshold=1.5"))).getMessage().startsWith("final.distillation.threshold: "
                 + "1.5 is outside [0.0, 1.0]"));
+    }
+
+    @Test
+    void theHeadTakesTheSyntheticSetsFourClassesAndTheResolvedConfigurationRecordsThem() {
+        SparkNasConfig config = ConfigLoader.load(null, List.of());
+        assertEquals(4, config.space().head().classes());
+        assertEquals(List.of("disc", "box", "triangle", "cross"), config.data().classes());
+        assertEquals(ClassList.Origin.SYNTHETIC, config.classes().origin());
+        assertEquals(List.of("disc", "box", "triangle", "cross"), config.resolved().getStringList("data.classes"));
+        assertEquals(4, config.resolved().getInt("space.head.classes"));
+        assertTrue(config.gatheredClassesNotice().isEmpty());
+    }
+
+    @Test
+    void vocWithoutClassesTxtGivesTheHeadTheGatheredClassCount() throws IOException {
+        Path voc = fiveClassVoc();
+        SparkNasConfig config = ConfigLoader.load(null, voc(voc));
+        List<String> gathered = List.of("box", "cross", "disc", "triangle", "zebra");
+        assertEquals(5, config.space().head().classes());
+        assertEquals(gathered, config.data().classes());
+        assertEquals(ClassList.Origin.TRAIN_ANNOTATIONS, config.classes().origin());
+        assertEquals(gathered, config.resolved().getStringList("data.classes"));
+        assertEquals(5, config.resolved().getInt("space.head.classes"));
+        assertEquals("data: 5 classes from the train annotations (no classes.txt): box, cross, disc, triangle, zebra",
+                config.gatheredClassesNotice().orElseThrow());
+        assertEquals(5, ConfigLoader.load(null, with(voc(voc), "space.head.classes=5")).space().head().classes());
+    }
+
+    @Test
+    void aRecordedConfigurationReloadsItsClassesWithoutTheDataset() throws IOException {
+        Path voc = fiveClassVoc();
+        String recorded = ConfigLoader.load(null, voc(voc)).renderJson();
+        try (var files = Files.walk(voc)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+        SparkNasConfig reloaded = ConfigLoader.loadRecorded(recorded, "run.json", List.of());
+        assertEquals(List.of("box", "cross", "disc", "triangle", "zebra"), reloaded.data().classes());
+        assertEquals(ClassList.Origin.GIVEN, reloaded.classes().origin());
+        assertEquals(5, reloaded.space().head().classes());
+    }
+
+    @Test
+    void anExplicitHeadClassCountThatDiffersFromTheDatasetNamesBothFigures() throws IOException {
+        String gathered = assertThrows(ConfigurationException.class, () -> ConfigLoader.load(null,
+                with(voc(fiveClassVoc()), "space.head.classes=20"))).getMessage();
+        assertTrue(gathered.startsWith("space.head.classes: 20 does not match the dataset's 5 classes from the train "
+                + "annotations (no classes.txt): box, cross, disc, triangle, zebra"), gathered);
+        String synthetic = assertThrows(ConfigurationException.class, () -> ConfigLoader.load(null,
+                List.of("space.head.classes=3"))).getMessage();
+        assertTrue(synthetic.startsWith("space.head.classes: 3 does not match the dataset's 4 classes of the synthetic "
+                + "set: disc, box, triangle, cross"), synthetic);
+        List<String> givenClasses = with(voc(dir.resolve("not-yet-mounted")), "data.classes=[cat, dog]");
+        String given = assertThrows(ConfigurationException.class, () -> ConfigLoader.load(null,
+                with(givenClasses, "space.head.classes=3"))).getMessage();
+        assertTrue(given.startsWith("space.head.classes: 3 does not match the 2 names of data.classes [cat, dog]"),
+                given);
+    }
+
+    @Test
+    void givenClassesNeedNoDatasetAtLoad() {
+        SparkNasConfig config = ConfigLoader.load(null, with(voc(dir.resolve("not-yet-mounted")),
+                "data.classes=[cat, dog]"));
+        assertEquals(2, config.space().head().classes());
+        assertEquals(ClassList.Origin.GIVEN, config.classes().origin());
+    }
+
+    @Test
+    void aDatasetThatCannotBeReadIsNamed() throws IOException {
+        Path missing = dir.resolve("no-such-voc");
+        String notFound = assertThrows(ConfigurationException.class, () -> ConfigLoader.load(null, voc(missing)))
+                .getMessage();
+        assertTrue(notFound.startsWith("data.path: " + missing + ": dataset folder not found"), notFound);
+
+        Path voc = fiveClassVoc();
+        Path xml = voc.resolve("Annotations/train-000004.xml");
+        Files.writeString(xml, Files.readString(xml).replaceFirst("<name>[^<]+</name>", "<name></name>"));
+        String noName = assertThrows(ConfigurationException.class, () -> ConfigLoader.load(null, voc(voc)))
+                .getMessage();
+        assertTrue(noName.startsWith("data.path: " + xml + ": object 1 has no <name>"), noName);
+    }
+
+    /** The tiny VOC folder of {@link VocFolders#tiny} with a fifth class, zebra, in one train annotation. */
+    private Path fiveClassVoc() throws IOException {
+        Path root = VocFolders.tiny(dir.resolve("voc"));
+        Path xml = root.resolve("Annotations/train-000002.xml");
+        Files.writeString(xml, Files.readString(xml).replace("</annotation>", "  <object><name>zebra</name>"
+                + "<bndbox><xmin>3</xmin><ymin>3</ymin><xmax>20</xmax><ymax>20</ymax></bndbox></object>\n</annotation>"));
+        return root;
+    }
+
+    private static List<String> voc(Path root) {
+        return List.of("data.source=voc", "data.path=\"" + root + "\"");
+    }
+
+    private static List<String> with(List<String> overrides, String more) {
+        List<String> all = new ArrayList<>(overrides);
+        all.add(more);
+        return all;
     }
 }

@@ -1,15 +1,18 @@
 package io.sparknas.data;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sparknas.eval.Box;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * COCO: {@code annotations/instances_SPLIT.json} with {@code images}, {@code annotations} ({@code bbox} as
@@ -24,16 +27,45 @@ public final class CocoReader extends DatasetReader {
         super(files);
     }
 
+    /**
+     * The categories of the train annotations, in id order. The file is streamed and only {@code categories} kept,
+     * so that the driver can resolve the class list of a large COCO set cheaply while it loads the configuration.
+     */
     @Override
-    protected List<String> classesFromDataset(String root) {
-        JsonNode doc = readJson(DataFiles.join(root, "annotations/instances_train.json"), null);
-        if (doc == null || !doc.path("categories").isArray()) {
-            return List.of();
+    protected Optional<ClassList> classesFromDataset(String root) {
+        String path = DataFiles.join(root, "annotations/instances_train.json");
+        if (!files.exists(path)) {
+            return Optional.empty();
         }
-        List<JsonNode> categories = new ArrayList<>();
-        doc.get("categories").forEach(categories::add);
-        categories.sort((a, b) -> Integer.compare(a.path("id").asInt(), b.path("id").asInt()));
-        return categories.stream().map(c -> c.path("name").asText()).toList();
+        JsonNode categories = null;
+        try (InputStream in = files.open(path); JsonParser parser = JSON.createParser(in)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new DataFormatException(path + ": expected a JSON object with 'categories'");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                if (field.equals("categories")) {
+                    categories = JSON.readTree(parser);
+                } else {
+                    parser.skipChildren();
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw new DataFormatException(path + ": malformed JSON"
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()) + ": "
+                    + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new DataFormatException(path + ": cannot be read: " + e.getMessage());
+        }
+        if (categories == null || !categories.isArray() || categories.isEmpty()) {
+            return Optional.empty();
+        }
+        List<JsonNode> sorted = new ArrayList<>();
+        categories.forEach(sorted::add);
+        sorted.sort((a, b) -> Integer.compare(a.path("id").asInt(), b.path("id").asInt()));
+        return Optional.of(new ClassList(sorted.stream().map(c -> c.path("name").asText()).toList(),
+                ClassList.Origin.COCO_CATEGORIES));
     }
 
     @Override
@@ -122,14 +154,10 @@ public final class CocoReader extends DatasetReader {
         try {
             return JSON.readTree(files.read(path));
         } catch (JsonProcessingException e) {
-            if (issues != null) {
-                issues.report(path, "malformed JSON at line " + e.getLocation().getLineNr() + ": " + e.getOriginalMessage());
-            }
+            issues.report(path, "malformed JSON at line " + e.getLocation().getLineNr() + ": " + e.getOriginalMessage());
             return null;
         } catch (IOException e) {
-            if (issues != null) {
-                issues.report(path, "cannot be read: " + e.getMessage());
-            }
+            issues.report(path, "cannot be read: " + e.getMessage());
             return null;
         }
     }

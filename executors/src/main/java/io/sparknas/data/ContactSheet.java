@@ -1,6 +1,5 @@
 package io.sparknas.data;
 
-import io.sparknas.eval.Box;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

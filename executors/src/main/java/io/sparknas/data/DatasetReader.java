@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads a detection dataset from a folder on any Hadoop-readable path. Problems with single images are
@@ -31,42 +32,61 @@ public abstract class DatasetReader {
      * Reads all three splits.
      *
      * @param root    the dataset folder
-     * @param classes the class names in id order; empty to take them from the dataset (classes.txt for VOC and
-     *                YOLO, the categories of the train annotations for COCO)
+     * @param classes the class names in id order; empty to take them from the dataset (see {@link #classes})
      * @param strict  fail on the first problem instead of skipping
      */
     public DetectionDataset read(String root, List<String> classes, boolean strict) {
         DataIssues issues = new DataIssues(strict);
-        List<String> names = classes.isEmpty() ? classesFromDataset(root) : List.copyOf(classes);
-        if (names.isEmpty()) {
-            throw new DataFormatException(root + ": no class list: give data.classes or ship "
-                    + DataFiles.join(root, "classes.txt"));
-        }
+        List<String> names = classes(root, classes).names();
         List<DetectionImage> train = readSplit(root, Split.TRAIN, names, issues);
         List<DetectionImage> val = readSplit(root, Split.VAL, names, issues);
         List<DetectionImage> test = readSplit(root, Split.TEST, names, issues);
         return new DetectionDataset(names, train, val, test, issues.all());
     }
 
+    /**
+     * The class list, reading no image: {@code given} when it is not empty (no I/O at all), else the list the dataset
+     * declares (classes.txt for VOC and YOLO, the categories of the train annotations for COCO), else, for VOC, the
+     * object names of the train annotations. Cheap enough for the driver to call while it loads the configuration.
+     *
+     * @param root  the dataset folder
+     * @param given the class names in id order, or empty
+     * @throws DataFormatException naming the folder or file when the folder does not exist, a file cannot be read or
+     *                             the dataset has no class list
+     */
+    public ClassList classes(String root, List<String> given) {
+        if (!given.isEmpty()) {
+            return new ClassList(given, ClassList.Origin.GIVEN);
+        }
+        if (!files.exists(root)) {
+            throw new DataFormatException(root + ": dataset folder not found");
+        }
+        return classesFromDataset(root).orElseThrow(() -> new DataFormatException(root
+                + ": no class list: give data.classes or ship " + DataFiles.join(root, "classes.txt")));
+    }
+
     /** Reads one split; never returns null. */
     protected abstract List<DetectionImage> readSplit(String root, Split split, List<String> classes, DataIssues issues);
 
-    /** The class list the dataset itself declares, or empty. */
-    protected List<String> classesFromDataset(String root) {
+    /** The class list the dataset itself has, or empty: here its classes.txt, one name per line. */
+    protected Optional<ClassList> classesFromDataset(String root) {
         String path = DataFiles.join(root, "classes.txt");
         if (!files.exists(path)) {
-            return List.of();
+            return Optional.empty();
         }
+        List<String> names = new ArrayList<>();
         try {
-            List<String> names = new ArrayList<>();
             for (String line : new String(files.read(path), StandardCharsets.UTF_8).split("\\R")) {
                 if (!line.isBlank()) {
                     names.add(line.trim());
                 }
             }
-            return names;
         } catch (IOException e) {
             throw new DataFormatException(path + ": cannot be read: " + e.getMessage());
         }
+        if (names.isEmpty()) {
+            throw new DataFormatException(path + ": no class names in it");
+        }
+        return Optional.of(new ClassList(names, ClassList.Origin.CLASSES_TXT));
     }
 }

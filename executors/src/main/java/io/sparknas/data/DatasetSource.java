@@ -24,17 +24,41 @@ public record DatasetSource(DatasetFormat format, String path, List<String> clas
         return format == null;
     }
 
+    /**
+     * The class list, reading no image: {@code classes} when given; the synthetic set's own; else the dataset's (see
+     * {@link DatasetReader#classes}).
+     *
+     * @throws DataFormatException when the given names do not match the synthetic set's, or the dataset's folder or
+     *                             class list cannot be read (the message names the folder or file)
+     */
+    public ClassList classList(DataFiles files) {
+        if (isSynthetic()) {
+            checkSyntheticClasses();
+            return new ClassList(SyntheticDetectionSet.CLASSES, classes.isEmpty() ? ClassList.Origin.SYNTHETIC
+                    : ClassList.Origin.GIVEN);
+        }
+        return DatasetReader.of(format, files).classes(path, classes);
+    }
+
+    /** This source with its class names fixed (a resolved {@link #classList}), so every reader uses the same ids. */
+    public DatasetSource withClasses(List<String> names) {
+        return new DatasetSource(format, path, names, strict, synthetic);
+    }
+
     /** Loads (or generates) the dataset. */
     public DetectionDataset load(DataFiles files) {
         if (isSynthetic()) {
-            DetectionDataset generated = new SyntheticDetectionSet(synthetic).generate();
-            if (!classes.isEmpty() && !classes.equals(generated.classes())) {
-                throw new DataFormatException("data.classes " + classes + " does not match the synthetic set's "
-                        + generated.classes());
-            }
-            return generated;
+            checkSyntheticClasses();
+            return new SyntheticDetectionSet(synthetic).generate();
         }
         return DatasetReader.of(format, files).read(path, classes, strict);
+    }
+
+    private void checkSyntheticClasses() {
+        if (!classes.isEmpty() && !classes.equals(SyntheticDetectionSet.CLASSES)) {
+            throw new DataFormatException("data.classes " + classes + " does not match the synthetic set's "
+                    + SyntheticDetectionSet.CLASSES);
+        }
     }
 
     /** A one-line description for logs. */

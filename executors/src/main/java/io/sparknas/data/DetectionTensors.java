@@ -1,6 +1,5 @@
 package io.sparknas.data;
 
-import io.sparknas.eval.Box;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,7 +1,5 @@
 package io.sparknas.data;
 
-import io.sparknas.eval.Box;
-
 /** The checks every reader applies to a labelled box before it is trusted. */
 final class LabelChecks {
 

@@ -1,7 +1,5 @@
 package io.sparknas.data;
 
-import io.sparknas.eval.Box;
-
 /**
  * One object of a labelled image.
  *

@@ -1,6 +1,5 @@
 package io.sparknas.data;
 
-import io.sparknas.eval.Box;
 import io.sparknas.seed.Seeds;
 import java.awt.BasicStroke;
 import java.awt.Color;

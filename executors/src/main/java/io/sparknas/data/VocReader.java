@@ -1,11 +1,13 @@
 package io.sparknas.data;
 
-import io.sparknas.eval.Box;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -19,7 +21,8 @@ import org.xml.sax.SAXParseException;
 /**
  * Pascal VOC: {@code ImageSets/Main/SPLIT.txt} lists image ids; {@code Annotations/ID.xml} holds objects with a
  * {@code name} and a {@code bndbox} in 1-based inclusive pixels; images in {@code JPEGImages/}. A split without a
- * list file is empty. XML is parsed with external entities disabled.
+ * list file is empty. Without a classes.txt the class list is gathered from the train annotations. XML is parsed with
+ * external entities disabled.
  */
 public final class VocReader extends DatasetReader {
 
@@ -27,19 +30,62 @@ public final class VocReader extends DatasetReader {
         super(files);
     }
 
+    /** The names of classes.txt when the dataset has one; else those its train annotations use. */
+    @Override
+    protected Optional<ClassList> classesFromDataset(String root) {
+        Optional<ClassList> declared = super.classesFromDataset(root);
+        return declared.isPresent() ? declared : gatherTrainNames(root);
+    }
+
+    /**
+     * The object names of the train split's annotations, trimmed, sorted and without duplicates, for folders that
+     * ship no classes.txt (VOC2007 and VOC2012 as published). Only the XML is read. An annotation file that is
+     * missing or malformed is left for {@link #readSplit} to report; an object without a name is an error naming
+     * the file, as the class list would silently lack a class.
+     */
+    private Optional<ClassList> gatherTrainNames(String root) {
+        String listPath = listPath(root, Split.TRAIN);
+        if (!files.exists(listPath)) {
+            return Optional.empty();
+        }
+        List<String> ids;
+        try {
+            ids = ids(listPath);
+        } catch (IOException e) {
+            throw new DataFormatException(listPath + ": cannot be read: " + e.getMessage());
+        }
+        DocumentBuilder parser = newParser();
+        DataIssues reportedByTheRead = new DataIssues(false);
+        SortedSet<String> names = new TreeSet<>();
+        for (String id : ids) {
+            String xmlPath = annotationPath(root, id);
+            Document doc = parse(xmlPath, parser, reportedByTheRead);
+            if (doc == null) {
+                continue;
+            }
+            NodeList objects = doc.getElementsByTagName("object");
+            for (int i = 0; i < objects.getLength(); i++) {
+                String name = text((Element) objects.item(i), "name");
+                if (name == null || name.isBlank()) {
+                    throw new DataFormatException(xmlPath + ": object " + (i + 1) + " has no <name>, which the class "
+                            + "list is gathered from (there is no classes.txt)");
+                }
+                names.add(name.trim());
+            }
+        }
+        return names.isEmpty() ? Optional.empty()
+                : Optional.of(new ClassList(List.copyOf(names), ClassList.Origin.TRAIN_ANNOTATIONS));
+    }
+
     @Override
     protected List<DetectionImage> readSplit(String root, Split split, List<String> classes, DataIssues issues) {
-        String listPath = DataFiles.join(root, "ImageSets/Main/" + split.folderName() + ".txt");
+        String listPath = listPath(root, split);
         if (!files.exists(listPath)) {
             return List.of();
         }
-        List<String> ids = new ArrayList<>();
+        List<String> ids;
         try {
-            for (String line : new String(files.read(listPath), StandardCharsets.UTF_8).split("\\R")) {
-                if (!line.isBlank()) {
-                    ids.add(line.trim().split("\\s+")[0]);
-                }
-            }
+            ids = ids(listPath);
         } catch (IOException e) {
             issues.report(listPath, "cannot be read: " + e.getMessage());
             return List.of();
@@ -56,22 +102,48 @@ public final class VocReader extends DatasetReader {
         return images;
     }
 
-    private DetectionImage readOne(String root, String id, List<String> classes, DocumentBuilder parser,
-                                   ImageAssembler assembler, DataIssues issues) {
-        String xmlPath = DataFiles.join(root, "Annotations/" + id + ".xml");
+    private static String listPath(String root, Split split) {
+        return DataFiles.join(root, "ImageSets/Main/" + split.folderName() + ".txt");
+    }
+
+    private static String annotationPath(String root, String id) {
+        return DataFiles.join(root, "Annotations/" + id + ".xml");
+    }
+
+    /** The image ids of a split list: the first word of each non-blank line. */
+    private List<String> ids(String listPath) throws IOException {
+        List<String> ids = new ArrayList<>();
+        for (String line : new String(files.read(listPath), StandardCharsets.UTF_8).split("\\R")) {
+            if (!line.isBlank()) {
+                ids.add(line.trim().split("\\s+")[0]);
+            }
+        }
+        return ids;
+    }
+
+    /** The parsed annotation, or null after reporting why there is none. */
+    private Document parse(String xmlPath, DocumentBuilder parser, DataIssues issues) {
         if (!files.exists(xmlPath)) {
             issues.report(xmlPath, "annotation file is missing");
             return null;
         }
-        Document doc;
         try (InputStream in = files.open(xmlPath)) {
             parser.reset();
-            doc = parser.parse(in);
+            return parser.parse(in);
         } catch (SAXParseException e) {
             issues.report(xmlPath, "malformed XML at line " + e.getLineNumber() + ": " + e.getMessage());
             return null;
         } catch (SAXException | IOException e) {
             issues.report(xmlPath, "malformed XML: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private DetectionImage readOne(String root, String id, List<String> classes, DocumentBuilder parser,
+                                   ImageAssembler assembler, DataIssues issues) {
+        String xmlPath = annotationPath(root, id);
+        Document doc = parse(xmlPath, parser, issues);
+        if (doc == null) {
             return null;
         }
         List<ImageAssembler.RawObject> objects = new ArrayList<>();

@@ -1,6 +1,5 @@
 package io.sparknas.data;
 
-import io.sparknas.eval.Box;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.sparknas.eval;
 
+import io.sparknas.data.Box;
+
 /**
  * One predicted object.
  *

@@ -1,5 +1,6 @@
 package io.sparknas.eval;
 
+import io.sparknas.data.Box;
 import io.sparknas.space.Anchor;
 import java.util.ArrayList;
 import java.util.List;

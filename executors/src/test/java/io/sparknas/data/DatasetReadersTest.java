@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparknas.eval.Box;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** VOC, COCO and YOLO fixture folders written by the tests, then read back, then broken one way at a time. */
 class DatasetReadersTest {
@@ -141,6 +141,96 @@ class DatasetReadersTest {
         assertEquals(SOURCE.train().size() - 1, back.train().size());
         int line = SOURCE.train().get(0).objects().size() + 1;
         assertOneIssue(back, "train-000000.txt:" + line, "expected 'class cx cy w h'");
+    }
+
+    @ParameterizedTest
+    @EnumSource(DatasetFormat.class)
+    void theClassListComesFromWhereTheLayoutKeepsIt(DatasetFormat format) throws IOException {
+        ClassList classes = DatasetReader.of(format, DataFiles.local()).classes(write(format).toString(), NO_CLASSES);
+        assertEquals(List.of("disc", "box", "triangle", "cross"), classes.names());
+        assertEquals(format == DatasetFormat.COCO ? ClassList.Origin.COCO_CATEGORIES : ClassList.Origin.CLASSES_TXT,
+                classes.origin());
+    }
+
+    @Test
+    void givenClassesAreTakenAsTheyAreWithoutReadingTheFolder() {
+        ClassList classes = DatasetReader.of(DatasetFormat.VOC, DataFiles.local())
+                .classes(dir.resolve("not-there").toString(), List.of("cat", "dog"));
+        assertEquals(List.of("cat", "dog"), classes.names());
+        assertEquals(ClassList.Origin.GIVEN, classes.origin());
+    }
+
+    @Test
+    void vocWithoutClassesTxtTakesTheSortedNamesOfItsTrainAnnotations() throws IOException {
+        Path root = VocFolders.tiny(dir.resolve("voc"));
+        ClassList classes = DatasetReader.of(DatasetFormat.VOC, DataFiles.local()).classes(root.toString(), NO_CLASSES);
+        assertEquals(ClassList.Origin.TRAIN_ANNOTATIONS, classes.origin());
+        assertEquals("4 classes from the train annotations (no classes.txt): box, cross, disc, triangle",
+                classes.describe());
+
+        DetectionDataset back = read(DatasetFormat.VOC, root);
+        assertEquals(List.of("box", "cross", "disc", "triangle"), back.classes());
+        assertEquals(List.of(), back.issues());
+        DetectionDataset source = new SyntheticDetectionSet(VocFolders.TINY).generate();
+        for (Split split : Split.values()) {
+            assertEquals(source.split(split).size(), back.split(split).size(), split.name());
+            for (int i = 0; i < source.split(split).size(); i++) {
+                List<LabeledObject> expected = source.split(split).get(i).objects();
+                List<LabeledObject> actual = back.split(split).get(i).objects();
+                assertEquals(expected.size(), actual.size());
+                for (int o = 0; o < expected.size(); o++) {
+                    assertEquals(source.classes().get(expected.get(o).classId()),
+                            back.classes().get(actual.get(o).classId()), "each object keeps its class name");
+                }
+            }
+        }
+    }
+
+    @Test
+    void gatheredNamesAreTrimmedDeduplicatedAndTakenFromTheTrainSplitOnly() throws IOException {
+        Path root = VocFolders.tiny(dir.resolve("voc"));
+        addObject(root.resolve("Annotations/train-000000.xml"), "  zebra ");
+        addObject(root.resolve("Annotations/train-000001.xml"), "zebra");
+        addObject(root.resolve("Annotations/train-000002.xml"), "aardvark");
+        addObject(root.resolve("Annotations/val-000000.xml"), "yak");
+        DetectionDataset back = read(DatasetFormat.VOC, root);
+        assertEquals(List.of("aardvark", "box", "cross", "disc", "triangle", "zebra"), back.classes());
+        assertEquals(8, back.train().size());
+        assertEquals(3, back.val().size());
+        assertOneIssue(back, "val-000000.xml", "unknown class 'yak'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"<name> </name>", "<name></name>", ""})
+    void anObjectWithoutANameStopsTheGatheringAndNamesTheFile(String name) throws IOException {
+        Path root = VocFolders.tiny(dir.resolve("voc"));
+        Path xml = root.resolve("Annotations/train-000003.xml");
+        Files.writeString(xml, Files.readString(xml).replaceFirst("<name>[^<]+</name>", name));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> read(DatasetFormat.VOC, root));
+        assertEquals(xml + ": object 1 has no <name>, which the class list is gathered from (there is no classes.txt)",
+                e.getMessage());
+    }
+
+    @Test
+    void vocWithNeitherClassesTxtNorATrainListHasNoClassList() throws IOException {
+        Path root = VocFolders.tiny(dir.resolve("voc"));
+        Files.delete(root.resolve("ImageSets/Main/train.txt"));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> read(DatasetFormat.VOC, root));
+        assertEquals(root + ": no class list: give data.classes or ship " + root.resolve("classes.txt"), e.getMessage());
+    }
+
+    @Test
+    void aMissingDatasetFolderIsNamed() {
+        Path nowhere = dir.resolve("nowhere");
+        DataFormatException e = assertThrows(DataFormatException.class, () -> read(DatasetFormat.VOC, nowhere));
+        assertEquals(nowhere + ": dataset folder not found", e.getMessage());
+    }
+
+    /** Adds an object of class {@code name} with a box inside the 64-pixel image. */
+    private static void addObject(Path xml, String name) throws IOException {
+        Files.writeString(xml, Files.readString(xml).replace("</annotation>", "  <object>\n    <name>" + name
+                + "</name>\n    <bndbox><xmin>3</xmin><ymin>3</ymin><xmax>20</xmax><ymax>20</ymax></bndbox>\n"
+                + "  </object>\n</annotation>"));
     }
 
     private static void assertOneIssue(DetectionDataset back, String fileSuffix, String reasonPart) {

@@ -3,7 +3,6 @@ package io.sparknas.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparknas.eval.Box;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

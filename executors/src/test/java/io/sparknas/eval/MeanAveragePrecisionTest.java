@@ -3,6 +3,7 @@ package io.sparknas.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparknas.data.Box;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sparknas.space.Anchor;
 import java.util.List;
+import io.sparknas.data.Box;
 import io.sparknas.data.DetectionTensors;
 import io.sparknas.data.LabeledObject;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.sparknas.eval;
+package io.sparknas.data;
 
 /**
  * An axis-aligned box in pixel coordinates: {@code [x1, x2) × [y1, y2)}, x to the right, y down.
