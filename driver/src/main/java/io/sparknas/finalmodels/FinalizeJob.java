@@ -75,7 +75,7 @@ public final class FinalizeJob {
         SearchSpace cell = config.space().narrow(chosen.get(0).architecture().resolution(),
                 chosen.get(0).architecture().width());
         int side = cell.resolutions().get(0);
-        config.gatheredClassesNotice().ifPresent(progress);
+        config.gatheredClassesNotice().ifPresent(run::progress);
         DetectionDataset data = config.data().load(DataFiles.local());
         DriverFolder teacherFolder = run.driverFolder("teacher");
         TeacherProvider.Resolved teacher = new TeacherProvider(config, run.progress()).resolve(request.teacher(),

@@ -54,7 +54,7 @@ public final class SearchPipeline {
      * (null: train it in the run folder's {@code supernet/}, through a local copy when the run folder is remote).
      */
     public Outcome run(Path supernetFile) {
-        config.gatheredClassesNotice().ifPresent(progress);
+        config.gatheredClassesNotice().ifPresent(run::progress);
         SearchSpace cell;
         Path checkpoint;
         if (supernetFile != null) {
