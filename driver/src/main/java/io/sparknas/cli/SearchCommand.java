@@ -7,6 +7,7 @@ import io.sparknas.results.RunIds;
 import io.sparknas.results.RunManifest;
 import io.sparknas.finalmodels.FinalModelRow;
 import io.sparknas.finalmodels.FinalizeJob;
+import io.sparknas.logging.RunLog;
 import io.sparknas.search.CandidateRow;
 import io.sparknas.search.SearchPipeline;
 import io.sparknas.seed.Seeds;
@@ -133,6 +134,7 @@ public final class SearchCommand implements Callable<Integer>, ConfiguredCommand
             throw new UserInputException("run " + runId + " already exists in " + runDir + ": continue it with --resume "
                     + runId + ", or choose another --run-id");
         }
+        RunIds.asLocal(runDir).ifPresent(dir -> RunLog.attach(dir.resolve("logs").resolve("driver.log")));
         if (resume == null) {
             Map<String, Long> seeds = new LinkedHashMap<>();
             seeds.put("run", config.run().seed());
@@ -179,6 +181,8 @@ public final class SearchCommand implements Callable<Integer>, ConfiguredCommand
                 throw new UserInputException(e.getMessage(), e);
             }
         }
+        RunLog.file().ifPresent(log -> printer.printf("%nlog: %s%n", log));
+        printer.flush();
         return 0;
     }
 }

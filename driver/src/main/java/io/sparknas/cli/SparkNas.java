@@ -2,7 +2,10 @@ package io.sparknas.cli;
 
 import io.sparknas.config.ConfigurationException;
 import io.sparknas.config.SparkNasConfig;
+import io.sparknas.logging.LibraryOutput;
+import io.sparknas.logging.RunLog;
 import io.sparknas.space.ArchitectureFormatException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;
@@ -35,16 +38,25 @@ public final class SparkNas implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /**
+     * The launcher: library output and logging go to the log file ({@link RunLog}), the console keeps the
+     * commands' own output (on the real standard output), our log lines and errors.
+     */
     public static void main(String[] args) {
-        System.exit(execute(args));
+        PrintStream console = LibraryOutput.capture();
+        RunLog.start();
+        System.exit(execute(new PrintWriter(console, true), new PrintWriter(System.err, true), args));
     }
 
-    /** Runs the command line and returns the exit status (for tests and the launcher). */
+    /** Runs the command line on the standard streams and returns the exit status. */
     public static int execute(String... args) {
         return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
     }
 
-    /** Runs the command line with the given output streams and returns the exit status. */
+    /**
+     * Runs the command line with the given output streams and returns the exit status. A log file a command
+     * attached ({@link RunLog#attach}) is closed when it returns.
+     */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
         boolean verbose = Arrays.asList(args).contains("--verbose") || Arrays.asList(args).contains("-v");
         CommandLine commandLine = new CommandLine(new SparkNas());
@@ -63,7 +75,11 @@ public final class SparkNas implements Runnable {
             err.flush();
             return badInput ? BAD_INPUT : FAILED;
         });
-        return commandLine.execute(args);
+        try {
+            return commandLine.execute(args);
+        } finally {
+            RunLog.detach();
+        }
     }
 
     /**
