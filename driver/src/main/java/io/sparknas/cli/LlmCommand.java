@@ -8,6 +8,7 @@ import io.sparknas.cost.CostModel;
 import io.sparknas.llm.ChatPrompt;
 import io.sparknas.llm.PromptBuilder;
 import io.sparknas.llm.PromptContext;
+import io.sparknas.logging.ConsoleText;
 import io.sparknas.results.CandidateTable;
 import io.sparknas.results.RunManifest;
 import io.sparknas.search.ArchitectureSearch;
@@ -92,7 +93,7 @@ public final class LlmCommand implements Runnable {
                     SearchObjective.named(config.search().objective()), config.llm(), generation);
             ChatPrompt prompt = PromptBuilder.build(context, island, config.llm().concurrency());
             PrintWriter out = spec.commandLine().getOut();
-            out.print(prompt.render());
+            out.print(ConsoleText.block(prompt.render()));
             out.printf(Locale.ROOT, "%n(prompt for generation %d, request %d of %d, from %d committed candidates; "
                             + "endpoint: %s; nothing was sent)%n", generation, island + 1, config.llm().concurrency(),
                     rows.size(), config.llm().enabled() ? config.llm().endpoint() : "none configured");

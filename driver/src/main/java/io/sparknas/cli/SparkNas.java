@@ -2,6 +2,7 @@ package io.sparknas.cli;
 
 import io.sparknas.config.ConfigurationException;
 import io.sparknas.config.SparkNasConfig;
+import io.sparknas.logging.ConsoleText;
 import io.sparknas.logging.LibraryOutput;
 import io.sparknas.logging.RunLog;
 import io.sparknas.space.ArchitectureFormatException;
@@ -66,7 +67,7 @@ public final class SparkNas implements Runnable {
             boolean badInput = error instanceof ConfigurationException || error instanceof UserInputException
                     || error instanceof ArchitectureFormatException
                     || error instanceof io.sparknas.data.DataFormatException;
-            err.println("sparknas: " + (badInput ? "error: " : "failed: ") + describe(error));
+            err.println("sparknas: " + (badInput ? "error: " : "failed: ") + ConsoleText.block(describe(error)));
             if (verbose) {
                 error.printStackTrace(err);
             } else if (!badInput) {

@@ -8,6 +8,7 @@ import io.sparknas.llm.LlmReply;
 import io.sparknas.llm.LlmSettings;
 import io.sparknas.llm.ParsedProposal;
 import io.sparknas.llm.PromptContext;
+import io.sparknas.logging.ConsoleText;
 import io.sparknas.results.GenerationCommit;
 import io.sparknas.results.ProposalTable;
 import io.sparknas.seed.Seeds;
@@ -131,7 +132,7 @@ public final class LlmProposer {
                             + " consecutive failed requests", false, "", "", ""), counts);
                     progress.accept(String.format(Locale.ROOT, "LLM proposer: off for the rest of the run after %d "
                             + "consecutive failed requests (last: %s); the search goes on GA only",
-                            consecutiveFailures, reply.detail()));
+                            consecutiveFailures, ConsoleText.line(reply.detail())));
                 }
                 continue;
             }
