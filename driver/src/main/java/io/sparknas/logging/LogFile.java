@@ -1,6 +1,7 @@
 package io.sparknas.logging;
 
 import java.beans.PropertyChangeEvent;
+import java.beans.PropertyChangeListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.Optional;
 import org.apache.logging.log4j.core.Appender;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.OutputStreamAppender;
+import org.apache.logging.log4j.core.config.AbstractConfiguration;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.layout.PatternLayout;
@@ -27,6 +29,7 @@ final class LogFile {
 
     private final LoggerContext context;
     private final LogSink sink;
+    private final PropertyChangeListener reconfigured = this::configurationChanged;
 
     private LogFile(LoggerContext context, LogSink sink) {
         this.context = context;
@@ -37,7 +40,7 @@ final class LogFile {
     static LogFile install(LoggerContext context, Path processFile) {
         LogFile file = new LogFile(context, new LogSink(processFile));
         file.addTo(context.getConfiguration());
-        context.addPropertyChangeListener(file::configurationChanged);
+        context.addPropertyChangeListener(file.reconfigured);
         return file;
     }
 
@@ -61,18 +64,15 @@ final class LogFile {
         return sink.file();
     }
 
-    /** Removes the appender from the context and closes the sink. */
+    /** Removes the appender from the context (which then configures no new one) and closes the sink. */
     void close() throws IOException {
+        context.removePropertyChangeListener(reconfigured);
         Configuration config = context.getConfiguration();
         config.getRootLogger().removeAppender(APPENDER);
-        for (LoggerConfig logger : config.getLoggers().values()) {
-            logger.removeAppender(APPENDER);
+        if (config instanceof AbstractConfiguration appenders) {
+            appenders.removeAppender(APPENDER);
         }
-        Appender appender = config.getAppenders().get(APPENDER);
         context.updateLoggers();
-        if (appender != null) {
-            appender.stop();
-        }
         sink.close();
     }
 

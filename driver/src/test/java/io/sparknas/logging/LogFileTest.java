@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.LoggerContext;
@@ -142,11 +143,11 @@ class LogFileTest {
         context.getLogger("org.example").warn("line 5");
         log.detach();
 
-        assertEquals(java.util.List.of("line 1", "line 2", "line 5"), messages(first));
-        assertEquals(java.util.List.of("line 3", "line 4"), messages(second));
+        assertEquals(List.of("line 1", "line 2", "line 5"), messages(first));
+        assertEquals(List.of("line 3", "line 4"), messages(second));
     }
 
-    private static java.util.List<String> messages(Path file) throws IOException {
+    private static List<String> messages(Path file) throws IOException {
         return Files.readAllLines(file).stream().map(line -> line.substring(line.lastIndexOf(": ") + 2)).toList();
     }
 
@@ -161,6 +162,20 @@ class LogFileTest {
         context.getLogger("org.example").warn("after the run");
         log.tidy();
         assertEquals(1, count(Files.readString(processFile), "after the run"), "a line only it holds: kept");
+    }
+
+    @Test
+    void closingTakesTheFileOutOfTheContextWhichCanThenTakeANewOne() throws IOException {
+        log.close();
+        context.getLogger("org.example").warn("after the close");
+        context.setConfiguration(driverConfiguration(context));
+        context.getLogger("org.example").warn("after a new configuration");
+        assertFalse(Files.exists(processFile), "nothing was written since the close");
+
+        Path again = dir.resolve("again.log");
+        log = LogFile.install(context, again);
+        context.getLogger("org.example").warn("installed again");
+        assertEquals(List.of("installed again"), messages(again));
     }
 
     @Test
