@@ -1,6 +1,7 @@
 package io.sparknas;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameEndingWith;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -18,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The dependency rules of the driver, checked on the production classes of both modules together (this module's
  * {@code target/classes} and the executors' {@code ../executors/target/classes}), so a cycle through the library
- * is seen too: no package cycles; {@code config} at the bottom; the run folder has one home, {@code run}, which
- * knows nothing of the stages that use it; no table reader needs a cost model.
+ * is seen too: no package cycles; {@code logging} and {@code config} at the bottom; the run folder has one home,
+ * {@code run}, which knows nothing of the stages that use it; no table reader needs a cost model.
  */
 class DriverArchitectureTest {
 
@@ -50,6 +51,15 @@ class DriverArchitectureTest {
                         "io.sparknas.search..", "io.sparknas.selection..", "io.sparknas.finalmodels..",
                         "io.sparknas.report..", "io.sparknas.sweep..", "io.sparknas.spark..")
                 .because("every stage reads the configuration; it reads none of them")
+                .check(production);
+    }
+
+    @Test
+    void loggingDependsOnNoOtherSparkNasPackage() {
+        noClasses().that().resideInAPackage("io.sparknas.logging..")
+                .should().dependOnClassesThat(resideInAPackage("io.sparknas..")
+                        .and(resideOutsideOfPackage("io.sparknas.logging..")))
+                .because("the run folder, the commands and the search all call it")
                 .check(production);
     }
 

@@ -9,6 +9,7 @@ import io.sparknas.data.DatasetWriter;
 import io.sparknas.data.DetectionDataset;
 import io.sparknas.data.LabeledObject;
 import io.sparknas.data.SyntheticDetectionSet;
+import io.sparknas.logging.ConsoleText;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -96,7 +97,8 @@ public final class DataCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             DetectionDataset dataset = DatasetLoading.load(config, out);
             out.printf("%s: %d train, %d val, %d test images; classes %s%n", config.data().describe(),
-                    dataset.train().size(), dataset.val().size(), dataset.test().size(), dataset.classes());
+                    dataset.train().size(), dataset.val().size(), dataset.test().size(),
+                    ConsoleText.line(dataset.classes().toString()));
             long[] perClass = new long[dataset.classes().size()];
             for (var split : java.util.List.of(dataset.train(), dataset.val(), dataset.test())) {
                 for (var image : split) {
@@ -106,11 +108,11 @@ public final class DataCommand implements Runnable {
                 }
             }
             for (int c = 0; c < perClass.length; c++) {
-                out.printf("  %-20s %,d objects%n", dataset.classes().get(c), perClass[c]);
+                out.printf("  %-20s %,d objects%n", ConsoleText.line(dataset.classes().get(c)), perClass[c]);
             }
             out.printf("%d problem(s)%n", dataset.issues().size());
             for (DataIssue issue : dataset.issues()) {
-                out.println("  " + issue);
+                out.println("  " + ConsoleText.line(issue.toString()));
             }
             out.flush();
             return dataset.issues().isEmpty() ? 0 : SparkNas.BAD_INPUT;

@@ -4,6 +4,7 @@ import io.sparknas.config.SparkNasConfig;
 import io.sparknas.llm.ChatPrompt;
 import io.sparknas.llm.PromptBuilder;
 import io.sparknas.llm.PromptContext;
+import io.sparknas.logging.ConsoleText;
 import io.sparknas.run.CandidateRow;
 import io.sparknas.run.Run;
 import io.sparknas.search.ArchitectureSearch;
@@ -85,7 +86,7 @@ public final class LlmCommand implements Runnable {
                     SearchObjective.of(config.search().objective()), config.llm(), generation);
             ChatPrompt prompt = PromptBuilder.build(context, island, config.llm().concurrency());
             PrintWriter out = spec.commandLine().getOut();
-            out.print(prompt.render());
+            out.print(ConsoleText.block(prompt.render()));
             out.printf(Locale.ROOT, "%n(prompt for generation %d, request %d of %d, from %d committed candidates; "
                             + "endpoint: %s; nothing was sent)%n", generation, island + 1, config.llm().concurrency(),
                     rows.size(), config.llm().enabled() ? config.llm().endpoint() : "none configured");

@@ -74,6 +74,7 @@ public final class SpaceCommand implements Callable<Integer> {
                     out.println(line);
                     out.flush();
                 });
+        run.keepLog();
         SpaceSelectionJob job = new SpaceSelectionJob(config.space(), run.costModel(), perCell,
                 config.spaceSelection().partitions(), config.run().seed(),
                 config.spaceSelection().minFeasibleFraction());

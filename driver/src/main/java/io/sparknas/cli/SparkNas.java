@@ -2,7 +2,11 @@ package io.sparknas.cli;
 
 import io.sparknas.config.ConfigurationException;
 import io.sparknas.config.SparkNasConfig;
+import io.sparknas.logging.ConsoleText;
+import io.sparknas.logging.LibraryOutput;
+import io.sparknas.logging.RunLog;
 import io.sparknas.space.ArchitectureFormatException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;
@@ -35,18 +39,31 @@ public final class SparkNas implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /**
+     * The launcher: library output and logging go to the log file ({@link RunLog}), the console keeps the
+     * commands' own output (on the real standard output), our log lines and errors.
+     */
     public static void main(String[] args) {
-        System.exit(execute(args));
+        PrintStream console = LibraryOutput.capture();
+        RunLog.start();
+        System.exit(execute(new PrintWriter(console, true), new PrintWriter(System.err, true), args));
     }
 
-    /** Runs the command line and returns the exit status (for tests and the launcher). */
+    /** Runs the command line on the standard streams and returns the exit status. */
     public static int execute(String... args) {
         return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
     }
 
-    /** Runs the command line with the given output streams and returns the exit status. */
+    /**
+     * Runs the command line with the given output streams and returns the exit status. A log file a command
+     * attached ({@link RunLog#attach}) is closed when it returns.
+     */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        return configured(new CommandLine(new SparkNas()), out, err, args).execute(args);
+        try {
+            return configured(new CommandLine(new SparkNas()), out, err, args).execute(args);
+        } finally {
+            RunLog.detach();
+        }
     }
 
     /**
@@ -61,7 +78,7 @@ public final class SparkNas implements Runnable {
             boolean badInput = error instanceof ConfigurationException || error instanceof UserInputException
                     || error instanceof ArchitectureFormatException
                     || error instanceof io.sparknas.data.DataFormatException;
-            err.println("sparknas: " + (badInput ? "error: " : "failed: ") + describe(error));
+            err.println("sparknas: " + (badInput ? "error: " : "failed: ") + ConsoleText.block(describe(error)));
             if (verbose) {
                 error.printStackTrace(err);
             } else if (!badInput) {

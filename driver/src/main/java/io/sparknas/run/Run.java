@@ -2,6 +2,7 @@ package io.sparknas.run;
 
 import io.sparknas.config.SparkNasConfig;
 import io.sparknas.cost.CostModel;
+import io.sparknas.logging.RunLog;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -31,6 +32,8 @@ public final class Run {
     public static final String FINAL_MODELS = "final_models";
     /** The stage-1 table. */
     public static final String SPACE_SELECTION = "space_selection";
+    /** The folder of the driver's log. */
+    public static final String LOGS = "logs";
     /** The trained final models' folder. */
     public static final String MODELS = "models";
 
@@ -183,6 +186,15 @@ public final class Run {
 
     private boolean hasManifest() {
         return has(RunManifest.FILE);
+    }
+
+    /**
+     * Writes this process's full log (library messages included, earlier lines copied in) to the run folder's
+     * {@code logs/driver.log} from now on, until the command returns. A run folder on a cluster file system keeps
+     * the log in the per-process file under {@code java.io.tmpdir}; the command names it.
+     */
+    public void keepLog() {
+        localFolder().ifPresent(dir -> RunLog.attach(dir.resolve(LOGS).resolve("driver.log")));
     }
 
     /** The run's {@code run.json}. */

@@ -13,6 +13,7 @@ import io.sparknas.run.Proposer;
 import io.sparknas.run.Run;
 import io.sparknas.llm.ParsedProposal;
 import io.sparknas.llm.PromptContext;
+import io.sparknas.logging.ConsoleText;
 import io.sparknas.seed.Seeds;
 import io.sparknas.space.Architecture;
 import io.sparknas.space.ArchitectureJson;
@@ -127,7 +128,7 @@ public final class LlmProposer {
                             + " consecutive failed requests", false, "", "", ""), counts);
                     run.progress(String.format(Locale.ROOT, "LLM proposer: off for the rest of the run after %d "
                             + "consecutive failed requests (last: %s); the search goes on GA only",
-                            consecutiveFailures, reply.detail()));
+                            consecutiveFailures, ConsoleText.line(reply.detail())));
                 }
                 continue;
             }

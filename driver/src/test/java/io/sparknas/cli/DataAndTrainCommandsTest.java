@@ -86,6 +86,28 @@ class DataAndTrainCommandsTest {
     }
 
     @Test
+    void checkPrintsTextFromTheDataFilesWithoutTerminalControls() throws IOException {
+        Path out = dir.resolve("yolo");
+        CliErrorsTest.Result synth = CliErrorsTest.run(with(TINY, "data", "synth", "--out", out.toString(), "--format", "yolo"));
+        assertEquals(0, synth.status(), synth.err());
+        Files.writeString(out.resolve("labels/train/train-000005.txt"),
+                "0 \u001B[2J\u001B]0;pwned\u0007cleared\u0008\u0008\u009B31mscreen\n");
+        String[] check = {"data", "check", "--set", "data.source=yolo", "--set", "data.path=\"" + out + "\""};
+
+        CliErrorsTest.Result bad = CliErrorsTest.run(check);
+        assertEquals(2, bad.status());
+        assertTrue(bad.out().contains("train-000005.txt:1: expected 'class cx cy w h', got '0 clearedscreen'"),
+                bad.out());
+        assertTrue(bad.out().chars().noneMatch(c -> c < 0x20 && c != '\n' || c >= 0x7F && c <= 0x9F), bad.out());
+
+        CliErrorsTest.Result strict = CliErrorsTest.run(with(new String[] {"--strict"}, check));
+        assertEquals(2, strict.status());
+        assertTrue(strict.err().contains("got '0 clearedscreen'"), strict.err());
+        assertTrue(strict.err().chars().noneMatch(c -> c < 0x20 && c != '\n' || c >= 0x7F && c <= 0x9F),
+                strict.err());
+    }
+
+    @Test
     void trainRunsSavesAndReloadsWithTheSameMap() throws IOException {
         Path arch = dir.resolve("tiny.json");
         Files.writeString(arch, "{\"resolution\":64,\"width\":0.3,\"stages\":[[{\"type\":\"depthwise-separable\",\"kernel\":3}],"

@@ -244,6 +244,24 @@ class LlmSearchTest {
     }
 
     @Test
+    void textFromAReplyReachesTheConsoleWithoutTerminalControlsAndTheTableAsItCame() throws IOException {
+        String prose = "No candidates \u001B]0;owned\u0007\u001B[31mtoday\u001B[0m\u0008\u0008, sorry";
+        try (ScriptedChatServer server = new ScriptedChatServer(new Reply(prose), new Reply(prose))) {
+            TinySearch.Result result = search("controls", 1, llm(server, 1));
+            assertEquals(0, result.status(), result.err() + result.out());
+            String off = result.out().lines().filter(line -> line.startsWith("LLM proposer: off for the rest"))
+                    .findFirst().orElseThrow(() -> new AssertionError(result.out()));
+            assertTrue(off.contains("(last: no JSON candidates in the reply, nor after a format reminder: No "
+                    + "candidates today, sorry)"), off);
+            assertTrue(result.out().chars().noneMatch(c -> c < 0x20 && c != '\n' || c >= 0x7F && c <= 0x9F),
+                    result.out());
+        }
+        List<ProposalRow> proposals = TinySearch.open(dir, "controls").proposals().read();
+        assertTrue(proposals.stream().anyMatch(p -> p.requestDetail().endsWith(prose)), "the table keeps the "
+                + "reply's text as it came: " + proposals);
+    }
+
+    @Test
     void theRequestsOfAGenerationRunAsParallelTasksWithTheirOwnSeeds() throws IOException {
         try (ScriptedChatServer server = new ScriptedChatServer(new Status(500, null), new Hang(700), new Hang(700))) {
             TinySearch.Result result = search("parallel", 1, Stream.concat(Stream.of(llm(server, 3)),

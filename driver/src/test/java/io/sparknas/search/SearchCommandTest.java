@@ -114,6 +114,9 @@ class SearchCommandTest {
         assertEquals(List.of(0, 1, 2), List.of(Files.exists(dir.resolve("e2e/population/generation=0")) ? 0 : -1,
                 Files.exists(dir.resolve("e2e/population/generation=1")) ? 1 : -1,
                 Files.exists(dir.resolve("e2e/population/generation=2")) ? 2 : -1));
+        Path log = dir.resolve("e2e/logs/driver.log");
+        assertTrue(Files.isRegularFile(log), "the run's log is in its folder");
+        assertTrue(result.out().strip().endsWith("log: " + log), "the last line says where: " + result.out());
     }
 
     @Test
