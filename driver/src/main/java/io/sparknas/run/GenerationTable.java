@@ -3,7 +3,6 @@ package io.sparknas.run;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileStatus;
@@ -105,12 +104,12 @@ public final class GenerationTable<R> {
 
     /** Every committed row, in the table's order; empty when the table does not exist. */
     public List<R> read() {
-        return exists() ? collect(frame()) : List.of();
+        return exists() ? codec.decodeAll(frame(), order) : List.of();
     }
 
     /** The rows of one committed generation, in the table's order. */
     public List<R> read(int generation) {
-        return collect(frame().where(functions.col(GENERATION).equalTo(generation)));
+        return codec.decodeAll(frame().where(functions.col(GENERATION).equalTo(generation)), order);
     }
 
     /** Removes generation {@code generation} (and any staging leftovers). */
@@ -135,15 +134,5 @@ public final class GenerationTable<R> {
     private Dataset<Row> frame() {
         return spark.read().schema(codec.schema().add(GENERATION, DataTypes.IntegerType, false))
                 .parquet(dir.toString());
-    }
-
-    private List<R> collect(Dataset<Row> rows) {
-        Dataset<Row> ordered = order.length == 0 ? rows
-                : rows.orderBy(Arrays.stream(order).map(functions::col).toArray(org.apache.spark.sql.Column[]::new));
-        List<R> out = new ArrayList<>();
-        for (Row row : ordered.collectAsList()) {
-            out.add(codec.decode(row));
-        }
-        return out;
     }
 }

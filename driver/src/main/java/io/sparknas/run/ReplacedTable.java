@@ -4,18 +4,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 
 /**
  * A run's table written whole ({@code space_selection/}, {@code final_models/}, {@code teacher_outputs/}): a new
@@ -101,14 +96,6 @@ public final class ReplacedTable<R> {
         if (!exists()) {
             return List.of();
         }
-        Dataset<Row> rows = spark.read().schema(codec.schema()).parquet(dir.toString());
-        if (order.length > 0) {
-            rows = rows.orderBy(Arrays.stream(order).map(functions::col).toArray(org.apache.spark.sql.Column[]::new));
-        }
-        List<R> out = new ArrayList<>();
-        for (Row row : rows.collectAsList()) {
-            out.add(codec.decode(row));
-        }
-        return out;
+        return codec.decodeAll(spark.read().schema(codec.schema()).parquet(dir.toString()), order);
     }
 }

@@ -1,12 +1,14 @@
 package io.sparknas.run;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -75,6 +77,17 @@ public final class RowCodec<R> {
     /** A stored row read back. */
     public R decode(Row row) {
         return decoder.apply(new StoredRow(row));
+    }
+
+    /** Every stored row of {@code rows}, sorted by the {@code order} columns (none: as they come). */
+    public List<R> decodeAll(Dataset<Row> rows, String... order) {
+        Dataset<Row> ordered = order.length == 0 ? rows
+                : rows.orderBy(Arrays.stream(order).map(functions::col).toArray(org.apache.spark.sql.Column[]::new));
+        List<R> out = new ArrayList<>();
+        for (Row row : ordered.collectAsList()) {
+            out.add(decode(row));
+        }
+        return out;
     }
 
     /** Declares the columns in file order, then how a stored row becomes a row. */
