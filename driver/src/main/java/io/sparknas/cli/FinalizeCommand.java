@@ -2,7 +2,6 @@ package io.sparknas.cli;
 
 import io.sparknas.config.SparkNasConfig;
 import io.sparknas.finalmodels.FinalizeJob;
-import io.sparknas.logging.RunLog;
 import io.sparknas.run.FinalModelRow;
 import io.sparknas.run.LocalCopy;
 import io.sparknas.run.Run;
@@ -77,7 +76,7 @@ public final class FinalizeCommand implements Callable<Integer> {
             out.println(line);
             out.flush();
         });
-        run.keepLog();
+        String log = run.keepLog();
         List<FinalModelRow> rows;
         try {
             Path supernetFile = supernet == null ? null : LocalCopy.of(supernet, spark, "--supernet");
@@ -88,7 +87,7 @@ public final class FinalizeCommand implements Callable<Integer> {
             throw new UserInputException(e.getMessage(), e);
         }
         print(out, rows, run);
-        RunLog.file().ifPresent(log -> out.printf("log: %s%n", log));
+        out.printf("log: %s%n", log);
         out.flush();
         return 0;
     }

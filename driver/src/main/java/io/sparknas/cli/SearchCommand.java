@@ -3,7 +3,6 @@ package io.sparknas.cli;
 import io.sparknas.config.OptionValue;
 import io.sparknas.config.SparkNasConfig;
 import io.sparknas.finalmodels.FinalizeJob;
-import io.sparknas.logging.RunLog;
 import io.sparknas.run.CandidateRow;
 import io.sparknas.run.FinalModelRow;
 import io.sparknas.run.LocalCopy;
@@ -148,7 +147,7 @@ public final class SearchCommand implements Callable<Integer>, ConfiguredCommand
         Run run = resume != null ? Run.open(spark, outputDir, runId, config, progress)
                 : Run.create(spark, outputDir, runId, config, String.join(" ", spec.commandLine().getParseResult()
                         .originalArgs()), seeds(config), progress);
-        run.keepLog();
+        String log = run.keepLog();
         printer.printf("run %s -> %s (Spark UI: %s)%n", runId, run.location(), SparkSessions.uiAddress(spark));
         printer.flush();
         SearchPipeline.Outcome outcome;
@@ -183,7 +182,7 @@ public final class SearchCommand implements Callable<Integer>, ConfiguredCommand
                 throw new UserInputException(e.getMessage(), e);
             }
         }
-        RunLog.file().ifPresent(log -> printer.printf("%nlog: %s%n", log));
+        printer.printf("%nlog: %s%n", log);
         printer.flush();
         return 0;
     }

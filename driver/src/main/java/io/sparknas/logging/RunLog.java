@@ -26,6 +26,7 @@ public final class RunLog {
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
     private static LogFile log;
+    private static Runnable afterClose = () -> { };
     private static boolean started;
 
     private RunLog() {
@@ -54,6 +55,15 @@ public final class RunLog {
      * @throws UncheckedIOException when the file cannot be created or written; the log stays where it was
      */
     public static synchronized void attach(Path file) {
+        attach(file, () -> { });
+    }
+
+    /**
+     * As {@link #attach(Path)}; {@code closed} runs once the file is closed (by {@link #detach()} or by the next
+     * attachment), for example to store a copy of it on a cluster file system. A failure there is logged as an
+     * error and lost nothing else.
+     */
+    public static synchronized void attach(Path file, Runnable closed) {
         start();
         if (log != null) {
             try {
@@ -61,10 +71,13 @@ public final class RunLog {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the log file " + file + ": " + e.getMessage(), e);
             }
+            Runnable previous = afterClose;
+            afterClose = closed;
+            runQuietly(previous);
         }
     }
 
-    /** Closes the attached file, if any; the log goes on in the per-process file. */
+    /** Closes the attached file, if any, and runs what was to follow; the log goes on in the per-process file. */
     public static synchronized void detach() {
         if (log != null) {
             try {
@@ -72,6 +85,17 @@ public final class RunLog {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot close the log file: " + e.getMessage(), e);
             }
+            Runnable closed = afterClose;
+            afterClose = () -> { };
+            runQuietly(closed);
+        }
+    }
+
+    private static void runQuietly(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LogManager.getLogger(RunLog.class).error("after closing the log file: {}", e.getMessage());
         }
     }
 

@@ -13,6 +13,8 @@ import java.util.function.Consumer;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One run of SparkNAS and the one home of its folder: its id, its folder (a Hadoop path on any file system: local,
@@ -36,6 +38,9 @@ public final class Run {
     public static final String LOGS = "logs";
     /** The trained final models' folder. */
     public static final String MODELS = "models";
+
+    /** Copies progress lines into the log file only (see driver/src/main/resources/log4j2.properties). */
+    private static final Logger PROGRESS = LoggerFactory.getLogger("io.sparknas.progress");
 
     private final SparkSession spark;
     private final String id;
@@ -126,14 +131,15 @@ public final class Run {
         return config;
     }
 
-    /** Prints one progress line. */
+    /** Prints one progress line, and copies it into the log file. */
     public void progress(String line) {
+        PROGRESS.info("{}", line);
         progress.accept(line);
     }
 
-    /** Where progress lines go. */
+    /** Where progress lines go: {@link #progress(String)}. */
     public Consumer<String> progress() {
-        return progress;
+        return this::progress;
     }
 
     /** The run folder, as the user gave it (for messages and for executors, which resolve it themselves). */
@@ -190,11 +196,20 @@ public final class Run {
 
     /**
      * Writes this process's full log (library messages included, earlier lines copied in) to the run folder's
-     * {@code logs/driver.log} from now on, until the command returns. A run folder on a cluster file system keeps
-     * the log in the per-process file under {@code java.io.tmpdir}; the command names it.
+     * {@code logs/driver.log} from now on, until the command returns; returns where it is. In a run folder on a
+     * cluster file system the log is written to a local copy (continuing the run's earlier log) and stored in the
+     * run folder when the command returns.
      */
-    public void keepLog() {
-        localFolder().ifPresent(dir -> RunLog.attach(dir.resolve(LOGS).resolve("driver.log")));
+    public String keepLog() {
+        String name = "driver.log";
+        Optional<java.nio.file.Path> local = localFolder();
+        if (local.isPresent()) {
+            RunLog.attach(local.get().resolve(LOGS).resolve(name));
+        } else {
+            DriverFolder logs = driverFolder(LOGS);
+            RunLog.attach(logs.path().resolve(name), logs::publish);
+        }
+        return location(LOGS + "/" + name);
     }
 
     /** The run's {@code run.json}. */

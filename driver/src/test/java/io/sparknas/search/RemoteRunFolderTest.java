@@ -49,6 +49,11 @@ class RemoteRunFolderTest {
         assertTrue(Files.isRegularFile(run.resolve("teacher/teacher.zip")), "the teacher is in the run folder");
         assertTrue(Files.isRegularFile(run.resolve("teacher/teacher.json")));
         assertEquals(1, SparkSession.active().read().parquet(output + "/remote/" + Run.FINAL_MODELS).count());
+        Path log = run.resolve("logs/driver.log");
+        assertTrue(Files.isRegularFile(log), "the log is stored in the run folder");
+        long searchLog = Files.size(log);
+        assertTrue(Files.readString(log).contains("generation 0/0"), "it holds the search's progress");
+        assertTrue(searched.out().strip().endsWith("log: " + output + "/remote/logs/driver.log"), searched.out());
 
         deleteLocalCopies();
         TinySearch.Result finalized = TinySearch.run(concat(new String[] {"finalize", "--run", "remote", "--output",
@@ -60,6 +65,8 @@ class RemoteRunFolderTest {
         assertFalse(finalized.out().contains("training a ViT"), finalized.out());
         assertEquals("inherited", SparkSession.active().read().parquet(output + "/remote/" + Run.FINAL_MODELS)
                 .select("init").first().getString(0));
+        assertTrue(Files.size(log) > searchLog && Files.readString(log).contains("generation 0/0")
+                && Files.readString(log).contains("teacher.zip (trained earlier)"), "finalize continued the run's log");
 
         TinySearch.Result report = TinySearch.run("report", "--run", "remote", "--output", output);
         assertEquals(0, report.status(), report.err() + report.out());
