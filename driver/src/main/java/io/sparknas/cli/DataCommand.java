@@ -1,14 +1,15 @@
 package io.sparknas.cli;
 
 import io.sparknas.config.SparkNasConfig;
+import io.sparknas.data.BuiltInDataset;
 import io.sparknas.data.ContactSheet;
 import io.sparknas.data.DataFiles;
 import io.sparknas.data.DataIssue;
 import io.sparknas.data.DatasetFormat;
+import io.sparknas.data.DatasetSource;
 import io.sparknas.data.DatasetWriter;
 import io.sparknas.data.DetectionDataset;
 import io.sparknas.data.LabeledObject;
-import io.sparknas.data.SyntheticDetectionSet;
 import io.sparknas.logging.ConsoleText;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code sparknas data}: write the synthetic dataset to disk, or check a dataset folder. */
+/** {@code sparknas data}: write a built-in dataset to disk, or check a dataset folder. */
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "Work with detection datasets.",
         subcommands = {DataCommand.Synth.class, DataCommand.Check.class})
@@ -37,9 +38,12 @@ public final class DataCommand implements Runnable {
 
     /** {@code sparknas data synth}. */
     @Command(name = "synth", mixinStandardHelpOptions = true,
-            description = {"Generate the built-in synthetic dataset (data.synthetic.*) and write it in VOC, COCO or "
-                    + "YOLO layout, with contact-sheet.png showing the first images and their boxes.", "",
-                    "Example: sparknas data synth --out /tmp/synth --format voc"})
+            description = {"Generate the built-in dataset named by data.source, synthetic (data.synthetic.*, the "
+                    + "default; also used when data.source names a folder) or synthetic-real (data.synthetic-real.*), "
+                    + "and write it in VOC, COCO or YOLO layout, with contact-sheet.png showing the first images and "
+                    + "their boxes.", "",
+                    "Example: sparknas data synth --out /tmp/synth --format voc",
+                    "         sparknas data synth --set data.source=synthetic-real --out /tmp/digits"})
     static final class Synth implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -63,7 +67,9 @@ public final class DataCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new UserInputException("--format: " + e.getMessage(), e);
             }
-            DetectionDataset dataset = new SyntheticDetectionSet(config.data().synthetic()).generate();
+            DatasetSource source = config.data();
+            BuiltInDataset set = source.isSynthetic() ? source.builtIn() : BuiltInDataset.SYNTHETIC;
+            DetectionDataset dataset = set.generate(source.synthetic());
             DataFiles files = DataFiles.local();
             new DatasetWriter(files).write(dataset, out, layout);
             String sheet = DataFiles.join(out, "contact-sheet.png");
