@@ -58,6 +58,14 @@ public final class DataCommand implements Runnable {
                 description = "voc, coco or yolo (default: ${DEFAULT-VALUE}).")
         String format;
 
+        @Option(names = "--sheet", defaultValue = "8x6", paramLabel = "COLUMNSxROWS",
+                description = "Images in contact-sheet.png, 1 to 16 each way (default: ${DEFAULT-VALUE}).")
+        String sheetGrid;
+
+        @Option(names = "--tile", defaultValue = "160", paramLabel = "PX",
+                description = "Side of each image in contact-sheet.png, 32 to 512 pixels (default: ${DEFAULT-VALUE}).")
+        int tile;
+
         @Override
         public Integer call() throws IOException {
             SparkNasConfig config = common.load();
@@ -67,6 +75,10 @@ public final class DataCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new UserInputException("--format: " + e.getMessage(), e);
             }
+            int[] grid = grid(sheetGrid);
+            if (tile < 32 || tile > 512) {
+                throw new UserInputException("--tile: " + tile + " is outside 32 to 512 pixels");
+            }
             DatasetSource source = config.data();
             BuiltInDataset set = source.isSynthetic() ? source.builtIn() : BuiltInDataset.SYNTHETIC;
             DetectionDataset dataset = set.generate(source.synthetic());
@@ -74,7 +86,7 @@ public final class DataCommand implements Runnable {
             new DatasetWriter(files).write(dataset, out, layout);
             String sheet = DataFiles.join(out, "contact-sheet.png");
             try (OutputStream png = files.create(sheet)) {
-                ImageIO.write(ContactSheet.draw(dataset.train(), dataset.classes(), 8, 6, 160), "png", png);
+                ImageIO.write(ContactSheet.draw(dataset.train(), dataset.classes(), grid[0], grid[1], tile), "png", png);
             }
             PrintWriter printer = spec.commandLine().getOut();
             printer.printf("wrote %d/%d/%d train/val/test images (%s layout) to %s%ncontact sheet: %s%n",
@@ -82,6 +94,21 @@ public final class DataCommand implements Runnable {
                     layout.name().toLowerCase(java.util.Locale.ROOT), out, sheet);
             printer.flush();
             return 0;
+        }
+
+        /** Columns and rows of {@code --sheet}, e.g. {@code 8x6}. */
+        private static int[] grid(String text) {
+            String[] parts = text.trim().toLowerCase(java.util.Locale.ROOT).split("x", -1);
+            try {
+                int columns = Integer.parseInt(parts[0].trim());
+                int rows = parts.length == 2 ? Integer.parseInt(parts[1].trim()) : -1;
+                if (columns >= 1 && columns <= 16 && rows >= 1 && rows <= 16) {
+                    return new int[] {columns, rows};
+                }
+            } catch (NumberFormatException e) {
+                throw new UserInputException("--sheet: '" + text + "' is not COLUMNSxROWS, e.g. 8x6", e);
+            }
+            throw new UserInputException("--sheet: '" + text + "' is not COLUMNSxROWS with 1 to 16 each way, e.g. 8x6");
         }
     }
 

@@ -8,6 +8,7 @@ import io.sparknas.data.RealObjectsDetectionSet;
 import io.sparknas.data.SyntheticDetectionSet;
 import io.sparknas.data.SyntheticSpec;
 import io.sparknas.data.VocFolders;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,10 +68,17 @@ class DataAndTrainCommandsTest {
         String[] digits = {"--set", "data.source=synthetic-real", "--set", "data.synthetic-real.train=12", "--set",
             "data.synthetic-real.val=4", "--set", "data.synthetic-real.test=4", "--set",
             "data.synthetic-real.image-size=64"};
-        CliErrorsTest.Result synth = CliErrorsTest.run(with(digits, "data", "synth", "--out", out.toString()));
+        CliErrorsTest.Result synth = CliErrorsTest.run(with(digits, "data", "synth", "--out", out.toString(),
+                "--sheet", "3x2", "--tile", "64"));
         assertEquals(0, synth.status(), synth.err());
         assertTrue(synth.out().startsWith("wrote 12/4/4 train/val/test images (voc layout)"), synth.out());
-        assertTrue(Files.size(out.resolve("contact-sheet.png")) > 10_000);
+        BufferedImage sheet = ImageIO.read(out.resolve("contact-sheet.png").toFile());
+        assertEquals(3 * 64, sheet.getWidth());
+        assertEquals(2 * 64, sheet.getHeight());
+        CliErrorsTest.Result badGrid = CliErrorsTest.run(with(digits, "data", "synth", "--out", out.toString(),
+                "--sheet", "3by2"));
+        assertEquals(2, badGrid.status());
+        assertTrue(badGrid.err().contains("--sheet: '3by2' is not COLUMNSxROWS"), badGrid.err());
         List<String> names = RealObjectsDetectionSet.CLASSES;
         assertEquals(names, Files.readAllLines(out.resolve("classes.txt")));
 
