@@ -11,11 +11,11 @@ import com.typesafe.config.ConfigValueFactory;
 import io.sparknas.cost.CostSettings;
 import io.sparknas.cost.MemoryPlan;
 import io.sparknas.data.Augmentation;
+import io.sparknas.data.BuiltInDataset;
 import io.sparknas.data.ClassList;
 import io.sparknas.data.DataFiles;
 import io.sparknas.data.DataFormatException;
 import io.sparknas.data.DatasetFormat;
-import io.sparknas.data.BuiltInDataset;
 import io.sparknas.data.DatasetSource;
 import io.sparknas.data.SyntheticSpec;
 import io.sparknas.llm.LlmSettings;
@@ -396,6 +396,7 @@ public final class ConfigLoader {
             }
         }
         List<String> classes = data.stringsOrEmpty("classes");
+        // Every built-in set's section is validated, the unused ones too, so a mistake fails before it matters.
         Map<BuiltInDataset, SyntheticSpec> specs = new EnumMap<>(BuiltInDataset.class);
         for (BuiltInDataset set : BuiltInDataset.values()) {
             specs.put(set, syntheticSpec(data, set.section()));
