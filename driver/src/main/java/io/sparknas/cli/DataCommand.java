@@ -1,14 +1,15 @@
 package io.sparknas.cli;
 
 import io.sparknas.config.SparkNasConfig;
+import io.sparknas.data.BuiltInDataset;
 import io.sparknas.data.ContactSheet;
 import io.sparknas.data.DataFiles;
 import io.sparknas.data.DataIssue;
 import io.sparknas.data.DatasetFormat;
+import io.sparknas.data.DatasetSource;
 import io.sparknas.data.DatasetWriter;
 import io.sparknas.data.DetectionDataset;
 import io.sparknas.data.LabeledObject;
-import io.sparknas.data.SyntheticDetectionSet;
 import io.sparknas.logging.ConsoleText;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code sparknas data}: write the synthetic dataset to disk, or check a dataset folder. */
+/** {@code sparknas data}: write a built-in dataset to disk, or check a dataset folder. */
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "Work with detection datasets.",
         subcommands = {DataCommand.Synth.class, DataCommand.Check.class})
@@ -37,9 +38,12 @@ public final class DataCommand implements Runnable {
 
     /** {@code sparknas data synth}. */
     @Command(name = "synth", mixinStandardHelpOptions = true,
-            description = {"Generate the built-in synthetic dataset (data.synthetic.*) and write it in VOC, COCO or "
-                    + "YOLO layout, with contact-sheet.png showing the first images and their boxes.", "",
-                    "Example: sparknas data synth --out /tmp/synth --format voc"})
+            description = {"Generate the built-in dataset named by data.source, synthetic (data.synthetic.*, the "
+                    + "default; also used when data.source names a folder) or synthetic-real (data.synthetic-real.*), "
+                    + "and write it in VOC, COCO or YOLO layout, with contact-sheet.png showing the first images and "
+                    + "their boxes.", "",
+                    "Example: sparknas data synth --out /tmp/synth --format voc",
+                    "         sparknas data synth --set data.source=synthetic-real --out /tmp/digits"})
     static final class Synth implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -54,6 +58,14 @@ public final class DataCommand implements Runnable {
                 description = "voc, coco or yolo (default: ${DEFAULT-VALUE}).")
         String format;
 
+        @Option(names = "--sheet", defaultValue = "8x6", paramLabel = "COLUMNSxROWS",
+                description = "Images in contact-sheet.png, 1 to 16 each way (default: ${DEFAULT-VALUE}).")
+        String sheetGrid;
+
+        @Option(names = "--tile", defaultValue = "160", paramLabel = "PX",
+                description = "Side of each image in contact-sheet.png, 32 to 512 pixels (default: ${DEFAULT-VALUE}).")
+        int tile;
+
         @Override
         public Integer call() throws IOException {
             SparkNasConfig config = common.load();
@@ -63,12 +75,18 @@ public final class DataCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new UserInputException("--format: " + e.getMessage(), e);
             }
-            DetectionDataset dataset = new SyntheticDetectionSet(config.data().synthetic()).generate();
+            int[] grid = grid(sheetGrid);
+            if (tile < 32 || tile > 512) {
+                throw new UserInputException("--tile: " + tile + " is outside 32 to 512 pixels");
+            }
+            DatasetSource source = config.data();
+            BuiltInDataset set = source.isSynthetic() ? source.builtIn() : BuiltInDataset.SYNTHETIC;
+            DetectionDataset dataset = set.generate(source.synthetic());
             DataFiles files = DataFiles.local();
             new DatasetWriter(files).write(dataset, out, layout);
             String sheet = DataFiles.join(out, "contact-sheet.png");
             try (OutputStream png = files.create(sheet)) {
-                ImageIO.write(ContactSheet.draw(dataset.train(), dataset.classes(), 8, 6, 160), "png", png);
+                ImageIO.write(ContactSheet.draw(dataset.train(), dataset.classes(), grid[0], grid[1], tile), "png", png);
             }
             PrintWriter printer = spec.commandLine().getOut();
             printer.printf("wrote %d/%d/%d train/val/test images (%s layout) to %s%ncontact sheet: %s%n",
@@ -76,6 +94,21 @@ public final class DataCommand implements Runnable {
                     layout.name().toLowerCase(java.util.Locale.ROOT), out, sheet);
             printer.flush();
             return 0;
+        }
+
+        /** Columns and rows of {@code --sheet}, e.g. {@code 8x6}. */
+        private static int[] grid(String text) {
+            String[] parts = text.trim().toLowerCase(java.util.Locale.ROOT).split("x", -1);
+            try {
+                int columns = Integer.parseInt(parts[0].trim());
+                int rows = parts.length == 2 ? Integer.parseInt(parts[1].trim()) : -1;
+                if (columns >= 1 && columns <= 16 && rows >= 1 && rows <= 16) {
+                    return new int[] {columns, rows};
+                }
+            } catch (NumberFormatException e) {
+                throw new UserInputException("--sheet: '" + text + "' is not COLUMNSxROWS, e.g. 8x6", e);
+            }
+            throw new UserInputException("--sheet: '" + text + "' is not COLUMNSxROWS with 1 to 16 each way, e.g. 8x6");
         }
     }
 

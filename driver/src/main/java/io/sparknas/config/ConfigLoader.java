@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigValueFactory;
 import io.sparknas.cost.CostSettings;
 import io.sparknas.cost.MemoryPlan;
 import io.sparknas.data.Augmentation;
+import io.sparknas.data.BuiltInDataset;
 import io.sparknas.data.ClassList;
 import io.sparknas.data.DataFiles;
 import io.sparknas.data.DataFormatException;
@@ -31,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -380,23 +382,45 @@ public final class ConfigLoader {
 
     private static DatasetSource data(ConfigReader data) {
         String source = data.string("source").trim().toLowerCase(java.util.Locale.ROOT);
+        BuiltInDataset builtIn = BuiltInDataset.fromSourceName(source).orElse(null);
         DatasetFormat format = null;
-        if (!source.equals("synthetic")) {
+        if (builtIn == null) {
             try {
                 format = DatasetFormat.parse(source);
             } catch (IllegalArgumentException e) {
-                throw data.invalid("source", "'" + source + "' is not a data source; allowed: synthetic, voc, coco, yolo");
+                throw data.invalid("source", "'" + source + "' is not a data source; allowed: "
+                        + String.join(", ", sourceNames()));
             }
             if (data.string("path").isBlank()) {
                 throw data.invalid("path", "must name the " + source + " dataset folder when data.source is " + source);
             }
         }
         List<String> classes = data.stringsOrEmpty("classes");
-        ConfigReader synthetic = new ConfigReader(data.config().getConfig("synthetic"), "data.synthetic");
-        SyntheticSpec spec = new SyntheticSpec(synthetic.integer("image-size", 32, 1024),
-                synthetic.integer("train", 1, 1_000_000), synthetic.integer("val", 1, 1_000_000),
-                synthetic.integer("test", 1, 1_000_000), synthetic.longValue("seed"));
-        return new DatasetSource(format, data.string("path"), classes, data.bool("strict"), spec);
+        // Every built-in set's section is validated, the unused ones too, so a mistake fails before it matters.
+        Map<BuiltInDataset, SyntheticSpec> specs = new EnumMap<>(BuiltInDataset.class);
+        for (BuiltInDataset set : BuiltInDataset.values()) {
+            specs.put(set, syntheticSpec(data, set.section()));
+        }
+        SyntheticSpec spec = specs.get(builtIn == null ? BuiltInDataset.SYNTHETIC : builtIn);
+        return new DatasetSource(format, builtIn, data.string("path"), classes, data.bool("strict"), spec);
+    }
+
+    /** The {@code data.source} values: the built-in sets, then the folder layouts. */
+    private static List<String> sourceNames() {
+        List<String> names = new ArrayList<>();
+        for (BuiltInDataset set : BuiltInDataset.values()) {
+            names.add(set.sourceName());
+        }
+        for (DatasetFormat layout : DatasetFormat.values()) {
+            names.add(layout.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return names;
+    }
+
+    private static SyntheticSpec syntheticSpec(ConfigReader data, String section) {
+        ConfigReader reader = new ConfigReader(data.config().getConfig(section), "data." + section);
+        return new SyntheticSpec(reader.integer("image-size", 32, 1024), reader.integer("train", 1, 1_000_000),
+                reader.integer("val", 1, 1_000_000), reader.integer("test", 1, 1_000_000), reader.longValue("seed"));
     }
 
     private static SearchSettings search(ConfigReader search) {

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparknas.data.DetectionDataset;
+import io.sparknas.data.RealObjectsDetectionSet;
 import io.sparknas.data.SyntheticDetectionSet;
+import io.sparknas.data.SyntheticSpec;
 import io.sparknas.data.VocFolders;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +16,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +60,41 @@ class DataAndTrainCommandsTest {
         CliErrorsTest.Result strict = CliErrorsTest.run(with(new String[] {"--strict"}, check));
         assertEquals(2, strict.status());
         assertTrue(strict.err().startsWith("sparknas: error: ") && strict.err().contains("train-000003.txt"), strict.err());
+    }
+
+    @Test
+    void synthWritesTheDigitSetWhenDataSourceIsSyntheticRealAndCheckReadsItBack() throws IOException {
+        Path out = dir.resolve("digits");
+        String[] digits = {"--set", "data.source=synthetic-real", "--set", "data.synthetic-real.train=12", "--set",
+            "data.synthetic-real.val=4", "--set", "data.synthetic-real.test=4", "--set",
+            "data.synthetic-real.image-size=64"};
+        CliErrorsTest.Result synth = CliErrorsTest.run(with(digits, "data", "synth", "--out", out.toString(),
+                "--sheet", "3x2", "--tile", "64"));
+        assertEquals(0, synth.status(), synth.err());
+        assertTrue(synth.out().startsWith("wrote 12/4/4 train/val/test images (voc layout)"), synth.out());
+        BufferedImage sheet = ImageIO.read(out.resolve("contact-sheet.png").toFile());
+        assertEquals(3 * 64, sheet.getWidth());
+        assertEquals(2 * 64, sheet.getHeight());
+        CliErrorsTest.Result badGrid = CliErrorsTest.run(with(digits, "data", "synth", "--out", out.toString(),
+                "--sheet", "3by2"));
+        assertEquals(2, badGrid.status());
+        assertTrue(badGrid.err().contains("--sheet: '3by2' is not COLUMNSxROWS"), badGrid.err());
+        List<String> names = RealObjectsDetectionSet.CLASSES;
+        assertEquals(names, Files.readAllLines(out.resolve("classes.txt")));
+
+        String[] check = {"data", "check", "--set", "data.source=voc", "--set", "data.path=\"" + out + "\""};
+        CliErrorsTest.Result good = CliErrorsTest.run(check);
+        assertEquals(0, good.status(), good.err());
+        assertTrue(good.out().contains("12 train, 4 val, 4 test images; classes " + names), good.out());
+        DetectionDataset source = new RealObjectsDetectionSet(new SyntheticSpec(64, 12, 4, 4, 7)).generate();
+        long objects = Stream.of(source.train(), source.val(), source.test()).flatMap(List::stream)
+                .mapToLong(image -> image.objects().size()).sum();
+        long reported = 0;
+        for (String name : names) {
+            Matcher count = Pattern.compile("  " + name + " +(\\d+) objects").matcher(good.out());
+            reported += count.find() ? Long.parseLong(count.group(1)) : 0;
+        }
+        assertEquals(objects, reported, good.out());
     }
 
     @Test

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparknas.cost.MemoryPlan;
+import io.sparknas.data.BuiltInDataset;
 import io.sparknas.data.ClassList;
+import io.sparknas.data.SyntheticSpec;
 import io.sparknas.data.VocFolders;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -184,6 +186,25 @@ class ConfigLoaderTest {
         assertEquals(List.of("disc", "box", "triangle", "cross"), config.resolved().getStringList("data.classes"));
         assertEquals(4, config.resolved().getInt("space.head.classes"));
         assertTrue(config.gatheredClassesNotice().isEmpty());
+    }
+
+    @Test
+    void syntheticRealGivesTheHeadItsTenDigitClassesAndItsOwnSection() {
+        SparkNasConfig config = ConfigLoader.load(null, List.of("data.source=synthetic-real",
+                "data.synthetic-real.image-size=96", "data.synthetic-real.train=12", "data.synthetic-real.seed=3"));
+        List<String> digits = List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine");
+        assertEquals(10, config.space().head().classes());
+        assertEquals(digits, config.data().classes());
+        assertEquals(ClassList.Origin.SYNTHETIC, config.classes().origin());
+        assertEquals(digits, config.resolved().getStringList("data.classes"));
+        assertEquals(BuiltInDataset.SYNTHETIC_REAL, config.data().builtIn());
+        assertEquals(new SyntheticSpec(96, 12, 500, 500, 3), config.data().synthetic());
+        assertEquals("synthetic-real 96px (12/500/500 images, seed 3)", config.data().describe());
+        assertTrue(assertThrows(ConfigurationException.class, () -> ConfigLoader.load(null,
+                List.of("data.source=synthetic-real", "space.head.classes=4"))).getMessage()
+                .startsWith("space.head.classes: 4 does not match"));
+        assertTrue(assertThrows(ConfigurationException.class, () -> ConfigLoader.load(null,
+                List.of("data.source=pictures"))).getMessage().contains("allowed: synthetic, synthetic-real, voc, coco"));
     }
 
     @Test

@@ -14,7 +14,7 @@ public record ClassList(List<String> names, Origin origin) implements java.io.Se
     public enum Origin {
         /** Given by the configuration ({@code data.classes}). */
         GIVEN("from data.classes"),
-        /** The built-in synthetic set's own classes. */
+        /** A built-in generated set's own classes (data.source synthetic or synthetic-real). */
         SYNTHETIC("of the synthetic set"),
         /** The dataset's {@code classes.txt}, one name per line. */
         CLASSES_TXT("from classes.txt"),

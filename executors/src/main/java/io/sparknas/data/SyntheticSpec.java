@@ -1,7 +1,7 @@
 package io.sparknas.data;
 
 /**
- * Size and seed of the built-in synthetic detection dataset.
+ * Size and seed of a built-in generated detection dataset ({@link BuiltInDataset}).
  *
  * @param imageSize side of the square images, pixels
  * @param train     training images
