@@ -17,11 +17,19 @@ import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * Trains one detector: the configured optimizer with a warm-up cosine learning rate and weight decay, validation
- * mAP@0.5 every few epochs, early stopping when it stops improving, a checkpoint after every epoch (resumable),
+ * mAP@0.5 every few epochs, early stopping when it stops improving (never while it is still at the floor of the
+ * metric), a checkpoint after every epoch (resumable),
  * and one progress line per epoch with loss, val mAP, images/s and ETA. The returned network carries the best
  * validation weights.
  */
 public final class DetectorTrainer {
+
+    /**
+     * Best val mAP@0.5 below which early stopping waits. At the floor of the metric a network's score moves by a few
+     * thousandths of noise from one evaluation to the next, so "no better score for {@code patience} evaluations"
+     * says nothing about whether it is still learning: a run that has not left the floor trains its full epochs.
+     */
+    public static final double EARLY_STOP_FLOOR = 0.02;
 
     private final HeadSpec head;
     private final TrainingSettings settings;
@@ -131,7 +139,7 @@ public final class DetectorTrainer {
                     "epoch %d/%d  loss %.4f  val mAP@0.5 %s  %.1f img/s  elapsed %s  eta %s", epoch, settings.epochs(),
                     record.loss(), Double.isNaN(map) ? "  -   " : String.format(Locale.ROOT, "%.4f", map),
                     record.imagesPerSecond(), duration(elapsed), duration(eta)));
-            if (settings.patience() > 0 && sinceBest >= settings.patience()) {
+            if (settings.patience() > 0 && sinceBest >= settings.patience() && best >= EARLY_STOP_FLOOR) {
                 stoppedEarly = true;
                 progress.accept("early stop: no better val mAP in " + settings.patience() + " evaluations");
                 break;

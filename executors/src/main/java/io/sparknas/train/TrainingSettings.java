@@ -16,7 +16,8 @@ import org.nd4j.linalg.learning.config.Nesterovs;
  * @param momentum      SGD momentum (ignored by Adam)
  * @param warmupEpochs  epochs of linear warm-up before the cosine decay
  * @param weightDecay   decoupled weight decay coefficient
- * @param patience      stop after this many evaluations without a better val mAP; 0 never stops early
+ * @param patience      stop after this many evaluations without a better val mAP, once the best has left the floor
+ *                      of the metric ({@link DetectorTrainer#EARLY_STOP_FLOOR}); 0 never stops early
  * @param evalEvery     evaluate on the validation split every this many epochs (and after the last)
  * @param augmentation  training augmentation
  * @param seed          seed of initialisation, shuffling and augmentation

@@ -1,6 +1,7 @@
 package io.sparknas.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparknas.cost.ArchitectureLowering;
@@ -50,6 +51,19 @@ class DetectorTrainerTest {
         assertEquals(5, lines.size());
         assertTrue(lines.get(0).matches("epoch 1/5  loss [\\d.]+  val mAP@0\\.5 [\\d.]+  [\\d.]+ img/s  elapsed \\S+  eta \\S+"),
                 lines.get(0));
+    }
+
+    @Test
+    void aRunStillAtTheFloorOfTheMetricIsNotStoppedEarly() {
+        TrainingSettings impatient = new TrainingSettings(3, 16, "adam", 1e-7, 0.9, 0, 0, 1, 1, Augmentation.NONE,
+                11);
+        List<String> lines = new ArrayList<>();
+        DetectorTrainer.Trained trained = new DetectorTrainer(SPACE.head(), impatient, null, lines::add)
+                .train(tiny(), DATA.train(), DATA.val());
+        assertEquals(3, trained.result().epochsRun(), String.join("\n", lines));
+        assertFalse(trained.result().stoppedEarly());
+        assertTrue(trained.result().bestValMap50() < DetectorTrainer.EARLY_STOP_FLOOR,
+                "an untrained network stays at the floor: " + trained.result().bestValMap50());
     }
 
     @Test
