@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 
 /**
  * The second built-in dataset ({@code data.source = synthetic-real}): real image content, handwritten MNIST digits,
@@ -29,7 +28,7 @@ import java.util.stream.IntStream;
  * inked, computed from the rendered ink, not from the glyph's cell. Every image is a pure function of (seed, split,
  * index), like the shapes set, so any subset can be regenerated on any executor.
  */
-public final class RealObjectsDetectionSet {
+public final class RealObjectsDetectionSet implements GeneratedDetectionSet {
 
     /** The class names, in id order: the digit each draws. */
     public static final List<String> CLASSES =
@@ -53,17 +52,17 @@ public final class RealObjectsDetectionSet {
         this.spec = spec;
     }
 
-    /** The whole dataset, generated in parallel on the calling JVM's common pool. */
-    public DetectionDataset generate() {
-        return new DetectionDataset(CLASSES, split(Split.TRAIN), split(Split.VAL), split(Split.TEST), List.of());
+    @Override
+    public List<String> classes() {
+        return CLASSES;
     }
 
-    /** All images of one split. */
-    public List<DetectionImage> split(Split split) {
-        return IntStream.range(0, spec.count(split)).parallel().mapToObj(i -> image(split, i)).toList();
+    @Override
+    public SyntheticSpec spec() {
+        return spec;
     }
 
-    /** Image {@code index} of {@code split}. */
+    @Override
     public DetectionImage image(Split split, int index) {
         return scene(split, index).image();
     }

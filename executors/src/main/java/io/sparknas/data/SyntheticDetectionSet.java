@@ -11,7 +11,6 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 
 /**
  * The embedded default dataset: detection images generated from a seed, so the whole pipeline runs on a fresh
@@ -25,7 +24,7 @@ import java.util.stream.IntStream;
  * brightness and contrast jitter and Gaussian pixel noise. Every image is a pure function of (seed, split,
  * index), so any subset can be regenerated on any executor.
  */
-public final class SyntheticDetectionSet {
+public final class SyntheticDetectionSet implements GeneratedDetectionSet {
 
     /** The class names, in id order. */
     public static final List<String> CLASSES = List.of("disc", "box", "triangle", "cross");
@@ -40,17 +39,17 @@ public final class SyntheticDetectionSet {
         this.spec = spec;
     }
 
-    /** The whole dataset, generated in parallel on the calling JVM's common pool. */
-    public DetectionDataset generate() {
-        return new DetectionDataset(CLASSES, split(Split.TRAIN), split(Split.VAL), split(Split.TEST), List.of());
+    @Override
+    public List<String> classes() {
+        return CLASSES;
     }
 
-    /** All images of one split. */
-    public List<DetectionImage> split(Split split) {
-        return IntStream.range(0, spec.count(split)).parallel().mapToObj(i -> image(split, i)).toList();
+    @Override
+    public SyntheticSpec spec() {
+        return spec;
     }
 
-    /** Image {@code index} of {@code split}. */
+    @Override
     public DetectionImage image(Split split, int index) {
         SplittableRandom random = new SplittableRandom(Seeds.derive(spec.seed(), "synthetic", split.ordinal(), index));
         int size = spec.imageSize();
