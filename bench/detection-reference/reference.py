@@ -8,17 +8,33 @@ weights can be run in both frameworks.
 
 loads the export, runs its image through the PyTorch network and compares the raw prediction grid with DL4J's; it
 exits with status 1 when the largest difference exceeds the tolerance relative to the largest output magnitude.
+
+    reference.py check-batch EXPORT_DIR [--tolerance 1e-4]
+
+rebuilds the exported training batch (ReferenceExport --batch=N) with yolo.py: the augmented input from the source
+pixels and our placements and colour jitter, the label grid from the objects, and the loss and its gradient on
+DL4J's output for the batch; each is compared with ours, and the reference network's output on the batch too.
+
+    reference.py train EXPORT_DIR VOC_DIR [--epochs 1] [--batch-size 32] [--learning-rate 0.002] ...
+
+trains the exported network (its DL4J initial weights, BatchNorm reset to DL4J's initial state) on a VOC folder as
+`sparknas data synth --format voc` writes it, with our augmentation, loss, warm-up cosine schedule and Adam with
+decoupled weight decay, and prints the train and validation loss per epoch.
 """
 
 import argparse
 import json
+import math
 import os
 import sys
+import time
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+import yolo
 
 
 def same_padding(size, kernel, stride):
@@ -171,6 +187,161 @@ def check(directory, tolerance):
     return passed
 
 
+def load_batch(directory, spec):
+    """The exported batch: its JSON, source images (yolo.Image), input, labels, DL4J output and loss gradient."""
+    with open(os.path.join(directory, "batch.json")) as f:
+        batch = json.load(f)
+    raw = np.fromfile(os.path.join(directory, "batch_images.u8"), dtype=np.uint8)
+    images, start = [], 0
+    for row in batch["images"]:
+        count = row["width"] * row["height"] * 3
+        rgb = raw[start:start + count].reshape(row["height"], row["width"], 3)
+        images.append(yolo.Image(row["id"], rgb, [tuple(o) for o in row["objects"]]))
+        start += count
+    n, side, grid = len(images), batch["side"], batch["grid"]
+    channels = spec["output"][1]
+
+    def array(name, shape):
+        return np.fromfile(os.path.join(directory, name), dtype="<f4").reshape(shape)
+
+    return (batch, images, array("batch_input.f32", (n, 3, side, side)),
+            array("batch_labels.f32", (n, channels, grid, grid)), array("batch_output.f32", (n, channels, grid, grid)),
+            array("batch_gradient.f32", (n, channels, grid, grid)))
+
+
+def compare(name, actual, expected, tolerance):
+    """Prints the largest difference relative to the largest magnitude; True when within the tolerance."""
+    difference = float(np.max(np.abs(np.asarray(actual, dtype=np.float64) - expected)))
+    scale = max(float(np.max(np.abs(expected))), 1e-12)
+    passed = difference / scale <= tolerance
+    print(f"  {name}: max |torch - dl4j| = {difference:.3e}, max |dl4j| = {scale:.4g}, relative "
+          f"{difference / scale:.3e} {'OK' if passed else 'MISMATCH'}")
+    return passed
+
+
+def check_batch(directory, tolerance):
+    """Rebuilds the exported batch, its labels and loss in PyTorch and compares them with ours."""
+    model, spec, _, _ = build_from_export(directory)
+    batch, images, inputs, labels, output, gradient = load_batch(directory, spec)
+    side, grid = batch["side"], batch["grid"]
+    anchors = spec["head"]["anchors"]
+    classes = spec["head"]["classes"]
+    print(f"batch of {len(images)} augmented images at {side} px, {grid}x{grid} grid, {classes} classes:")
+    rebuilt_inputs, rebuilt_labels = [], []
+    for image, row in zip(images, batch["images"]):
+        placement = (row["scale"], row["offsetX"], row["offsetY"], row["flip"])
+        jitter = (row["brightness"], row["contrast"], row["saturation"])
+        rebuilt_inputs.append(yolo.pixels(image, placement, side, jitter))
+        rebuilt_labels.append(yolo.labels(yolo.objects(image, placement, side), side, grid, anchors, classes))
+    passed = compare("augmented input", np.stack(rebuilt_inputs), inputs, tolerance)
+    passed &= compare("labels (targets)", np.stack(rebuilt_labels), labels, tolerance)
+    prediction = torch.tensor(output, dtype=torch.float64, requires_grad=True)
+    loss = yolo.yolo_loss(prediction, torch.tensor(labels, dtype=torch.float64), anchors, classes)
+    loss.backward()
+    passed &= compare("loss (sum over the batch)", [loss.item()], np.array([batch["lossSum"]]), tolerance)
+    passed &= compare("loss per image (DL4J score)", [loss.item() / len(images)], np.array([batch["loss"]]),
+                      tolerance)
+    passed &= compare("loss gradient", prediction.grad.numpy(), gradient, tolerance)
+    with torch.no_grad():
+        passed &= compare("network output on the batch", model(torch.from_numpy(inputs)).numpy(), output, tolerance)
+    print("batch check " + ("OK" if passed else "MISMATCH"))
+    return passed
+
+
+def reset_batch_norm(model):
+    """BatchNorm and the prediction bias as DL4J initialises them: scale 1, shift 0, mean 0, variance 1, bias 0."""
+    with torch.no_grad():
+        for norm in model.norms.values():
+            norm.reset_parameters()
+        for module in model.convs.values():
+            if module.conv.bias is not None:
+                module.conv.bias.zero_()
+
+
+def batches(images, order, size, side, grid, anchors, classes, aug, rng):
+    """(input, labels) tensors for consecutive slices of `order`; augmented when `aug` is given."""
+    for start in range(0, len(order), size):
+        inputs, targets = [], []
+        for index in order[start:start + size]:
+            image = images[index]
+            if aug is None:
+                placement, jitter = yolo.letterbox(image, side), None
+            else:
+                placement = yolo.augmented(image, side, aug, rng)
+                jitter = yolo.colour_jitter(aug, rng)
+            inputs.append(yolo.pixels(image, placement, side, jitter))
+            targets.append(yolo.labels(yolo.objects(image, placement, side), side, grid, anchors, classes))
+        yield torch.from_numpy(np.stack(inputs)), torch.from_numpy(np.stack(targets))
+
+
+class Dl4jAdam:
+    """DL4J's Adam (nd4j AdamUpdater: lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)) with DL4J's weight
+    decay (added to the update as lr * decay * w, on convolution weights only, as NeuralNetConfiguration's
+    weightDecay does), on gradients of the batch mean."""
+
+    def __init__(self, model, weight_decay, beta1=0.9, beta2=0.999, eps=1e-8):
+        self.parameters = [p for p in model.parameters() if p.requires_grad]
+        decayed = {id(module.conv.weight) for module in model.convs.values()}
+        self.decay = [weight_decay if id(p) in decayed else 0.0 for p in self.parameters]
+        self.m = [torch.zeros_like(p) for p in self.parameters]
+        self.v = [torch.zeros_like(p) for p in self.parameters]
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.steps = 0
+
+    @torch.no_grad()
+    def step(self, lr):
+        self.steps += 1
+        alpha = lr * math.sqrt(1 - self.beta2 ** self.steps) / (1 - self.beta1 ** self.steps)
+        for p, m, v, decay in zip(self.parameters, self.m, self.v, self.decay):
+            m.mul_(self.beta1).add_(p.grad, alpha=1 - self.beta1)
+            v.mul_(self.beta2).addcmul_(p.grad, p.grad, value=1 - self.beta2)
+            p.sub_(alpha * m / (v.sqrt() + self.eps) + lr * decay * p)
+
+
+def train(args):
+    """Trains the exported network on a VOC folder with our loss, augmentation, schedule and optimizer."""
+    model, spec, _, _ = build_from_export(args.export)
+    reset_batch_norm(model)
+    anchors, classes = spec["head"]["anchors"], spec["head"]["classes"]
+    side = spec["input"][2]
+    grid = spec["output"][2]
+    train_images, names = yolo.read_voc(args.voc, "train")
+    val_images, _ = yolo.read_voc(args.voc, "val")
+    if len(names) != classes:
+        raise SystemExit(f"the dataset has {len(names)} classes, the exported head {classes}: export with "
+                         f"--classes={len(names)}")
+    if args.limit:
+        train_images, val_images = train_images[:args.limit], val_images[:args.limit]
+    aug = dict(yolo.DEFAULT_AUGMENTATION)
+    per_epoch = -(-len(train_images) // args.batch_size)
+    warmup, total = round(args.warmup_epochs * per_epoch), args.epochs * per_epoch
+    optimizer = Dl4jAdam(model, args.weight_decay)
+    rng = np.random.default_rng(args.seed)
+    print(f"training {len(train_images)} images ({len(val_images)} val) at {side} px, {classes} classes, "
+          f"{args.epochs} epochs of {per_epoch} steps")
+    iteration = 0
+    for epoch in range(1, args.epochs + 1):
+        model.train()
+        started, loss_sum, steps = time.time(), 0.0, 0
+        order = rng.permutation(len(train_images))
+        for inputs, targets in batches(train_images, order, args.batch_size, side, grid, anchors, classes, aug, rng):
+            model.zero_grad()
+            loss = yolo.yolo_loss(model(inputs), targets, anchors, classes) / len(inputs)
+            loss.backward()
+            optimizer.step(yolo.learning_rate(args.learning_rate, warmup, total, iteration))
+            loss_sum, steps, iteration = loss_sum + loss.item(), steps + 1, iteration + 1
+        seconds = time.time() - started
+        model.eval()
+        val_sum = 0.0
+        with torch.no_grad():
+            for inputs, targets in batches(val_images, range(len(val_images)), args.batch_size, side, grid, anchors,
+                                           classes, None, rng):
+                val_sum += yolo.yolo_loss(model(inputs), targets, anchors, classes).item()
+        print(f"epoch {epoch}/{args.epochs}  loss {loss_sum / steps:.4f}  val loss "
+              f"{val_sum / max(1, len(val_images)):.4f}  {len(train_images) / seconds:.1f} img/s")
+    return 0
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -178,11 +349,27 @@ def main(argv):
     check_parser.add_argument("export", help="directory written by ReferenceExport")
     check_parser.add_argument("--tolerance", type=float, default=1e-4,
                               help="largest difference allowed, relative to the largest output magnitude")
+    batch_parser = commands.add_parser("check-batch", help="compare input, labels and loss on the exported batch")
+    batch_parser.add_argument("export", help="directory written by ReferenceExport --batch=N")
+    batch_parser.add_argument("--tolerance", type=float, default=1e-4,
+                              help="largest difference allowed, relative to the largest magnitude")
+    train_parser = commands.add_parser("train", help="train the exported network on a VOC folder")
+    train_parser.add_argument("export", help="directory written by ReferenceExport (with the dataset's --classes)")
+    train_parser.add_argument("voc", help="VOC folder written by sparknas data synth --format voc")
+    train_parser.add_argument("--epochs", type=int, default=1)
+    train_parser.add_argument("--batch-size", type=int, default=32)
+    train_parser.add_argument("--learning-rate", type=float, default=0.002)
+    train_parser.add_argument("--warmup-epochs", type=float, default=1.0)
+    train_parser.add_argument("--weight-decay", type=float, default=0.0005)
+    train_parser.add_argument("--limit", type=int, default=0, help="use only the first N images of each split")
+    train_parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     torch.set_num_threads(int(os.environ.get("REFERENCE_THREADS", "1")))
     if args.command == "check":
         return 0 if check(args.export, args.tolerance) else 1
-    return 2
+    if args.command == "check-batch":
+        return 0 if check_batch(args.export, args.tolerance) else 1
+    return train(args)
 
 
 if __name__ == "__main__":
