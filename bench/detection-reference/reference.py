@@ -275,9 +275,10 @@ def batches(images, order, size, side, grid, anchors, classes, aug, rng):
 
 
 class Dl4jAdam:
-    """DL4J's Adam (nd4j AdamUpdater: lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)) with DL4J's weight
-    decay (added to the update as lr * decay * w, on convolution weights only, as NeuralNetConfiguration's
-    weightDecay does), on gradients of the batch mean."""
+    """Adam as DL4J applies it for train/TrainingSettings.java: update lr * sqrt(1 - b2^t) / (1 - b1^t) * m /
+    (sqrt(v) + eps), plus the weight decay of net/DetectorNetworkBuilder.java added to the update as
+    lr * decay * w, on convolution weights only (DL4J regularises neither biases nor BatchNorm); gradients are of
+    the loss averaged over the batch, as DL4J divides them by the batch size."""
 
     def __init__(self, model, weight_decay, beta1=0.9, beta2=0.999, eps=1e-8):
         self.parameters = [p for p in model.parameters() if p.requires_grad]
