@@ -1,0 +1,377 @@
+"""PyTorch reference of the SparkNAS detector: a benchmark tool, not part of the application.
+
+The network is rebuilt from the export of executors/src/test/java/io/sparknas/bench/ReferenceExport.java (the layer
+table of cost/ArchitectureLowering.java with the DL4J parameters of net/DetectorNetworkBuilder.java), so the same
+weights can be run in both frameworks.
+
+    reference.py check EXPORT_DIR [--tolerance 1e-4]
+
+loads the export, runs its image through the PyTorch network and compares the raw prediction grid with DL4J's; it
+exits with status 1 when the largest difference exceeds the tolerance relative to the largest output magnitude.
+
+    reference.py check-batch EXPORT_DIR [--tolerance 1e-4]
+
+rebuilds the exported training batch (ReferenceExport --batch=N) with yolo.py: the augmented input from the source
+pixels and our placements and colour jitter, the label grid from the objects, and the loss and its gradient on
+DL4J's output for the batch; each is compared with ours, and the reference network's output on the batch too.
+
+    reference.py train EXPORT_DIR VOC_DIR [--epochs 1] [--batch-size 32] [--learning-rate 0.002] ...
+
+trains the exported network (its DL4J initial weights, BatchNorm reset to DL4J's initial state) on a VOC folder as
+`sparknas data synth --format voc` writes it, with our augmentation, loss, warm-up cosine schedule and Adam with
+decoupled weight decay, and prints the train and validation loss per epoch.
+"""
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+import yolo
+
+
+def same_padding(size, kernel, stride):
+    """DL4J's ConvolutionMode.Same: output ceil(size / stride), padding split with the odd pixel at the end.
+
+    The convolution helpers put floor(total / 2) before and the rest after, as TensorFlow's "SAME" does; torch's
+    symmetric padding differs on even inputs with stride 2, hence the explicit pad.
+    """
+    out = -(-size // stride)
+    total = max((out - 1) * stride + kernel - size, 0)
+    return total // 2, total - total // 2
+
+
+class SameConv(nn.Module):
+    """A full or depthwise convolution with DL4J "same" padding."""
+
+    def __init__(self, in_channels, out_channels, kernel, stride, depthwise, bias):
+        super().__init__()
+        self.kernel = kernel
+        self.stride = stride
+        self.conv = nn.Conv2d(in_channels, out_channels, kernel, stride=stride, padding=0,
+                              groups=in_channels if depthwise else 1, bias=bias)
+
+    def forward(self, x):
+        top, bottom = same_padding(x.shape[2], self.kernel, self.stride)
+        left, right = same_padding(x.shape[3], self.kernel, self.stride)
+        if top or bottom or left or right:
+            x = F.pad(x, (left, right, top, bottom))
+        return self.conv(x)
+
+
+class ReferenceDetector(nn.Module):
+    """The detector of net/DetectorNetworkBuilder.java from an exported layer table.
+
+    Every convolution but the last is bias-free, followed by BatchNorm and, where the table says RELU6, ReLU6; the
+    last one (head.pred) has a bias and nothing after it; ADD layers sum two earlier tensors. The output is the
+    raw prediction grid [N, A * (5 + C), G, G].
+    """
+
+    def __init__(self, spec):
+        super().__init__()
+        self.layers = spec["layers"]
+        self.convs = nn.ModuleDict()
+        self.norms = nn.ModuleDict()
+        last = len(self.layers) - 1
+        for i, layer in enumerate(self.layers):
+            key = module_key(layer["name"])
+            if layer["op"] in ("CONV", "DEPTHWISE"):
+                self.convs[key] = SameConv(layer["in"][2], layer["out"][2], layer["kernel"], layer["stride"],
+                                           layer["op"] == "DEPTHWISE", bias=i == last)
+                if i != last:
+                    # BatchNormalization's decay 0.9 is torch's momentum 0.1.
+                    self.norms[key] = nn.BatchNorm2d(layer["out"][2], eps=layer["batchNormEps"], momentum=0.1)
+            elif layer["op"] != "ADD":
+                raise ValueError(f"{layer['name']}: operator {layer['op']} is not part of a detector")
+
+    def forward(self, x):
+        tensors = [x]
+        for layer in self.layers:
+            key = module_key(layer["name"])
+            if layer["op"] == "ADD":
+                y = tensors[layer["inputs"][0]] + tensors[layer["inputs"][1]]
+            else:
+                y = self.convs[key](tensors[layer["inputs"][0]])
+                if key in self.norms:
+                    y = self.norms[key](y)
+                if layer["activation"] == "RELU6":
+                    y = F.relu6(y)
+            tensors.append(y)
+        return tensors[-1]
+
+
+def module_key(name):
+    """A layer name as a module name (torch forbids dots in them)."""
+    return name.replace(".", "_")
+
+
+def load_export(directory):
+    """The export's JSON, flat parameter array, input and DL4J output."""
+    with open(os.path.join(directory, "network.json")) as f:
+        spec = json.load(f)
+    flat = np.fromfile(os.path.join(directory, "params.f32"), dtype="<f4")
+    image = np.fromfile(os.path.join(directory, "input.f32"), dtype="<f4").reshape(spec["input"])
+    output = np.fromfile(os.path.join(directory, "output.f32"), dtype="<f4").reshape(spec["output"])
+    return spec, flat, image, output
+
+
+def load_parameters(model, spec, flat):
+    """Copies DL4J's parameters into the model, converting layouts.
+
+    DL4J stores a convolution's W as [out, in, kH, kW] (torch's layout), a depthwise W as [kH, kW, in, multiplier]
+    (torch: [in * multiplier, 1, kH, kW]) and the bias as [1, out]. BatchNorm keeps log10 of the standard
+    deviation when batchNormLogStd is set; with the oneDNN helpers that net/Dl4jRuntime.java enables, DL4J
+    squares it into a variance and normalises by sqrt(variance + eps), as torch does.
+    """
+    def array(entry):
+        start = entry["offset"]
+        count = int(np.prod(entry["shape"]))
+        return torch.from_numpy(flat[start:start + count].reshape(entry["shape"]).copy())
+
+    with torch.no_grad():
+        for layer in spec["layers"]:
+            key = module_key(layer["name"])
+            if key not in model.convs:
+                continue
+            conv = model.convs[key].conv
+            weight = array(layer["params"]["W"])
+            if layer["op"] == "DEPTHWISE":
+                weight = weight.permute(2, 3, 0, 1).reshape(conv.weight.shape)
+            conv.weight.copy_(weight)
+            if conv.bias is not None:
+                conv.bias.copy_(array(layer["params"]["b"]).reshape(-1))
+            if key in model.norms:
+                norm = model.norms[key]
+                bn = layer["batchNorm"]
+                norm.weight.copy_(array(bn["gamma"]).reshape(-1))
+                norm.bias.copy_(array(bn["beta"]).reshape(-1))
+                norm.running_mean.copy_(array(bn["mean"]).reshape(-1))
+                if layer["batchNormLogStd"]:
+                    norm.running_var.copy_((10.0 ** array(bn["log10stdev"]).reshape(-1)) ** 2)
+                else:
+                    norm.running_var.copy_(array(bn["var"]).reshape(-1))
+
+
+def build_from_export(directory):
+    """The reference network with the export's weights, in inference mode, and the export's image and output."""
+    spec, flat, image, output = load_export(directory)
+    model = ReferenceDetector(spec)
+    load_parameters(model, spec, flat)
+    model.eval()
+    return model, spec, image, output
+
+
+def check(directory, tolerance):
+    """Compares the reference's output with DL4J's on the exported image; True when within the tolerance."""
+    model, spec, image, expected = build_from_export(directory)
+    with torch.no_grad():
+        actual = model(torch.from_numpy(image)).numpy()
+    if actual.shape != expected.shape:
+        print(f"shape mismatch: torch {actual.shape}, DL4J {expected.shape}")
+        return False
+    difference = float(np.max(np.abs(actual - expected)))
+    scale = float(np.max(np.abs(expected)))
+    relative = difference / max(scale, 1e-12)
+    arch = spec["architecture"]
+    passed = relative <= tolerance
+    print(f"equivalence r{arch['resolution']} w{arch['width']} ({len(spec['layers'])} layers, output "
+          f"{list(expected.shape)}): max |torch - dl4j| = {difference:.3e}, max |dl4j| = {scale:.3f}, "
+          f"relative {relative:.3e} (tolerance {tolerance:g}) {'OK' if passed else 'MISMATCH'}")
+    return passed
+
+
+def load_batch(directory, spec):
+    """The exported batch: its JSON, source images (yolo.Image), input, labels, DL4J output and loss gradient."""
+    with open(os.path.join(directory, "batch.json")) as f:
+        batch = json.load(f)
+    raw = np.fromfile(os.path.join(directory, "batch_images.u8"), dtype=np.uint8)
+    images, start = [], 0
+    for row in batch["images"]:
+        count = row["width"] * row["height"] * 3
+        rgb = raw[start:start + count].reshape(row["height"], row["width"], 3)
+        images.append(yolo.Image(row["id"], rgb, [tuple(o) for o in row["objects"]]))
+        start += count
+    n, side, grid = len(images), batch["side"], batch["grid"]
+    channels = spec["output"][1]
+
+    def array(name, shape):
+        return np.fromfile(os.path.join(directory, name), dtype="<f4").reshape(shape)
+
+    return (batch, images, array("batch_input.f32", (n, 3, side, side)),
+            array("batch_labels.f32", (n, channels, grid, grid)), array("batch_output.f32", (n, channels, grid, grid)),
+            array("batch_gradient.f32", (n, channels, grid, grid)))
+
+
+def compare(name, actual, expected, tolerance):
+    """Prints the largest difference relative to the largest magnitude; True when within the tolerance."""
+    difference = float(np.max(np.abs(np.asarray(actual, dtype=np.float64) - expected)))
+    scale = max(float(np.max(np.abs(expected))), 1e-12)
+    passed = difference / scale <= tolerance
+    print(f"  {name}: max |torch - dl4j| = {difference:.3e}, max |dl4j| = {scale:.4g}, relative "
+          f"{difference / scale:.3e} {'OK' if passed else 'MISMATCH'}")
+    return passed
+
+
+def check_batch(directory, tolerance):
+    """Rebuilds the exported batch, its labels and loss in PyTorch and compares them with ours."""
+    model, spec, _, _ = build_from_export(directory)
+    batch, images, inputs, labels, output, gradient = load_batch(directory, spec)
+    side, grid = batch["side"], batch["grid"]
+    anchors = spec["head"]["anchors"]
+    classes = spec["head"]["classes"]
+    print(f"batch of {len(images)} augmented images at {side} px, {grid}x{grid} grid, {classes} classes:")
+    rebuilt_inputs, rebuilt_labels = [], []
+    for image, row in zip(images, batch["images"]):
+        placement = (row["scale"], row["offsetX"], row["offsetY"], row["flip"])
+        jitter = (row["brightness"], row["contrast"], row["saturation"])
+        rebuilt_inputs.append(yolo.pixels(image, placement, side, jitter))
+        rebuilt_labels.append(yolo.labels(yolo.objects(image, placement, side), side, grid, anchors, classes))
+    passed = compare("augmented input", np.stack(rebuilt_inputs), inputs, tolerance)
+    passed &= compare("labels (targets)", np.stack(rebuilt_labels), labels, tolerance)
+    prediction = torch.tensor(output, dtype=torch.float64, requires_grad=True)
+    loss = yolo.yolo_loss(prediction, torch.tensor(labels, dtype=torch.float64), anchors, classes)
+    loss.backward()
+    passed &= compare("loss (sum over the batch)", [loss.item()], np.array([batch["lossSum"]]), tolerance)
+    passed &= compare("loss per image (DL4J score)", [loss.item() / len(images)], np.array([batch["loss"]]),
+                      tolerance)
+    passed &= compare("loss gradient", prediction.grad.numpy(), gradient, tolerance)
+    with torch.no_grad():
+        passed &= compare("network output on the batch", model(torch.from_numpy(inputs)).numpy(), output, tolerance)
+    print("batch check " + ("OK" if passed else "MISMATCH"))
+    return passed
+
+
+def reset_batch_norm(model):
+    """BatchNorm and the prediction bias as DL4J initialises them: scale 1, shift 0, mean 0, variance 1, bias 0."""
+    with torch.no_grad():
+        for norm in model.norms.values():
+            norm.reset_parameters()
+        for module in model.convs.values():
+            if module.conv.bias is not None:
+                module.conv.bias.zero_()
+
+
+def batches(images, order, size, side, grid, anchors, classes, aug, rng):
+    """(input, labels) tensors for consecutive slices of `order`; augmented when `aug` is given."""
+    for start in range(0, len(order), size):
+        inputs, targets = [], []
+        for index in order[start:start + size]:
+            image = images[index]
+            if aug is None:
+                placement, jitter = yolo.letterbox(image, side), None
+            else:
+                placement = yolo.augmented(image, side, aug, rng)
+                jitter = yolo.colour_jitter(aug, rng)
+            inputs.append(yolo.pixels(image, placement, side, jitter))
+            targets.append(yolo.labels(yolo.objects(image, placement, side), side, grid, anchors, classes))
+        yield torch.from_numpy(np.stack(inputs)), torch.from_numpy(np.stack(targets))
+
+
+class Dl4jAdam:
+    """Adam as DL4J applies it for train/TrainingSettings.java: update lr * sqrt(1 - b2^t) / (1 - b1^t) * m /
+    (sqrt(v) + eps), plus the weight decay of net/DetectorNetworkBuilder.java added to the update as
+    lr * decay * w, on convolution weights only (DL4J regularises neither biases nor BatchNorm); gradients are of
+    the loss averaged over the batch, as DL4J divides them by the batch size."""
+
+    def __init__(self, model, weight_decay, beta1=0.9, beta2=0.999, eps=1e-8):
+        self.parameters = [p for p in model.parameters() if p.requires_grad]
+        decayed = {id(module.conv.weight) for module in model.convs.values()}
+        self.decay = [weight_decay if id(p) in decayed else 0.0 for p in self.parameters]
+        self.m = [torch.zeros_like(p) for p in self.parameters]
+        self.v = [torch.zeros_like(p) for p in self.parameters]
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.steps = 0
+
+    @torch.no_grad()
+    def step(self, lr):
+        self.steps += 1
+        alpha = lr * math.sqrt(1 - self.beta2 ** self.steps) / (1 - self.beta1 ** self.steps)
+        for p, m, v, decay in zip(self.parameters, self.m, self.v, self.decay):
+            m.mul_(self.beta1).add_(p.grad, alpha=1 - self.beta1)
+            v.mul_(self.beta2).addcmul_(p.grad, p.grad, value=1 - self.beta2)
+            p.sub_(alpha * m / (v.sqrt() + self.eps) + lr * decay * p)
+
+
+def train(args):
+    """Trains the exported network on a VOC folder with our loss, augmentation, schedule and optimizer."""
+    model, spec, _, _ = build_from_export(args.export)
+    reset_batch_norm(model)
+    anchors, classes = spec["head"]["anchors"], spec["head"]["classes"]
+    side = spec["input"][2]
+    grid = spec["output"][2]
+    train_images, names = yolo.read_voc(args.voc, "train")
+    val_images, _ = yolo.read_voc(args.voc, "val")
+    if len(names) != classes:
+        raise SystemExit(f"the dataset has {len(names)} classes, the exported head {classes}: export with "
+                         f"--classes={len(names)}")
+    if args.limit:
+        train_images, val_images = train_images[:args.limit], val_images[:args.limit]
+    aug = dict(yolo.DEFAULT_AUGMENTATION)
+    per_epoch = -(-len(train_images) // args.batch_size)
+    warmup, total = round(args.warmup_epochs * per_epoch), args.epochs * per_epoch
+    optimizer = Dl4jAdam(model, args.weight_decay)
+    rng = np.random.default_rng(args.seed)
+    print(f"training {len(train_images)} images ({len(val_images)} val) at {side} px, {classes} classes, "
+          f"{args.epochs} epochs of {per_epoch} steps")
+    iteration = 0
+    for epoch in range(1, args.epochs + 1):
+        model.train()
+        started, loss_sum, steps = time.time(), 0.0, 0
+        order = rng.permutation(len(train_images))
+        for inputs, targets in batches(train_images, order, args.batch_size, side, grid, anchors, classes, aug, rng):
+            model.zero_grad()
+            loss = yolo.yolo_loss(model(inputs), targets, anchors, classes) / len(inputs)
+            loss.backward()
+            optimizer.step(yolo.learning_rate(args.learning_rate, warmup, total, iteration))
+            loss_sum, steps, iteration = loss_sum + loss.item(), steps + 1, iteration + 1
+        seconds = time.time() - started
+        model.eval()
+        val_sum = 0.0
+        with torch.no_grad():
+            for inputs, targets in batches(val_images, range(len(val_images)), args.batch_size, side, grid, anchors,
+                                           classes, None, rng):
+                val_sum += yolo.yolo_loss(model(inputs), targets, anchors, classes).item()
+        print(f"epoch {epoch}/{args.epochs}  loss {loss_sum / steps:.4f}  val loss "
+              f"{val_sum / max(1, len(val_images)):.4f}  {len(train_images) / seconds:.1f} img/s")
+    return 0
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    check_parser = commands.add_parser("check", help="compare the reference with DL4J on the exported image")
+    check_parser.add_argument("export", help="directory written by ReferenceExport")
+    check_parser.add_argument("--tolerance", type=float, default=1e-4,
+                              help="largest difference allowed, relative to the largest output magnitude")
+    batch_parser = commands.add_parser("check-batch", help="compare input, labels and loss on the exported batch")
+    batch_parser.add_argument("export", help="directory written by ReferenceExport --batch=N")
+    batch_parser.add_argument("--tolerance", type=float, default=1e-4,
+                              help="largest difference allowed, relative to the largest magnitude")
+    train_parser = commands.add_parser("train", help="train the exported network on a VOC folder")
+    train_parser.add_argument("export", help="directory written by ReferenceExport (with the dataset's --classes)")
+    train_parser.add_argument("voc", help="VOC folder written by sparknas data synth --format voc")
+    train_parser.add_argument("--epochs", type=int, default=1)
+    train_parser.add_argument("--batch-size", type=int, default=32)
+    train_parser.add_argument("--learning-rate", type=float, default=0.002)
+    train_parser.add_argument("--warmup-epochs", type=float, default=1.0)
+    train_parser.add_argument("--weight-decay", type=float, default=0.0005)
+    train_parser.add_argument("--limit", type=int, default=0, help="use only the first N images of each split")
+    train_parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    torch.set_num_threads(int(os.environ.get("REFERENCE_THREADS", "1")))
+    if args.command == "check":
+        return 0 if check(args.export, args.tolerance) else 1
+    if args.command == "check-batch":
+        return 0 if check_batch(args.export, args.tolerance) else 1
+    return train(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
