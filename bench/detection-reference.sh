@@ -9,6 +9,7 @@
 # ARCH: an architecture file, FILE@PX for another input side, or sample:N for the N-th random architecture of the
 # default space. Default: examples/arch-small.json@128 sample:1 sample:2 sample:3 (standard, depthwise-separable and
 # MBConv blocks, kernels 3-7, skips, 80-128 px).
+# Writes its figures to docs/bench/detection-reference.json (REFERENCE_RECORD to write elsewhere).
 # Installs python3-torch with apt when /usr/bin/python3 lacks it. Set MVN_OFFLINE=1 to build without network access
 # (mvn -o), REFERENCE_OUT to keep the exports elsewhere than target/detection-reference.
 set -euo pipefail
@@ -19,6 +20,7 @@ archs=("$@")
 [[ ${#archs[@]} -eq 0 ]] && archs=(examples/arch-small.json@128 sample:1 sample:2 sample:3)
 out="${REFERENCE_OUT:-target/detection-reference}"
 failed=0
+exports=()
 for arch in "${archs[@]}"; do
   name="$(basename "${arch%@*}" .json)"
   name="${name//:/-}"
@@ -31,5 +33,8 @@ for arch in "${archs[@]}"; do
   executors_main io.sparknas.bench.ReferenceExport "${options[@]}" --batch=8 --out="$out/$name" | grep '^exported'
   "$REFERENCE_PYTHON" bench/detection-reference/reference.py check "$out/$name" || failed=1
   "$REFERENCE_PYTHON" bench/detection-reference/reference.py check-batch "$out/$name" || failed=1
+  exports+=("$out/$name")
 done
+"$REFERENCE_PYTHON" bench/detection-reference/reference.py record "${REFERENCE_RECORD:-docs/bench/detection-reference.json}" \
+  --command-line "bench/detection-reference.sh ${archs[*]}" "${exports[@]}"
 exit "$failed"

@@ -23,9 +23,11 @@ decoupled weight decay, and prints the train and validation loss per epoch.
 """
 
 import argparse
+import datetime
 import json
 import math
 import os
+import subprocess
 import sys
 import time
 
@@ -184,7 +186,17 @@ def check(directory, tolerance):
     print(f"equivalence r{arch['resolution']} w{arch['width']} ({len(spec['layers'])} layers, output "
           f"{list(expected.shape)}): max |torch - dl4j| = {difference:.3e}, max |dl4j| = {scale:.3f}, "
           f"relative {relative:.3e} (tolerance {tolerance:g}) {'OK' if passed else 'MISMATCH'}")
+    write_figures(directory, "check.json", {
+        "architecture": arch, "layers": len(spec["layers"]), "output_shape": list(expected.shape),
+        "max_abs_diff": difference, "max_abs_output": scale, "relative_diff": relative, "tolerance": tolerance,
+        "passed": passed})
     return passed
+
+
+def write_figures(directory, name, figures):
+    """Keeps a check's figures beside its export, for the benchmark record (see record())."""
+    with open(os.path.join(directory, name), "w") as f:
+        json.dump(figures, f, indent=2)
 
 
 def load_batch(directory, spec):
@@ -209,11 +221,13 @@ def load_batch(directory, spec):
             array("batch_gradient.f32", (n, channels, grid, grid)))
 
 
-def compare(name, actual, expected, tolerance):
-    """Prints the largest difference relative to the largest magnitude; True when within the tolerance."""
+def compare(name, actual, expected, tolerance, figures):
+    """Prints (and adds to figures) the largest difference relative to the largest magnitude; True when within."""
     difference = float(np.max(np.abs(np.asarray(actual, dtype=np.float64) - expected)))
     scale = max(float(np.max(np.abs(expected))), 1e-12)
     passed = difference / scale <= tolerance
+    figures[name] = {"max_abs_diff": difference, "max_abs_value": scale, "relative_diff": difference / scale,
+                     "passed": passed}
     print(f"  {name}: max |torch - dl4j| = {difference:.3e}, max |dl4j| = {scale:.4g}, relative "
           f"{difference / scale:.3e} {'OK' if passed else 'MISMATCH'}")
     return passed
@@ -227,25 +241,56 @@ def check_batch(directory, tolerance):
     anchors = spec["head"]["anchors"]
     classes = spec["head"]["classes"]
     print(f"batch of {len(images)} augmented images at {side} px, {grid}x{grid} grid, {classes} classes:")
+    figures = {}
     rebuilt_inputs, rebuilt_labels = [], []
     for image, row in zip(images, batch["images"]):
         placement = (row["scale"], row["offsetX"], row["offsetY"], row["flip"])
         jitter = (row["brightness"], row["contrast"], row["saturation"])
         rebuilt_inputs.append(yolo.pixels(image, placement, side, jitter))
         rebuilt_labels.append(yolo.labels(yolo.objects(image, placement, side), side, grid, anchors, classes))
-    passed = compare("augmented input", np.stack(rebuilt_inputs), inputs, tolerance)
-    passed &= compare("labels (targets)", np.stack(rebuilt_labels), labels, tolerance)
+    passed = compare("augmented input", np.stack(rebuilt_inputs), inputs, tolerance, figures)
+    passed &= compare("labels (targets)", np.stack(rebuilt_labels), labels, tolerance, figures)
     prediction = torch.tensor(output, dtype=torch.float64, requires_grad=True)
     loss = yolo.yolo_loss(prediction, torch.tensor(labels, dtype=torch.float64), anchors, classes)
     loss.backward()
-    passed &= compare("loss (sum over the batch)", [loss.item()], np.array([batch["lossSum"]]), tolerance)
+    passed &= compare("loss (sum over the batch)", [loss.item()], np.array([batch["lossSum"]]), tolerance, figures)
     passed &= compare("loss per image (DL4J score)", [loss.item() / len(images)], np.array([batch["loss"]]),
-                      tolerance)
-    passed &= compare("loss gradient", prediction.grad.numpy(), gradient, tolerance)
+                      tolerance, figures)
+    passed &= compare("loss gradient", prediction.grad.numpy(), gradient, tolerance, figures)
     with torch.no_grad():
-        passed &= compare("network output on the batch", model(torch.from_numpy(inputs)).numpy(), output, tolerance)
+        passed &= compare("network output on the batch", model(torch.from_numpy(inputs)).numpy(), output, tolerance, figures)
     print("batch check " + ("OK" if passed else "MISMATCH"))
+    write_figures(directory, "check-batch.json", {"images": len(images), "tolerance": tolerance, "passed": passed,
+                                                  "comparisons": figures})
     return passed
+
+
+def record(out, command, exports):
+    """Writes the benchmark record: command, date, git revision, cores, parameters and every export's figures."""
+    architectures = []
+    for directory in exports:
+        entry = {"export": os.path.basename(os.path.normpath(directory))}
+        for name in ("check.json", "check-batch.json"):
+            with open(os.path.join(directory, name)) as f:
+                entry[name[:-len(".json")].replace("-", "_")] = json.load(f)
+        architectures.append(entry)
+    revision = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    document = {
+        "command": command,
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "git_revision": revision or "unknown",
+        "cores": os.cpu_count(),
+        "parameters": {"torch": torch.__version__, "tolerance_relative": architectures[0]["check"]["tolerance"],
+                       "exports": [a["export"] for a in architectures]},
+        "figures": {"all_passed": all(a["check"]["passed"] and a["check_batch"]["passed"] for a in architectures),
+                    "max_relative_output_diff": max(a["check"]["relative_diff"] for a in architectures),
+                    "architectures": architectures},
+    }
+    os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
+    with open(out, "w") as f:
+        json.dump(document, f, indent=2)
+    print(f"recorded {out}")
+    return 0
 
 
 def reset_batch_norm(model):
@@ -354,6 +399,11 @@ def main(argv):
     batch_parser.add_argument("export", help="directory written by ReferenceExport --batch=N")
     batch_parser.add_argument("--tolerance", type=float, default=1e-4,
                               help="largest difference allowed, relative to the largest magnitude")
+    record_parser = commands.add_parser("record", help="write the benchmark record of checked exports")
+    record_parser.add_argument("out", help="the record, e.g. docs/bench/detection-reference.json")
+    record_parser.add_argument("exports", nargs="+", help="directories checked by check and check-batch")
+    record_parser.add_argument("--command-line", dest="command_text", required=True,
+                               help="the command line that ran the checks")
     train_parser = commands.add_parser("train", help="train the exported network on a VOC folder")
     train_parser.add_argument("export", help="directory written by ReferenceExport (with the dataset's --classes)")
     train_parser.add_argument("voc", help="VOC folder written by sparknas data synth --format voc")
@@ -370,6 +420,8 @@ def main(argv):
         return 0 if check(args.export, args.tolerance) else 1
     if args.command == "check-batch":
         return 0 if check_batch(args.export, args.tolerance) else 1
+    if args.command == "record":
+        return record(args.out, args.command_text, args.exports)
     return train(args)
 
 
