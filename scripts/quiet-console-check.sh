@@ -21,13 +21,7 @@ fail() {
 start=$SECONDS
 status=0
 bin/sparknas search --output "$work" --run-id "$run_id" --population 4 --generations 1 \
-  --set 'spark.master="local[2]"' --set spark.ui=false \
-  --set data.synthetic.train=48 --set data.synthetic.val=16 --set data.synthetic.test=16 \
-  --set data.synthetic.image-size=64 --set space-selection.samples-per-cell=20 \
-  --set supernet.epochs=1 --set supernet.steps-per-epoch=2 --set supernet.batch-size=16 \
-  --set supernet.random-subnets=1 --set supernet.recalibration-batches=1 --set search.elitism=1 \
-  --set final.epochs=1 --set train.batch-size=8 --set final.teacher.epochs=1 --set final.teacher.dim=16 \
-  --set final.teacher.depth=1 --set final.teacher.heads=2 > "$console" 2>&1 || status=$?
+  --config scripts/tiny-search.conf > "$console" 2>&1 || status=$?
 seconds=$((SECONDS - start))
 [[ $status -eq 0 ]] || { tail -40 "$console"; fail "the search exited with status $status"; }
 [[ -f $log ]] || fail "no log file $log"
