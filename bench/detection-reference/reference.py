@@ -19,7 +19,8 @@ DL4J's output for the batch; each is compared with ours, and the reference netwo
 
 trains the exported network (its DL4J initial weights, BatchNorm reset to DL4J's initial state) on a VOC folder as
 `sparknas data synth --format voc` writes it, with our augmentation, loss, warm-up cosine schedule and Adam with
-decoupled weight decay, and prints the train and validation loss per epoch.
+decoupled weight decay; it prints the train loss and val mAP@0.5 per epoch (decoded, suppressed and matched as our
+evaluator does) and the test mAP@0.5 of the best-val weights; with --checkpoint it resumes after the last saved epoch.
 """
 
 import argparse
@@ -293,14 +294,21 @@ def record(out, command, exports):
     return 0
 
 
-def reset_batch_norm(model):
-    """BatchNorm and the prediction bias as DL4J initialises them: scale 1, shift 0, mean 0, variance 1, bias 0."""
+def reset_to_initial_state(model, spec):
+    """BatchNorm and the prediction bias as DL4J initialises them: scale 1, shift 0, mean 0, variance 1, and the
+    prediction bias at the priors of net/DetectorNetworkBuilder.java (initializePriors): objectness at the logit of
+    yolo.OBJECT_PRIOR, every class at the logit of 1 / classes, the box terms 0."""
+    classes = spec["head"]["classes"]
+    stride = 5 + classes
     with torch.no_grad():
         for norm in model.norms.values():
             norm.reset_parameters()
         for module in model.convs.values():
             if module.conv.bias is not None:
                 module.conv.bias.zero_()
+                for a in range(len(spec["head"]["anchors"])):
+                    module.conv.bias[a * stride + 4] = yolo.logit(yolo.OBJECT_PRIOR)
+                    module.conv.bias[a * stride + 5:(a + 1) * stride] = yolo.logit(1.0 / max(2, classes))
 
 
 def batches(images, order, size, side, grid, anchors, classes, aug, rng):
@@ -344,29 +352,65 @@ class Dl4jAdam:
             p.sub_(alpha * m / (v.sqrt() + self.eps) + lr * decay * p)
 
 
+def evaluate(model, images, side, grid, anchors, classes, batch_size):
+    """VOC mAP@0.5 of the model on unaugmented images, decoded and matched as our evaluator does."""
+    model.eval()
+    detections, truths = [], []
+    with torch.no_grad():
+        for start in range(0, len(images), batch_size):
+            chunk = images[start:start + batch_size]
+            inputs = torch.from_numpy(np.stack([yolo.pixels(im, yolo.letterbox(im, side), side) for im in chunk]))
+            outputs = model(inputs).numpy()
+            for k, image in enumerate(chunk):
+                index = start + k
+                for class_id, score, box in yolo.decode(outputs[k], side, anchors, classes):
+                    detections.append((index, class_id, score, box))
+                for class_id, x1, y1, x2, y2 in yolo.objects(image, yolo.letterbox(image, side), side):
+                    truths.append((index, class_id, (x1, y1, x2, y2)))
+    return yolo.voc_map(detections, truths, classes)
+
+
 def train(args):
-    """Trains the exported network on a VOC folder with our loss, augmentation, schedule and optimizer."""
+    """Trains the exported network on a VOC folder with our loss, augmentation, schedule and optimizer; evaluates
+    val mAP@0.5 every --eval-every epochs and test mAP@0.5 of the best-val weights at the end. With --checkpoint DIR
+    every finished epoch is saved there and a rerun continues after the last one."""
     model, spec, _, _ = build_from_export(args.export)
-    reset_batch_norm(model)
+    reset_to_initial_state(model, spec)
     anchors, classes = spec["head"]["anchors"], spec["head"]["classes"]
     side = spec["input"][2]
     grid = spec["output"][2]
     train_images, names = yolo.read_voc(args.voc, "train")
     val_images, _ = yolo.read_voc(args.voc, "val")
+    test_images, _ = yolo.read_voc(args.voc, "test")
     if len(names) != classes:
         raise SystemExit(f"the dataset has {len(names)} classes, the exported head {classes}: export with "
                          f"--classes={len(names)}")
     if args.limit:
-        train_images, val_images = train_images[:args.limit], val_images[:args.limit]
+        train_images, val_images, test_images = (s[:args.limit] for s in (train_images, val_images, test_images))
     aug = dict(yolo.DEFAULT_AUGMENTATION)
+    if args.augment:
+        aug.update(json.loads(args.augment))
     per_epoch = -(-len(train_images) // args.batch_size)
     warmup, total = round(args.warmup_epochs * per_epoch), args.epochs * per_epoch
     optimizer = Dl4jAdam(model, args.weight_decay)
     rng = np.random.default_rng(args.seed)
-    print(f"training {len(train_images)} images ({len(val_images)} val) at {side} px, {classes} classes, "
-          f"{args.epochs} epochs of {per_epoch} steps")
-    iteration = 0
-    for epoch in range(1, args.epochs + 1):
+    state = {"epoch": 0, "history": [], "best_val_map50": -1.0, "best_epoch": 0, "train_seconds": 0.0}
+    last = os.path.join(args.checkpoint, "last.pt") if args.checkpoint else None
+    best = os.path.join(args.checkpoint, "best.pt") if args.checkpoint else None
+    best_weights = None
+    if args.checkpoint:
+        os.makedirs(args.checkpoint, exist_ok=True)
+    if last and os.path.exists(last):
+        saved = torch.load(last)
+        model.load_state_dict(saved["model"])
+        optimizer.m, optimizer.v, optimizer.steps = saved["m"], saved["v"], saved["steps"]
+        rng.bit_generator.state = saved["rng"]
+        state = saved["state"]
+        print(f"resuming after epoch {state['epoch']} (best val mAP@0.5 {state['best_val_map50']:.4f})")
+    print(f"training {len(train_images)} images ({len(val_images)} val, {len(test_images)} test) at {side} px, "
+          f"{classes} classes, {args.epochs} epochs of {per_epoch} steps, augmentation {aug}")
+    iteration = state["epoch"] * per_epoch
+    for epoch in range(state["epoch"] + 1, args.epochs + 1):
         model.train()
         started, loss_sum, steps = time.time(), 0.0, 0
         order = rng.permutation(len(train_images))
@@ -377,14 +421,37 @@ def train(args):
             optimizer.step(yolo.learning_rate(args.learning_rate, warmup, total, iteration))
             loss_sum, steps, iteration = loss_sum + loss.item(), steps + 1, iteration + 1
         seconds = time.time() - started
-        model.eval()
-        val_sum = 0.0
-        with torch.no_grad():
-            for inputs, targets in batches(val_images, range(len(val_images)), args.batch_size, side, grid, anchors,
-                                           classes, None, rng):
-                val_sum += yolo.yolo_loss(model(inputs), targets, anchors, classes).item()
-        print(f"epoch {epoch}/{args.epochs}  loss {loss_sum / steps:.4f}  val loss "
-              f"{val_sum / max(1, len(val_images)):.4f}  {len(train_images) / seconds:.1f} img/s")
+        state["train_seconds"] += seconds
+        val_map = None
+        if epoch % args.eval_every == 0 or epoch == args.epochs:
+            val_map = evaluate(model, val_images, side, grid, anchors, classes, args.batch_size)
+            if val_map > state["best_val_map50"]:
+                state["best_val_map50"], state["best_epoch"] = val_map, epoch
+                best_weights = {k: v.clone() for k, v in model.state_dict().items()}
+                if best:
+                    torch.save(best_weights, best)
+        state["epoch"] = epoch
+        state["history"].append({"epoch": epoch, "loss": loss_sum / steps, "val_map50": val_map,
+                                 "images_per_second": len(train_images) / seconds})
+        if last:
+            torch.save({"model": model.state_dict(), "m": optimizer.m, "v": optimizer.v, "steps": optimizer.steps,
+                        "rng": rng.bit_generator.state, "state": state}, last + ".tmp")
+            os.replace(last + ".tmp", last)
+        shown = "  -   " if val_map is None else f"{val_map:.4f}"
+        print(f"epoch {epoch}/{args.epochs}  loss {loss_sum / steps:.4f}  val mAP@0.5 {shown}  "
+              f"{len(train_images) / seconds:.1f} img/s", flush=True)
+    if best_weights is None and best and os.path.exists(best):
+        best_weights = torch.load(best)
+    if best_weights is not None:
+        model.load_state_dict(best_weights)
+    test_map = evaluate(model, test_images, side, grid, anchors, classes, args.batch_size)
+    print(f"best val mAP@0.5 {state['best_val_map50']:.4f} at epoch {state['best_epoch']}; "
+          f"test mAP@0.5 {test_map:.4f}")
+    if args.result:
+        with open(args.result, "w") as f:
+            json.dump({"val_map50": state["best_val_map50"], "best_epoch": state["best_epoch"],
+                       "test_map50": test_map, "epochs": state["epoch"], "train_seconds": state["train_seconds"],
+                       "augmentation": aug, "history": state["history"]}, f, indent=2)
     return 0
 
 
@@ -414,6 +481,10 @@ def main(argv):
     train_parser.add_argument("--weight-decay", type=float, default=0.0005)
     train_parser.add_argument("--limit", type=int, default=0, help="use only the first N images of each split")
     train_parser.add_argument("--seed", type=int, default=1)
+    train_parser.add_argument("--eval-every", type=int, default=1, help="validate every N epochs (and after the last)")
+    train_parser.add_argument("--augment", default="", help='augmentation overrides as JSON, e.g. {"flip": 0}')
+    train_parser.add_argument("--checkpoint", default="", help="folder for per-epoch checkpoints; a rerun resumes")
+    train_parser.add_argument("--result", default="", help="write the figures of the run to this JSON file")
     args = parser.parse_args(argv)
     torch.set_num_threads(int(os.environ.get("REFERENCE_THREADS", "1")))
     if args.command == "check":

@@ -17,8 +17,15 @@ MIN_SIDE_PIXELS = 2.0
 LOSS_EPS = 1e-7
 BOX_WEIGHT = 2.0
 NO_OBJECT_WEIGHT = 1.0
+OBJECT_PRIOR = 0.01
+ANCHOR_RATIO = 4.0
 DEFAULT_AUGMENTATION = {"flip": 0.5, "scale": 0.25, "translate": 0.1, "brightness": 0.15, "contrast": 0.2,
                         "saturation": 0.3}
+
+
+def logit(p):
+    """log(p / (1 - p))."""
+    return math.log(p / (1 - p))
 
 
 class Image:
@@ -109,7 +116,9 @@ def objects(image, placement, side):
 
 
 def labels(kept, side, grid, anchors, classes):
-    """The label grid [A * (5 + C), G, G]: each object to its centre's cell and the best-shaped free anchor."""
+    """The label grid [A * (5 + C), G, G]: each object to its centre's cell and the two nearest neighbouring cells,
+    with every anchor within ANCHOR_RATIO of its shape (the best-shaped one when none is), slots taken by a larger
+    object left to it; centre offsets -0.5..1.5 mapped to [0, 1]."""
     cell = side / grid
     stride = 5 + classes
     out = np.zeros((len(anchors) * stride, grid, grid), dtype=np.float32)
@@ -118,24 +127,25 @@ def labels(kept, side, grid, anchors, classes):
         cx, cy = (x1 + x2) / 2 / cell, (y1 + y2) / 2 / cell
         w, h = (x2 - x1) / cell, (y2 - y1) / cell
         gx, gy = min(grid - 1, max(0, int(cx))), min(grid - 1, max(0, int(cy)))
-        best, best_iou = -1, -1.0
-        for a, (aw, ah) in enumerate(anchors):
-            if taken[a, gy, gx]:
+        fitting = [max(w / aw, aw / w, h / ah, ah / h) < ANCHOR_RATIO for aw, ah in anchors]
+        if not any(fitting):
+            ious = [min(w, aw) * min(h, ah) / (w * h + aw * ah - min(w, aw) * min(h, ah)) for aw, ah in anchors]
+            fitting[int(np.argmax(ious))] = True
+        cells = [(gx, gy), (gx - 1 if cx - gx < 0.5 else gx + 1, gy), (gx, gy - 1 if cy - gy < 0.5 else gy + 1)]
+        for x, y in cells:
+            if not (0 <= x < grid and 0 <= y < grid):
                 continue
-            inter = min(w, aw) * min(h, ah)
-            iou = inter / (w * h + aw * ah - inter)
-            if iou > best_iou:
-                best, best_iou = a, iou
-        if best < 0:
-            continue
-        taken[best, gy, gx] = True
-        base = best * stride
-        out[base, gy, gx] = min(1.0, max(0.0, cx - gx))
-        out[base + 1, gy, gx] = min(1.0, max(0.0, cy - gy))
-        out[base + 2, gy, gx] = math.log(w / anchors[best][0])
-        out[base + 3, gy, gx] = math.log(h / anchors[best][1])
-        out[base + 4, gy, gx] = 1
-        out[base + 5 + class_id, gy, gx] = 1
+            for a, (aw, ah) in enumerate(anchors):
+                if not fitting[a] or taken[a, y, x]:
+                    continue
+                taken[a, y, x] = True
+                base = a * stride
+                out[base, y, x] = (min(1.5, max(-0.5, cx - x)) + 0.5) / 2
+                out[base + 1, y, x] = (min(1.5, max(-0.5, cy - y)) + 0.5) / 2
+                out[base + 2, y, x] = math.log(w / aw)
+                out[base + 3, y, x] = math.log(h / ah)
+                out[base + 4, y, x] = 1
+                out[base + 5 + class_id, y, x] = 1
     return out
 
 
@@ -205,3 +215,85 @@ def read_voc(root, split):
                           float(box.findtext("ymin")) - 1, float(box.findtext("xmax")), float(box.findtext("ymax"))))
         images.append(Image(image_id, rgb, boxes))
     return images, classes
+
+
+MIN_SCORE = 0.005
+NMS_IOU = 0.45
+MAX_PER_IMAGE = 100
+
+
+def decode(output, side, anchors, classes, min_score=MIN_SCORE, nms_iou=NMS_IOU, max_per_image=MAX_PER_IMAGE):
+    """Detections of one raw grid [A * (5 + C), G, G] as eval/YoloDecoder.java gives them: (class, score, box),
+    score = objectness x best class probability, boxes clipped to the input, class-wise greedy NMS, best first."""
+    grid = output.shape[-1]
+    cell = side / grid
+    p = output.reshape(len(anchors), 5 + classes, grid, grid).astype(np.float64)
+    sig = 1 / (1 + np.exp(-p))
+    found = []
+    for a, (aw, ah) in enumerate(anchors):
+        for gy in range(grid):
+            for gx in range(grid):
+                objectness = sig[a, 4, gy, gx]
+                if objectness < min_score:
+                    continue
+                best = int(np.argmax(sig[a, 5:, gy, gx]))
+                score = objectness * sig[a, 5 + best, gy, gx]
+                if score < min_score:
+                    continue
+                cx = (gx + 2 * sig[a, 0, gy, gx] - 0.5) * cell
+                cy = (gy + 2 * sig[a, 1, gy, gx] - 0.5) * cell
+                w = math.exp(min(10.0, p[a, 2, gy, gx])) * aw * cell
+                h = math.exp(min(10.0, p[a, 3, gy, gx])) * ah * cell
+                box = tuple(max(0.0, min(float(side), v)) for v in (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+                found.append((best, score, box))
+    found.sort(key=lambda d: -d[1])
+    kept = []
+    for candidate in found:
+        if all(k[0] != candidate[0] or iou(k[2], candidate[2]) <= nms_iou for k in kept):
+            kept.append(candidate)
+    return kept[:max_per_image]
+
+
+def iou(a, b):
+    """IoU of two (x1, y1, x2, y2) boxes."""
+    iw = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    ih = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = iw * ih
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def voc_map(detections, truths, classes, threshold=0.5):
+    """VOC mAP as eval/MeanAveragePrecision.java computes it. detections: (image, class, score, box); truths:
+    (image, class, box). Greedy matching by score to the best-IoU truth, all-point interpolated AP, the mean over
+    classes that have truth."""
+    aps = []
+    for c in range(classes):
+        by_image = {}
+        for image, class_id, box in truths:
+            if class_id == c:
+                by_image.setdefault(image, []).append(box)
+        positives = sum(len(v) for v in by_image.values())
+        if positives == 0:
+            continue
+        ranked = sorted((d for d in detections if d[1] == c), key=lambda d: -d[2])
+        matched = set()
+        tp, fp = [], []
+        for image, _, _, box in ranked:
+            best, best_iou = None, -1.0
+            for k, truth in enumerate(by_image.get(image, [])):
+                overlap = iou(box, truth)
+                if overlap > best_iou:
+                    best, best_iou = k, overlap
+            hit = best is not None and best_iou >= threshold and (image, best) not in matched
+            if hit:
+                matched.add((image, best))
+            tp.append(1.0 if hit else 0.0)
+            fp.append(0.0 if hit else 1.0)
+        tp, fp = np.cumsum(tp), np.cumsum(fp)
+        recall = tp / positives
+        precision = tp / np.maximum(tp + fp, 1e-12)
+        envelope = np.maximum.accumulate(precision[::-1])[::-1] if len(precision) else precision
+        previous = np.concatenate([[0.0], recall[:-1]]) if len(recall) else recall
+        aps.append(float(np.sum((recall - previous) * envelope)))
+    return sum(aps) / len(aps) if aps else 0.0

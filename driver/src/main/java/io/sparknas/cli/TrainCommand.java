@@ -93,6 +93,11 @@ public final class TrainCommand implements Callable<Integer> {
         printer.printf(Locale.ROOT, "model saved to %s; reloaded: val mAP@0.5 %.4f, mAP@[.5:.95] %.4f; "
                 + "test mAP@0.5 %.4f, mAP@[.5:.95] %.4f; inference %.1f images/s%n", modelFile, val.map50(),
                 val.mapCoco(), test.map50(), test.mapCoco(), test.imagesPerSecond());
+        Path summary = new TrainingSummary(architecture.shortName(), side, costs.macs(), costs.params(),
+                costs.peakSram(), config.data().describe(), settings.epochs(), result.epochsRun(), result.bestEpoch(),
+                result.stoppedEarly(), val.map50(), val.mapCoco(), test.map50(), test.mapCoco(),
+                TrainingSummary.minutes(result), TrainingSummary.history(result)).write(out);
+        printer.printf(Locale.ROOT, "figures written to %s%n", summary);
         printer.flush();
         return 0;
     }

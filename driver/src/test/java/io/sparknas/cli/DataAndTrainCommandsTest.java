@@ -165,6 +165,14 @@ class DataAndTrainCommandsTest {
         assertTrue(best.find() && reloaded.find(), train.out());
         assertEquals(Double.parseDouble(best.group(1)), Double.parseDouble(reloaded.group(1)), 1e-4,
                 "the saved model scores what training measured");
+        TrainingSummary summary = TrainingSummary.read(out.resolve(TrainingSummary.FILE));
+        assertEquals(2, summary.epochsRun());
+        assertEquals(2, summary.history().size());
+        assertEquals(64, summary.resolution());
+        assertEquals(Double.parseDouble(reloaded.group(1)), summary.valMap50(), 1e-4);
+        assertEquals(summary.history().stream().mapToDouble(TrainingSummary.Epoch::seconds).sum() / 60,
+                summary.trainMinutes(), 1e-9);
+        assertTrue(summary.history().get(1).loss() > 0 && summary.history().get(1).valMap50() != null);
 
         CliErrorsTest.Result again = CliErrorsTest.run(with(TINY, "train", "--arch", arch.toString(), "--epochs", "2",
                 "--out", out.toString()));

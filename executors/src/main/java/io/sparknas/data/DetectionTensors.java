@@ -19,6 +19,8 @@ public final class DetectionTensors {
     public static final float PAD = 0.5f;
     /** Objects narrower or shorter than this many input pixels after augmentation are dropped. */
     private static final double MIN_SIDE_PIXELS = 2.0;
+    /** Largest ratio of an object's side to an anchor's side (either way) for the anchor to be responsible. */
+    public static final double ANCHOR_RATIO = 4.0;
 
     private DetectionTensors() {
     }
@@ -131,14 +133,20 @@ public final class DetectionTensors {
 
     /**
      * Writes the label grid for {@code objects} (input pixels) into {@code out} at {@code offset}, in the layout
-     * of the network's output, {@code [A·(5 + C), G, G]}: for each anchor the target offsets of the box centre
-     * within its cell, the log ratios of its width and height to the anchor's, 1 in objectness, and the one-hot
-     * class; 0 everywhere else. Each object goes to the cell holding its centre and to the anchor whose shape
-     * fits it best (IoU of centred boxes) that is still free there; an object with no free anchor left is
-     * counted, a limit of one-scale YOLO heads.
+     * of the network's output, {@code [A·(5 + C), G, G]}: for each responsible (cell, anchor) slot the target of
+     * the box centre's offset from the cell's corner mapped to [0, 1] ({@code (offset + 0.5) / 2}, offsets run from
+     * −0.5 to 1.5, see {@link #centreOffset}), the log ratios of its width and height to the anchor's, 1 in
+     * objectness, and the one-hot class; 0 everywhere else.
+     *
+     * <p>Each object is given several slots, as YOLOv5 assigns them: the cell holding its centre and the two
+     * neighbouring cells nearest to the centre (one across, one down or up, where the grid has them), each with
+     * every anchor whose shape is within a factor of {@link #ANCHOR_RATIO} of the object's in both sides (the
+     * best-fitting anchor when none is). A slot already taken by a larger object stays with it. Several slots per
+     * object give the class and box terms several times the examples of a single centre cell, and a detection from
+     * a neighbouring cell is a right one rather than a false positive. An object left with no slot is counted.
      *
      * @param anchors anchor (width, height) pairs in cells
-     * @return how many objects found no free anchor
+     * @return how many objects found no free slot
      */
     public static int labels(List<LabeledObject> objects, int side, int grid, List<double[]> anchors, int classes,
                              float[] out, int offset) {
@@ -155,31 +163,65 @@ public final class DetectionTensors {
             double h = b.height() / cell;
             int gx = Math.min(grid - 1, Math.max(0, (int) cx));
             int gy = Math.min(grid - 1, Math.max(0, (int) cy));
-            int at = gy * grid + gx;
-            int anchor = bestFreeAnchor(w, h, anchors, taken, at, plane);
-            if (anchor < 0) {
-                dropped++;
-                continue;
+            int[][] cells = {{gx, gy}, {cx - gx < 0.5 ? gx - 1 : gx + 1, gy}, {gx, cy - gy < 0.5 ? gy - 1 : gy + 1}};
+            boolean[] fitting = fittingAnchors(w, h, anchors);
+            int assigned = 0;
+            for (int[] c : cells) {
+                if (c[0] < 0 || c[0] >= grid || c[1] < 0 || c[1] >= grid) {
+                    continue;
+                }
+                int at = c[1] * grid + c[0];
+                for (int anchor = 0; anchor < anchors.size(); anchor++) {
+                    if (!fitting[anchor] || taken[anchor * plane + at]) {
+                        continue;
+                    }
+                    taken[anchor * plane + at] = true;
+                    assigned++;
+                    int base = offset + anchor * stride * plane;
+                    out[base + at] = (float) ((centreOffset(cx, c[0]) + 0.5) / 2);
+                    out[base + plane + at] = (float) ((centreOffset(cy, c[1]) + 0.5) / 2);
+                    out[base + 2 * plane + at] = (float) Math.log(w / anchors.get(anchor)[0]);
+                    out[base + 3 * plane + at] = (float) Math.log(h / anchors.get(anchor)[1]);
+                    out[base + 4 * plane + at] = 1f;
+                    out[base + (5 + object.classId()) * plane + at] = 1f;
+                }
             }
-            taken[anchor * plane + at] = true;
-            int base = offset + anchor * stride * plane;
-            out[base + at] = (float) Math.min(1, Math.max(0, cx - gx));
-            out[base + plane + at] = (float) Math.min(1, Math.max(0, cy - gy));
-            out[base + 2 * plane + at] = (float) Math.log(w / anchors.get(anchor)[0]);
-            out[base + 3 * plane + at] = (float) Math.log(h / anchors.get(anchor)[1]);
-            out[base + 4 * plane + at] = 1f;
-            out[base + (5 + object.classId()) * plane + at] = 1f;
+            if (assigned == 0) {
+                dropped++;
+            }
         }
         return dropped;
     }
 
-    private static int bestFreeAnchor(double w, double h, List<double[]> anchors, boolean[] taken, int at, int plane) {
-        int best = -1;
+    /**
+     * The centre's offset from the corner of cell {@code g} along one axis, in cells, clamped to the range the head
+     * can express, −0.5 to 1.5 (the decoder's {@code 2σ(t) − 0.5}).
+     */
+    static double centreOffset(double centre, int g) {
+        return Math.min(1.5, Math.max(-0.5, centre - g));
+    }
+
+    /** The anchors within {@link #ANCHOR_RATIO} of the object's sides; the best-shaped one alone when none is. */
+    private static boolean[] fittingAnchors(double w, double h, List<double[]> anchors) {
+        boolean[] fitting = new boolean[anchors.size()];
+        boolean any = false;
+        for (int a = 0; a < anchors.size(); a++) {
+            double rw = w / anchors.get(a)[0];
+            double rh = h / anchors.get(a)[1];
+            double worst = Math.max(Math.max(rw, 1 / rw), Math.max(rh, 1 / rh));
+            fitting[a] = worst < ANCHOR_RATIO;
+            any |= fitting[a];
+        }
+        if (!any) {
+            fitting[bestAnchor(w, h, anchors)] = true;
+        }
+        return fitting;
+    }
+
+    private static int bestAnchor(double w, double h, List<double[]> anchors) {
+        int best = 0;
         double bestIou = -1;
         for (int a = 0; a < anchors.size(); a++) {
-            if (taken[a * plane + at]) {
-                continue;
-            }
             double aw = anchors.get(a)[0];
             double ah = anchors.get(a)[1];
             double inter = Math.min(w, aw) * Math.min(h, ah);

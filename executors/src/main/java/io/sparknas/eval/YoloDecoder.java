@@ -8,7 +8,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Decodes the raw output of the YOLO head ({@code [N, A·(5+C), G, G]}) into boxes in input pixels, as
- * {@link io.sparknas.net.YoloLoss} defines it: centre = cell + sigmoid(tx, ty), size = anchor × exp(tw, th),
+ * {@link io.sparknas.net.YoloLoss} defines it: centre = cell corner + 2·sigmoid(tx, ty) − 0.5 (so a
+ * neighbouring cell can hold it), size = anchor × exp(tw, th),
  * objectness and class probabilities by sigmoid. A box's score is objectness × its best class probability.
  */
 public final class YoloDecoder {
@@ -75,8 +76,8 @@ public final class YoloDecoder {
                         if (score < minScore) {
                             continue;
                         }
-                        double cx = (gx + sigmoid(values[base + at])) * cell;
-                        double cy = (gy + sigmoid(values[base + plane + at])) * cell;
+                        double cx = (gx + 2 * sigmoid(values[base + at]) - 0.5) * cell;
+                        double cy = (gy + 2 * sigmoid(values[base + plane + at]) - 0.5) * cell;
                         Anchor anchor = anchors.get(b);
                         double w = Math.exp(Math.min(10, values[base + 2 * plane + at])) * anchor.width() * cell;
                         double h = Math.exp(Math.min(10, values[base + 3 * plane + at])) * anchor.height() * cell;

@@ -20,11 +20,13 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * are built), so every loss term has a stable target from the first step.
  *
  * <p>Per anchor the raw outputs are {@code tx, ty, tw, th, obj, class...}; the labels have the same layout
- * ({@link io.sparknas.data.DetectionTensors#labels}): target offsets within the cell, log size ratios to the
- * anchor, 1 in {@code obj} for the responsible anchor, one-hot classes. Terms, summed over the batch:
+ * ({@link io.sparknas.data.DetectionTensors#labels}): the centre offsets mapped to [0, 1] (the decoded centre is the
+ * cell's corner plus {@code 2σ(t) − 0.5}), log size ratios to the anchor, 1 in {@code obj} for each responsible
+ * anchor (several per object: its centre cell and the two nearest neighbours, every anchor of a fitting shape),
+ * one-hot classes. Terms, summed over the batch:
  * <ul>
- *   <li>responsible anchors: binary cross-entropy of sigmoid(tx, ty) against the offsets and squared error of
- *       (tw, th), both weighted by {@code box × (2 − w·h / G²)} (small boxes count more); binary cross-entropy
+ *   <li>responsible anchors: binary cross-entropy of sigmoid(tx, ty) against the mapped offsets and squared error
+ *       of (tw, th), both weighted by {@code box × (2 − w·h / G²)} (small boxes count more); binary cross-entropy
  *       of sigmoid(obj) against 1 and of sigmoid(class) against the one-hot class;</li>
  *   <li>other anchors: {@code noObject ×} binary cross-entropy of sigmoid(obj) against 0.</li>
  * </ul>

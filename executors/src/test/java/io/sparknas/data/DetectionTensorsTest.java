@@ -44,7 +44,7 @@ class DetectionTensorsTest {
     }
 
     @Test
-    void labelsGoToTheCentreCellAndTheBestFittingFreeAnchor() {
+    void eachObjectTakesItsCentreCellAndTwoNeighboursWithEveryFittingAnchor() {
         int side = 64;
         int grid = 4;
         int classes = 3;
@@ -52,30 +52,39 @@ class DetectionTensorsTest {
         int stride = 5 + classes;
         int plane = grid * grid;
         float[] labels = new float[anchors.size() * stride * plane];
-        // Both centred at (32, 48) -> cell x 2, y 3. The first (24 px = 1.5 cells) fits anchor 1 best (IoU 0.5625
-        // against 0.444); the second (1 cell) fits anchor 0 best, which is free.
+        // A and B centred at (32, 48): cell (2, 3), exactly on its top-left corner, so the nearer neighbours are
+        // (1, 3) and (2, 2). A (1.5 cells) fits both anchors (ratios 1.5 and 1.33, under 4): six slots. B comes
+        // second and finds all six taken. C (0.25 cells, in the top-left corner) fits no anchor within 4x, so it
+        // gets the best-shaped one (anchor 0) in its own cell only: both neighbours lie outside the grid.
         List<LabeledObject> objects = List.of(new LabeledObject(2, new Box(20, 36, 44, 60)),
-                new LabeledObject(1, new Box(24, 40, 40, 56)), new LabeledObject(0, new Box(26, 42, 38, 54)));
+                new LabeledObject(1, new Box(24, 40, 40, 56)), new LabeledObject(0, new Box(0, 0, 4, 4)));
         int dropped = DetectionTensors.labels(objects, side, grid, anchors, classes, labels, 0);
-        assertEquals(1, dropped, "the third object finds both anchors of its cell taken");
-        int at = 3 * grid + 2;
-        int a1 = stride * plane;
-        assertEquals(0.0f, labels[a1 + at], 1e-6, "centre x 32 / 16 = 2.0: offset 0 in cell 2");
-        assertEquals(0.0f, labels[a1 + plane + at], 1e-6);
-        assertEquals((float) Math.log(1.5 / 2), labels[a1 + 2 * plane + at], 1e-6);
-        assertEquals((float) Math.log(1.5 / 2), labels[a1 + 3 * plane + at], 1e-6);
-        assertEquals(1f, labels[a1 + 4 * plane + at]);
-        assertEquals(1f, labels[a1 + (5 + 2) * plane + at]);
-        assertEquals(1f, labels[4 * plane + at], "the second object takes anchor 0");
-        assertEquals(1f, labels[(5 + 1) * plane + at]);
-        assertEquals((float) Math.log(1.0), labels[2 * plane + at], 1e-6);
+        assertEquals(1, dropped, "B finds every slot taken by the larger A");
+        int[][] cellsOfA = {{2, 3, 0, 0}, {1, 3, 1, 0}, {2, 2, 0, 1}};
+        for (int[] c : cellsOfA) {
+            int at = c[1] * grid + c[0];
+            for (int a = 0; a < 2; a++) {
+                int base = a * stride * plane;
+                String where = "cell " + c[0] + "," + c[1] + " anchor " + a;
+                assertEquals(c[2] == 0 ? 0.25f : 0.75f, labels[base + at], 1e-6, where + ": x offset 0 or 1 mapped");
+                assertEquals(c[3] == 0 ? 0.25f : 0.75f, labels[base + plane + at], 1e-6, where);
+                assertEquals((float) Math.log(1.5 / anchors.get(a)[0]), labels[base + 2 * plane + at], 1e-6, where);
+                assertEquals(1f, labels[base + 4 * plane + at], where);
+                assertEquals(1f, labels[base + (5 + 2) * plane + at], where + ": A's class");
+            }
+        }
+        assertEquals((0.125f + 0.5f) / 2, labels[0], 1e-6, "C: centre 0.125 cells into cell (0, 0)");
+        assertEquals((float) Math.log(0.25), labels[2 * plane], 1e-6);
+        assertEquals(1f, labels[4 * plane]);
+        assertEquals(1f, labels[5 * plane], "C's class 0");
+        assertEquals(0f, labels[stride * plane + 4 * plane], "C leaves anchor 1 of its cell alone");
         int ones = 0;
         for (float v : labels) {
             if (v == 1f) {
                 ones++;
             }
         }
-        assertEquals(4, ones, "two objectness and two class entries, nothing else");
+        assertEquals(14, ones, "seven objectness and seven class entries, nothing else");
     }
 
     @Test

@@ -46,4 +46,36 @@ class DetectorNetworkBuilderTest {
         int grid = 128 / space.head().outputStride();
         assertArrayEquals(new long[] {2, space.head().predictionChannels(), grid, grid}, out.shape());
     }
+
+    @Test
+    void aNewDetectorStartsAtTheObjectnessAndClassPriors() {
+        Architecture architecture = space.smallest().withInput(96, 0.5);
+        ComputationGraph network = DetectorNetworkBuilder.build(model.lower(architecture), space.head(), 1,
+                new Adam(1e-3), 0);
+        float[] out = network.outputSingle(false, Nd4j.rand(4, 3, 96, 96)).dup('c').data().asFloat();
+        int classes = space.head().classes();
+        int stride = 5 + classes;
+        int plane = (96 / space.head().outputStride()) * (96 / space.head().outputStride());
+        int perImage = space.head().anchors().size() * stride * plane;
+        double objectness = 0;
+        double klass = 0;
+        int anchorsSeen = 0;
+        for (int image = 0; image < 4; image++) {
+            for (int a = 0; a < space.head().anchors().size(); a++) {
+                for (int at = 0; at < plane; at++) {
+                    int base = image * perImage + a * stride * plane + at;
+                    objectness += sigmoid(out[base + 4 * plane]);
+                    klass += sigmoid(out[base + 5 * plane]);
+                    anchorsSeen++;
+                }
+            }
+        }
+        assertEquals(DetectorNetworkBuilder.OBJECT_PRIOR, objectness / anchorsSeen, 0.01,
+                "mean objectness of a new network: the background term starts near its floor");
+        assertEquals(1.0 / classes, klass / anchorsSeen, 0.05, "mean class probability");
+    }
+
+    private static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
 }
