@@ -49,6 +49,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Folder for checkpoints and the final model.zip.")
     Path out;
 
+    @Option(names = "--init", paramLabel = "FILE",
+            description = "Start from these weights: a model zip of sparknas train or an ONNX backbone "
+                    + "(same as --set train.init=FILE; see train.init in conf/sparknas.conf).")
+    Path init;
+
     @Option(names = "--resume", description = "Continue from the checkpoint in OUT/checkpoint.")
     boolean resume;
 
@@ -77,7 +82,13 @@ public final class TrainCommand implements Callable<Integer> {
             printer.println(line);
             printer.flush();
         });
-        DetectorTrainer.Trained trained = trainer.train(graph, dataset.train(), dataset.val());
+        Path initFrom = init != null ? init : config.trainingInit().orElse(null);
+        DetectorTrainer.Trained trained;
+        try {
+            trained = trainer.train(graph, dataset.train(), dataset.val(), initFrom);
+        } catch (java.io.UncheckedIOException e) {
+            throw new UserInputException(e.getCause().getMessage());
+        }
         Path modelFile = out.resolve("model.zip");
         Files.createDirectories(out);
         ModelSerializer.writeModel(trained.network(), modelFile.toFile(), false);

@@ -47,6 +47,12 @@ public record SparkNasConfig(Config resolved, RunSettings run, SparkSettings spa
         return classes.gathered() ? Optional.of("data: " + classes.describe()) : Optional.empty();
     }
 
+    /** {@code train.init}: the weights {@code sparknas train} starts from; empty for a random initialisation. */
+    public Optional<java.nio.file.Path> trainingInit() {
+        String value = resolved.getString("train.init").trim();
+        return value.isEmpty() ? Optional.empty() : Optional.of(java.nio.file.Path.of(value));
+    }
+
     /** The resolved configuration as JSON, without comments. */
     public String renderJson() {
         return resolved.root().render(ConfigRenderOptions.concise().setFormatted(true));

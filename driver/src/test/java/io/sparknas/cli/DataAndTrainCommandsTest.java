@@ -174,6 +174,17 @@ class DataAndTrainCommandsTest {
                 summary.trainMinutes(), 1e-9);
         assertTrue(summary.history().get(1).loss() > 0 && summary.history().get(1).valMap50() != null);
 
+        CliErrorsTest.Result started = CliErrorsTest.run(with(TINY, "train", "--arch", arch.toString(), "--epochs", "1",
+                "--out", dir.resolve("started").toString(), "--init", out.resolve("model.zip").toString()));
+        assertEquals(0, started.status(), started.err());
+        Matcher init = Pattern.compile("init: (\\d+) of (\\d+) convolutions from .*model\\.zip").matcher(started.out());
+        assertTrue(init.find(), started.out());
+        assertEquals(init.group(2), init.group(1), "same architecture and classes: every convolution copied");
+        CliErrorsTest.Result missing = CliErrorsTest.run(with(TINY, "train", "--arch", arch.toString(), "--epochs", "1",
+                "--out", dir.resolve("missing").toString(), "--set", "train.init=" + dir.resolve("nothing.zip")));
+        assertEquals(2, missing.status());
+        assertTrue(missing.err().contains("train.init: " + dir.resolve("nothing.zip") + " is not a file"), missing.err());
+
         CliErrorsTest.Result again = CliErrorsTest.run(with(TINY, "train", "--arch", arch.toString(), "--epochs", "2",
                 "--out", out.toString()));
         assertEquals(2, again.status());

@@ -7,6 +7,8 @@ import io.sparknas.eval.DetectionMetrics;
 import io.sparknas.eval.DetectorEvaluator;
 import io.sparknas.net.DetectorNetworkBuilder;
 import io.sparknas.space.HeadSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +55,17 @@ public final class DetectorTrainer {
 
     /** Trains {@code graph} from scratch, or resumes from the checkpoint folder when it holds one. */
     public Trained train(LayerGraph graph, List<DetectionImage> train, List<DetectionImage> val) {
+        return train(graph, train, val, null);
+    }
+
+    /**
+     * Trains {@code graph} starting from the weights in {@code init} ({@link InitialWeights}; null: a random
+     * initialisation), or resumes from the checkpoint folder when it holds one (then {@code init} is not read: the
+     * checkpoint already started from it).
+     *
+     * @throws UncheckedIOException when {@code init} cannot be read
+     */
+    public Trained train(LayerGraph graph, List<DetectionImage> train, List<DetectionImage> val, Path init) {
         int iterationsPerEpoch = (train.size() + settings.batchSize() - 1) / settings.batchSize();
         if (checkpoint != null && checkpoint.exists()) {
             TrainingCheckpoint.State state = checkpoint.loadState();
@@ -62,6 +75,13 @@ public final class DetectorTrainer {
         }
         ComputationGraph network = DetectorNetworkBuilder.build(graph, head, settings.seed(),
                 settings.updater(iterationsPerEpoch), settings.weightDecay());
+        if (init != null) {
+            try {
+                progress.accept(InitialWeights.apply(network, graph, init).describe());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         return run(network, graph.input().height(), train, val, new TrainingCheckpoint.State(0, -1, 0, List.of()));
     }
 
