@@ -1,6 +1,7 @@
 package io.sparknas.cli;
 
 import io.sparknas.config.SparkNasConfig;
+import io.sparknas.data.AnchorFit;
 import io.sparknas.data.BuiltInDataset;
 import io.sparknas.data.ContactSheet;
 import io.sparknas.data.DataFiles;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code sparknas data}: write a built-in dataset to disk, or check a dataset folder. */
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "Work with detection datasets.",
-        subcommands = {DataCommand.Synth.class, DataCommand.Check.class})
+        subcommands = {DataCommand.Synth.class, DataCommand.Check.class, DataCommand.Anchors.class})
 public final class DataCommand implements Runnable {
 
     @Spec
@@ -149,6 +150,60 @@ public final class DataCommand implements Runnable {
             }
             out.flush();
             return dataset.issues().isEmpty() ? 0 : SparkNas.BAD_INPUT;
+        }
+    }
+
+    /** {@code sparknas data anchors}. */
+    @Command(name = "anchors", mixinStandardHelpOptions = true,
+            description = {"Fit the head's anchor priors to the training boxes of the configured dataset (data.*) at "
+                    + "one input resolution: k-means with 1 - IoU as the distance, in cells of the prediction grid "
+                    + "(space.head.output-stride). Prints the anchors as a space.head.anchors line and the mean "
+                    + "IoU of each box with its best anchor, for the fitted and the configured anchors.", "",
+                    "Example: sparknas data anchors --resolution 128 --set data.source=synthetic-real"})
+    static final class Anchors implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--resolution", required = true, paramLabel = "PX",
+                description = "Input side the boxes are letterboxed to.")
+        int resolution;
+
+        @Option(names = "--count", paramLabel = "K", description = "Anchors to fit (default: as many as configured).")
+        Integer count;
+
+        @Override
+        public Integer call() {
+            SparkNasConfig config = common.load();
+            var head = config.space().head();
+            if (resolution < head.outputStride() || resolution % head.outputStride() != 0) {
+                throw new UserInputException("--resolution: " + resolution + " is not a multiple of the output "
+                        + "stride " + head.outputStride());
+            }
+            int k = count == null ? head.anchors().size() : count;
+            if (k < 1 || k > 16) {
+                throw new UserInputException("--count: must be 1 to 16, got " + k);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            DetectionDataset dataset = DatasetLoading.load(config, out);
+            int grid = resolution / head.outputStride();
+            java.util.List<double[]> boxes = AnchorFit.boxesInCells(dataset.train(), resolution, grid);
+            if (boxes.size() < k) {
+                throw new UserInputException("the training split has " + boxes.size() + " boxes, fewer than the " + k
+                        + " anchors asked for");
+            }
+            AnchorFit.Result fitted = AnchorFit.fit(boxes, k, config.run().seed());
+            out.printf(java.util.Locale.ROOT, "%,d training boxes at %d px, %dx%d grid (cells of %d px)%n",
+                    boxes.size(), resolution, grid, grid, head.outputStride());
+            out.printf(java.util.Locale.ROOT, "mean best IoU: fitted %.3f, configured %.3f%n", fitted.meanBestIou(),
+                    AnchorFit.meanBestIou(boxes, head.anchors()));
+            out.println("space.head.anchors = " + fitted.anchors().stream()
+                    .map(a -> String.format(java.util.Locale.ROOT, "[%.2f, %.2f]", a.width(), a.height()))
+                    .collect(java.util.stream.Collectors.joining(", ", "[", "]")));
+            out.flush();
+            return 0;
         }
     }
 }

@@ -147,6 +147,21 @@ class DataAndTrainCommandsTest {
     }
 
     @Test
+    void anchorsFitsTheTrainingBoxesAndComparesWithTheConfiguredOnes() {
+        CliErrorsTest.Result fitted = CliErrorsTest.run(with(TINY, "data", "anchors", "--resolution", "64"));
+        assertEquals(0, fitted.status(), fitted.err());
+        Matcher iou = Pattern.compile("mean best IoU: fitted ([\\d.]+), configured ([\\d.]+)").matcher(fitted.out());
+        assertTrue(iou.find(), fitted.out());
+        assertTrue(Double.parseDouble(iou.group(1)) >= Double.parseDouble(iou.group(2)),
+                "k-means fits the boxes at least as well as the configured anchors: " + fitted.out());
+        assertTrue(Pattern.compile("(?m)^space\\.head\\.anchors = \\[\\[[\\d.]+, [\\d.]+\\], \\[[\\d.]+, [\\d.]+\\], "
+                + "\\[[\\d.]+, [\\d.]+\\]\\]$").matcher(fitted.out()).find(), fitted.out());
+        CliErrorsTest.Result bad = CliErrorsTest.run(with(TINY, "data", "anchors", "--resolution", "70"));
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("--resolution: 70 is not a multiple of the output stride 16"), bad.err());
+    }
+
+    @Test
     void trainRunsSavesAndReloadsWithTheSameMap() throws IOException {
         Path arch = dir.resolve("tiny.json");
         Files.writeString(arch, "{\"resolution\":64,\"width\":0.3,\"stages\":[[{\"type\":\"depthwise-separable\",\"kernel\":3}],"
