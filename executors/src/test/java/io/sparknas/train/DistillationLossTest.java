@@ -98,6 +98,9 @@ class DistillationLossTest {
         LayerGraph graph = model.lower(architecture);
         int grid = 64 / HEAD.outputStride();
         ComputationGraph teacherNet = DetectorNetworkBuilder.build(graph, HEAD, 11, new Sgd(0.01), 0);
+        // The builder starts the prediction layer at its priors (weights of sigma 0.01), so two new networks
+        // predict almost the same thing; a teacher worth imitating here needs outputs of its own.
+        teacherNet.getLayer(graph.layers().get(graph.layers().size() - 1).name()).getParam("W").muli(50);
         DetectionBatches plain = new DetectionBatches(data.train(), 64, grid, DetectorEvaluator.anchorPairs(HEAD),
                 HEAD.classes(), 16, Augmentation.NONE, false, 3);
         INDArray images = plain.batch(0).getFeatures();
