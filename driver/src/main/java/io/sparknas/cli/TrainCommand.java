@@ -29,7 +29,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Train one architecture on the configured dataset (train.*, data.*): one progress line per "
                 + "epoch (loss, val mAP@0.5, images/s, ETA), early stopping on val mAP, a checkpoint after every "
                 + "epoch (rerun with --resume to continue). Saves the best model to OUT/model.zip, reloads it and "
-                + "reports val and test mAP.", "",
+                + "reports val and test mAP; OUT/training.json holds those figures and every epoch. --init starts "
+                + "from weights you have.", "",
                 "Example: sparknas train --arch examples/arch-small.json --epochs 30 --out runs/small"})
 public final class TrainCommand implements Callable<Integer> {
 
