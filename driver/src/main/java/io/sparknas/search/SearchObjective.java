@@ -2,8 +2,10 @@ package io.sparknas.search;
 
 import io.jenetics.EliteSelector;
 import io.jenetics.IntegerGene;
+import io.jenetics.Selector;
 import io.jenetics.TournamentSelector;
 import io.jenetics.engine.Engine;
+import io.jenetics.ext.moea.NSGA2Selector;
 import io.jenetics.ext.moea.ParetoFront;
 import io.jenetics.ext.moea.UFTournamentSelector;
 import io.jenetics.ext.moea.Vec;
@@ -17,8 +19,8 @@ import java.util.Locale;
 /**
  * What the evolution optimizes, and how it selects. {@code map}: the val mAP alone, with tournament selection and
  * elitism. {@code map-latency} and {@code map-macs}: mAP against estimated latency or MACs as two objectives, with
- * Jenetics' NSGA-II-style {@link UFTournamentSelector} (non-dominated rank, then crowding distance), keeping the
- * Pareto front.
+ * NSGA-II: survivors by non-dominated sorting and crowding-distance truncation (Jenetics' {@link NSGA2Selector}),
+ * parents by tournaments on rank and crowding ({@link UFTournamentSelector}); the result is the Pareto front.
  *
  * @param <C> the fitness type
  */
@@ -44,7 +46,15 @@ public sealed interface SearchObjective<C extends Comparable<? super C>>
     C worst();
 
     /** Adds this objective's selectors to an engine builder. */
-    Engine.Builder<IntegerGene, C> select(Engine.Builder<IntegerGene, C> builder, SearchSettings settings);
+    default Engine.Builder<IntegerGene, C> select(Engine.Builder<IntegerGene, C> builder, SearchSettings settings) {
+        return builder.survivorsSelector(survivors(settings)).offspringSelector(parents(settings));
+    }
+
+    /** Who of parents and offspring stays in the population. */
+    Selector<IntegerGene, C> survivors(SearchSettings settings);
+
+    /** Who becomes a parent of the next offspring. */
+    Selector<IntegerGene, C> parents(SearchSettings settings);
 
     /** The best candidates to report: the top by mAP, or the Pareto front sorted by mAP. */
     List<CandidateRow> best(List<CandidateRow> feasibleScored, int top);
@@ -67,11 +77,14 @@ public sealed interface SearchObjective<C extends Comparable<? super C>>
         }
 
         @Override
-        public Engine.Builder<IntegerGene, Double> select(Engine.Builder<IntegerGene, Double> builder,
-                                                        SearchSettings settings) {
-            return builder.survivorsSelector(new EliteSelector<IntegerGene, Double>(settings.elitism(),
-                            new TournamentSelector<IntegerGene, Double>(settings.tournamentSize())))
-                    .offspringSelector(new TournamentSelector<>(settings.tournamentSize()));
+        public Selector<IntegerGene, Double> survivors(SearchSettings settings) {
+            return new EliteSelector<IntegerGene, Double>(settings.elitism(),
+                    new TournamentSelector<IntegerGene, Double>(settings.tournamentSize()));
+        }
+
+        @Override
+        public Selector<IntegerGene, Double> parents(SearchSettings settings) {
+            return new TournamentSelector<>(settings.tournamentSize());
         }
 
         @Override
@@ -99,11 +112,19 @@ public sealed interface SearchObjective<C extends Comparable<? super C>>
             return Vec.of(-1.0, -Double.MAX_VALUE);
         }
 
+        /**
+         * NSGA-II's truncation (Deb et al. 2002): parents and offspring sorted by non-dominated rank, then by crowding
+         * distance within a rank, and the first population-size kept, so the survivors are whole first fronts.
+         */
         @Override
-        public Engine.Builder<IntegerGene, Vec<double[]>> select(Engine.Builder<IntegerGene, Vec<double[]>> builder,
-                                                               SearchSettings settings) {
-            return builder.survivorsSelector(UFTournamentSelector.ofVec())
-                    .offspringSelector(UFTournamentSelector.ofVec());
+        public Selector<IntegerGene, Vec<double[]>> survivors(SearchSettings settings) {
+            return NSGA2Selector.ofVec();
+        }
+
+        /** Binary tournaments on (rank, crowding distance), NSGA-II's mating selection. */
+        @Override
+        public Selector<IntegerGene, Vec<double[]>> parents(SearchSettings settings) {
+            return UFTournamentSelector.ofVec();
         }
 
         @Override
