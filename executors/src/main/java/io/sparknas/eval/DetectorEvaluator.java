@@ -38,6 +38,18 @@ public final class DetectorEvaluator {
         return head.anchors().stream().map(a -> new double[] {a.width(), a.height()}).toList();
     }
 
+    /** The objects of {@code images} letterboxed to {@code side}, as the ground truth detections are matched to. */
+    public static List<GroundTruth> truths(List<DetectionImage> images, int side) {
+        List<GroundTruth> truths = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            DetectionImage image = images.get(i);
+            for (LabeledObject object : DetectionTensors.objects(image, DetectionTensors.letterbox(image, side))) {
+                truths.add(new GroundTruth(i, object.classId(), object.box()));
+            }
+        }
+        return truths;
+    }
+
     /** Evaluates {@code network} at input side {@code side} on {@code images}. */
     public DetectionMetrics evaluate(ComputationGraph network, List<DetectionImage> images, int side) {
         return evaluate(features -> network.outputSingle(false, features), images, side);
@@ -62,13 +74,7 @@ public final class DetectorEvaluator {
             detections.addAll(decoder.decode(output, side, first, NMS_IOU));
             first += (int) batch.getFeatures().size(0);
         }
-        List<GroundTruth> truths = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-            DetectionImage image = images.get(i);
-            for (LabeledObject object : DetectionTensors.objects(image, DetectionTensors.letterbox(image, side))) {
-                truths.add(new GroundTruth(i, object.classId(), object.box()));
-            }
-        }
+        List<GroundTruth> truths = truths(images, side);
         double map50 = MeanAveragePrecision.voc(detections, truths, head.classes(), 0.5);
         double mapCoco = MeanAveragePrecision.coco(detections, truths, head.classes());
         return new DetectionMetrics(map50, mapCoco, images.size(), (System.nanoTime() - start) / 1e9);

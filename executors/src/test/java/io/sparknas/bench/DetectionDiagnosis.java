@@ -3,14 +3,13 @@ package io.sparknas.bench;
 import io.sparknas.data.Augmentation;
 import io.sparknas.data.DetectionBatches;
 import io.sparknas.data.DetectionImage;
-import io.sparknas.data.DetectionTensors;
 import io.sparknas.data.GeneratedDetectionSet;
-import io.sparknas.data.LabeledObject;
 import io.sparknas.data.RealObjectsDetectionSet;
 import io.sparknas.data.Split;
 import io.sparknas.data.SyntheticDetectionSet;
 import io.sparknas.data.SyntheticSpec;
 import io.sparknas.eval.Detection;
+import io.sparknas.eval.DetectorEvaluator;
 import io.sparknas.eval.GroundTruth;
 import io.sparknas.eval.MeanAveragePrecision;
 import io.sparknas.eval.YoloDecoder;
@@ -140,13 +139,7 @@ public final class DetectionDiagnosis {
             }
             first += chunk.size();
         }
-        List<GroundTruth> truths = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-            DetectionImage image = images.get(i);
-            for (LabeledObject object : DetectionTensors.objects(image, DetectionTensors.letterbox(image, side))) {
-                truths.add(new GroundTruth(i, object.classId(), object.box()));
-            }
-        }
+        List<GroundTruth> truths = DetectorEvaluator.truths(images, side);
         List<Detection> oneClass = detections.stream()
                 .map(d -> new Detection(d.image(), 0, d.score(), d.box())).toList();
         List<GroundTruth> oneClassTruths = truths.stream().map(t -> new GroundTruth(t.image(), 0, t.box())).toList();
