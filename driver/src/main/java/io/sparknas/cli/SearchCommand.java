@@ -1,5 +1,6 @@
 package io.sparknas.cli;
 
+import io.sparknas.config.ConfigLoader;
 import io.sparknas.config.OptionValue;
 import io.sparknas.config.SparkNasConfig;
 import io.sparknas.finalmodels.FinalizeJob;
@@ -8,6 +9,7 @@ import io.sparknas.run.FinalModelRow;
 import io.sparknas.run.LocalCopy;
 import io.sparknas.run.Run;
 import io.sparknas.run.RunIds;
+import io.sparknas.run.RunManifest;
 import io.sparknas.search.SearchObjective;
 import io.sparknas.search.SearchPipeline;
 import io.sparknas.seed.Seeds;
@@ -39,8 +41,9 @@ import picocli.CommandLine.Spec;
                 + "is proposed by the LLM instead, every proposal recorded in proposals/. Then (final.after-search) the "
                 + "best candidates are trained fully, without and with distillation (see 'sparknas finalize'). "
                 + "One progress line per "
-                + "generation. After a crash, --resume RUN_ID continues from the last committed generation with "
-                + "nothing lost or repeated.", "",
+                + "generation. After a crash, --resume RUN_ID alone continues from the last committed generation with "
+                + "nothing lost or repeated: the configuration, target and --supernet come from the run's run.json, and "
+                + "an option that would change them is refused.", "",
                 "Example: sparknas search                      (embedded default: local[*], synthetic data, stm32f746)",
                 "         sparknas search --llm-endpoint http://localhost:11434/v1 --llm-model qwen2.5:7b-instruct",
                 "         sparknas search --resume search-20261126-101500-ab12"})
@@ -52,14 +55,15 @@ public final class SearchCommand implements Callable<Integer>, ConfiguredCommand
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--resume", paramLabel = "RUN_ID", description = "Continue this run (same configuration).")
+    @Option(names = "--resume", paramLabel = "RUN_ID", description = "Continue this run as it was started "
+            + "(configuration, target and --supernet from its run.json; with --output if it was given one).")
     String resume;
 
     @Option(names = "--supernet", paramLabel = "FILE", description = "A trained supernet checkpoint (from 'sparknas "
             + "supernet train') instead of training one: a local path or any Hadoop path (s3a://, hdfs://).")
     String supernet;
 
-    @Option(names = "--mode", paramLabel = "MODE", description = "ga or random (default: search.mode).")
+    @Option(names = "--mode", paramLabel = "MODE", description = "ga, aging or random (default: search.mode).")
     String mode;
 
     @Option(names = "--population", paramLabel = "N", description = "Population size (default: search.population).")
@@ -88,33 +92,51 @@ public final class SearchCommand implements Callable<Integer>, ConfiguredCommand
     @Override
     public SparkNasConfig configuration() {
         if (loaded == null) {
-            List<OptionValue> options = new ArrayList<>();
-            if (mode != null) {
-                options.add(new OptionValue("search.mode", mode, "--mode"));
-            }
-            if (population != null) {
-                options.add(new OptionValue("search.population", population, "--population"));
-            }
-            if (generations != null) {
-                options.add(new OptionValue("search.generations", generations, "--generations"));
-            }
-            if (llmEndpoint != null) {
-                options.add(new OptionValue("llm.endpoint", llmEndpoint, "--llm-endpoint"));
-            }
-            if (llmModel != null) {
-                options.add(new OptionValue("llm.model", llmModel, "--llm-model"));
-            }
-            loaded = common.load(options);
+            loaded = common.load(ownOptions());
         }
         return loaded;
     }
 
+    /** This command's own options that set configuration keys, as given. */
+    private List<OptionValue> ownOptions() {
+        List<OptionValue> options = new ArrayList<>();
+        if (mode != null) {
+            options.add(new OptionValue("search.mode", mode, "--mode"));
+        }
+        if (population != null) {
+            options.add(new OptionValue("search.population", population, "--population"));
+        }
+        if (generations != null) {
+            options.add(new OptionValue("search.generations", generations, "--generations"));
+        }
+        if (llmEndpoint != null) {
+            options.add(new OptionValue("llm.endpoint", llmEndpoint, "--llm-endpoint"));
+        }
+        if (llmModel != null) {
+            options.add(new OptionValue("llm.model", llmModel, "--llm-model"));
+        }
+        return options;
+    }
+
+    /** Every option of this command line that sets a configuration key, apart from --config and --set. */
+    private List<OptionValue> commandOptions() {
+        List<OptionValue> options = new ArrayList<>();
+        if (common.strict) {
+            options.add(new OptionValue("data.strict", true, "--strict"));
+        }
+        if (common.target != null) {
+            options.add(new OptionValue("target", common.target, "--target"));
+        }
+        options.addAll(ownOptions());
+        return options;
+    }
+
     @Override
     public Integer call() {
-        SparkNasConfig config = configuration();
         if (resume != null && runIdOption != null) {
             throw new UserInputException("--resume and --run-id exclude each other: --resume names the run to continue");
         }
+        SparkNasConfig config = configuration();
         String runId;
         try {
             runId = resume != null ? RunIds.validate(resume)
@@ -138,15 +160,33 @@ public final class SearchCommand implements Callable<Integer>, ConfiguredCommand
             throw new UserInputException("run " + runId + " already exists in " + Run.folder(outputDir, runId)
                     + ": continue it with --resume " + runId + ", or choose another --run-id");
         }
+        Run run;
+        String supernetOption = supernet;
+        if (resume != null) {
+            Run opened = Run.open(spark, outputDir, runId, config, progress);
+            RunManifest manifest = opened.manifest();
+            refuseChanges(manifest);
+            supernetOption = manifest.option("supernet");
+            config = manifest.configuration(List.of());
+            if (!config.spark().equals(configuration().spark()) && !SparkSessions.submitted()) {
+                spark.stop();
+                spark = SparkSessions.create(config.spark());
+            }
+            run = Run.open(spark, outputDir, runId, config, progress);
+        } else {
+            Map<String, String> options = new LinkedHashMap<>();
+            if (supernet != null) {
+                options.put("supernet", supernet);
+            }
+            run = Run.create(spark, outputDir, runId, config, String.join(" ", spec.commandLine().getParseResult()
+                    .originalArgs()), seeds(config), options, progress);
+        }
         Path supernetFile;
         try {
-            supernetFile = supernet == null ? null : LocalCopy.of(supernet, spark, "--supernet");
+            supernetFile = supernetOption == null ? null : LocalCopy.of(supernetOption, spark, "--supernet");
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage(), e);
         }
-        Run run = resume != null ? Run.open(spark, outputDir, runId, config, progress)
-                : Run.create(spark, outputDir, runId, config, String.join(" ", spec.commandLine().getParseResult()
-                        .originalArgs()), seeds(config), progress);
         String log = run.keepLog();
         printer.printf("run %s -> %s (Spark UI: %s)%n", runId, run.location(), SparkSessions.uiAddress(spark));
         printer.flush();
@@ -185,6 +225,46 @@ public final class SearchCommand implements Callable<Integer>, ConfiguredCommand
         printer.printf("%nlog: %s%n", log);
         printer.flush();
         return 0;
+    }
+
+    /**
+     * Refuses a resume whose command line would make it another run: a configuration option (--config, --set,
+     * --target, --strict, or this command's own) that changes a recorded key, or another --supernet. Options that
+     * repeat what the run recorded (as a sweep's resumed point does) pass.
+     */
+    private void refuseChanges(RunManifest manifest) {
+        String recordedSupernet = manifest.option("supernet");
+        if (supernet != null && !supernet.equals(recordedSupernet)) {
+            throw new UserInputException("--resume " + resume + ": --supernet " + supernet + " would change the run ("
+                    + (recordedSupernet == null ? "it trained its own supernet" : "it was started with --supernet "
+                    + recordedSupernet) + "); a resumed run keeps what it was started with: start a new run instead");
+        }
+        List<ConfigLoader.Change> changes = ConfigLoader.changes(manifest.configJson(), manifest.location(),
+                common.configFile, common.overrides, commandOptions());
+        if (!changes.isEmpty()) {
+            ConfigLoader.Change first = changes.get(0);
+            throw new UserInputException("--resume " + resume + ": " + givenBy(first.key()) + " would change "
+                    + first.key() + " from " + first.recorded() + " to " + first.given()
+                    + (changes.size() > 1 ? " (and " + (changes.size() - 1) + " more key(s))" : "")
+                    + "; a resumed run keeps the configuration in " + manifest.location()
+                    + ": start a new run to change it");
+        }
+    }
+
+    /** The option of this command line that sets {@code key}, for messages. */
+    private String givenBy(String key) {
+        for (OptionValue option : commandOptions()) {
+            if (key.equals(option.key()) || key.startsWith(option.key() + ".")) {
+                return option.option() + " " + option.value();
+            }
+        }
+        for (String override : common.overrides) {
+            String overridden = override.contains("=") ? override.substring(0, override.indexOf('=')).trim() : override;
+            if (key.equals(overridden) || key.startsWith(overridden + ".")) {
+                return "--set " + override;
+            }
+        }
+        return common.configFile != null ? "--config " + common.configFile : "the command line";
     }
 
     /**

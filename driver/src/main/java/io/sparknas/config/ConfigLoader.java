@@ -70,6 +70,46 @@ public final class ConfigLoader {
      * @param options   typed values of command options, winning over {@code overrides}
      */
     public static SparkNasConfig load(Path userFile, List<String> overrides, List<OptionValue> options) {
+        return load(userFile(userFile), overrides, options);
+    }
+
+    /** One key whose value a command line would change in a recorded configuration. */
+    public record Change(String key, String recorded, String given) {
+    }
+
+    /**
+     * The keys whose values {@code userFile}, {@code overrides} and {@code options}, applied on top of a run's
+     * recorded configuration, would change; empty when they only repeat it. A resumed run uses this to refuse a
+     * command line that would make it a different run.
+     */
+    public static List<Change> changes(String recordedJson, String origin, Path userFile, List<String> overrides,
+                                       List<OptionValue> options) {
+        SparkNasConfig recorded = loadRecorded(recordedJson, origin, List.of());
+        Config base;
+        try {
+            base = ConfigFactory.parseString(recorded.renderJson(), ConfigParseOptions.defaults()
+                    .setSyntax(ConfigSyntax.JSON).setOriginDescription(origin));
+        } catch (ConfigException e) {
+            throw new ConfigurationException(origin + ": " + e.getMessage(), e);
+        }
+        Config before = ConfigFactory.parseString(recorded.renderJson());
+        Config after = ConfigFactory.parseString(load(userFile(userFile).withFallback(base), overrides, options)
+                .renderJson());
+        List<Change> changes = new ArrayList<>();
+        for (Map.Entry<String, ConfigValue> entry : after.entrySet()) {
+            String key = entry.getKey();
+            String now = entry.getValue().render(com.typesafe.config.ConfigRenderOptions.concise());
+            String was = before.hasPath(key) ? before.getValue(key).render(com.typesafe.config.ConfigRenderOptions
+                    .concise()) : "(absent)";
+            if (!now.equals(was)) {
+                changes.add(new Change(key, was, now));
+            }
+        }
+        changes.sort(Comparator.comparing(Change::key));
+        return changes;
+    }
+
+    private static Config userFile(Path userFile) {
         Config user = ConfigFactory.empty();
         if (userFile != null) {
             if (!Files.isRegularFile(userFile)) {
@@ -81,7 +121,7 @@ public final class ConfigLoader {
                 throw new ConfigurationException("config file " + userFile + ": " + e.getMessage(), e);
             }
         }
-        return load(user, overrides, options);
+        return user;
     }
 
     /**
@@ -98,6 +138,9 @@ public final class ConfigLoader {
                     .setSyntax(ConfigSyntax.JSON).setOriginDescription(origin));
         } catch (ConfigException e) {
             throw new ConfigurationException(origin + ": " + e.getMessage(), e);
+        }
+        for (String key : RETIRED.keySet()) {
+            recorded = recorded.withoutPath(key);
         }
         return load(recorded, overrides, List.of());
     }
@@ -143,10 +186,21 @@ public final class ConfigLoader {
         return result;
     }
 
+    /**
+     * Keys that earlier versions had, with why they went: a run.json that records one still loads (the key is
+     * dropped); a configuration file or --set that gives one is refused with the reason.
+     */
+    private static final Map<String, String> RETIRED = Map.of("search.elitism", "survivors are now the best of "
+            + "parents and offspring together, so the best candidates are never lost");
+
     private static void rejectUnknownKeys(Config given, Config defaults) {
         Set<Map.Entry<String, ConfigValue>> entries = given.entrySet();
         for (Map.Entry<String, ConfigValue> entry : entries) {
             String key = entry.getKey();
+            if (RETIRED.containsKey(key)) {
+                throw new ConfigurationException(key + ": no longer a setting (" + entry.getValue().origin()
+                        .description() + "): " + RETIRED.get(key) + "; remove it");
+            }
             if (!defaults.hasPathOrNull(key)) {
                 ConfigOrigin origin = entry.getValue().origin();
                 String hint = nearestKey(key, defaults);
@@ -431,10 +485,6 @@ public final class ConfigLoader {
             throw search.invalid("mode", e.getMessage());
         }
         int population = search.integer("population", 2, 100_000);
-        int elitism = search.integer("elitism", 0, 100_000);
-        if (elitism >= population) {
-            throw search.invalid("elitism", elitism + " must be smaller than search.population (" + population + ")");
-        }
         Objective objective;
         try {
             objective = Objective.fromText(search.string("objective").trim().toLowerCase(java.util.Locale.ROOT));
@@ -443,10 +493,10 @@ public final class ConfigLoader {
         }
         return new SearchSettings(mode, objective, population, search.integer("generations", 0, 100_000),
                 search.number("offspring-fraction", 0, 1), search.number("crossover-rate", 0, 1),
-                search.number("mutation-rate", 0, 1), elitism, search.integer("tournament-size", 1, 1000),
+                search.number("mutation-rate", 0, 1), search.integer("tournament-size", 1, 1000),
                 search.integer("partitions", 0, 100_000), search.integer("threads-per-task", 0, 1024),
                 search.integer("top", 1, 1000), search.integer("sample-attempts", 1, 10_000_000),
-                search.bool("testing.fail-first-attempt"));
+                search.integer("breeding-attempts", 1, 1_000_000), search.bool("testing.fail-first-attempt"));
     }
 
     private static SupernetSettings supernet(ConfigReader supernet, Augmentation augmentation, long seed) {

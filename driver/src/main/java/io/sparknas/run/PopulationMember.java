@@ -9,8 +9,11 @@ package io.sparknas.run;
  * @param architecture its canonical architecture JSON
  * @param fitness      its val mAP@0.5; -1 when it was not scored
  * @param born         the generation of its birth
+ * @param genes        its whole genotype, comma separated, latent genes included (what a resumed search breeds
+ *                     from); null in runs written before genotypes were stored
  */
-public record PopulationMember(int position, String candidateId, String architecture, double fitness, long born) {
+public record PopulationMember(int position, String candidateId, String architecture, double fitness, long born,
+                               String genes) {
 
     /** The columns of a generation's files. */
     public static final RowCodec<PopulationMember> CODEC = RowCodec.<PopulationMember>builder()
@@ -19,6 +22,7 @@ public record PopulationMember(int position, String candidateId, String architec
             .decimal("fitness", PopulationMember::fitness)
             .longInteger("born", PopulationMember::born)
             .integer("position", PopulationMember::position)
+            .optionalString("genes", PopulationMember::genes)
             .build(row -> new PopulationMember(row.integer("position"), row.string("candidate_id"),
-                    row.string("architecture"), row.decimal("fitness"), row.longInteger("born")));
+                    row.string("architecture"), row.decimal("fitness"), row.longInteger("born"), row.optionalString("genes")));
 }

@@ -4,11 +4,13 @@ import io.sparknas.config.TextForms;
 
 /** Who proposed a candidate; {@link #text()} is the value of the {@code proposer} column. */
 public enum Proposer {
-    /** The initial population of a GA search. */
+    /** The initial sample, the same for every search mode. */
     SEED("seed"),
     /** GA offspring: crossover and mutation. */
     GA("ga"),
-    /** Random search (the baseline), including its initial sample. */
+    /** Regularized evolution's offspring: one mutated choice. */
+    AGING("aging"),
+    /** A random feasible candidate: random search (the baseline), or a slot the operators could not fill. */
     RANDOM("random"),
     /** The LLM proposer. */
     LLM("llm");

@@ -30,6 +30,8 @@ public final class Run {
     public static final String POPULATION = "population";
     /** The proposals table: every LLM proposal and its outcome. */
     public static final String PROPOSALS = "proposals";
+    /** Folder of the search's per-generation summaries. */
+    public static final String GENERATIONS = "generations";
     /** The final models table. */
     public static final String FINAL_MODELS = "final_models";
     /** The stage-1 table. */
@@ -68,12 +70,22 @@ public final class Run {
      */
     public static Run create(SparkSession spark, String outputDir, String id, SparkNasConfig config, String command,
                              Map<String, Long> seeds, Consumer<String> progress) {
+        return create(spark, outputDir, id, config, command, seeds, Map.of(), progress);
+    }
+
+    /**
+     * As {@link #create(SparkSession, String, String, SparkNasConfig, String, Map, Consumer)}, recording
+     * {@code options}: command options that are not configuration keys (e.g. {@code supernet}), which a resume
+     * restores ({@link RunManifest#option}).
+     */
+    public static Run create(SparkSession spark, String outputDir, String id, SparkNasConfig config, String command,
+                             Map<String, Long> seeds, Map<String, String> options, Consumer<String> progress) {
         Run run = at(spark, outputDir, id, config, progress);
         if (run.hasManifest()) {
             throw new IllegalArgumentException("run " + id + " already exists in " + run.folder);
         }
         RunManifest.write(spark, run.fs, run.folder, id, command, config.renderJson(), seeds, config.target(),
-                config.cost().plan().configName());
+                config.cost().plan().configName(), options);
         return run;
     }
 
@@ -237,6 +249,12 @@ public final class Run {
     public GenerationTable<PopulationMember> population() {
         return new GenerationTable<>(spark, fs, new Path(folder, POPULATION), PopulationMember.CODEC,
                 GenerationTable.GENERATION, "position");
+    }
+
+    /** {@code generations/}: one summary row per committed generation. */
+    public GenerationTable<GenerationSummary> generations() {
+        return new GenerationTable<>(spark, fs, new Path(folder, GENERATIONS), GenerationSummary.CODEC,
+                GenerationTable.GENERATION);
     }
 
     /** {@code proposals/}, read in (generation, request, proposal) order. */

@@ -55,6 +55,15 @@ public final class RunManifest {
         return ConfigLoader.loadRecorded(configJson(), location, overrides);
     }
 
+    /**
+     * A command option the run was started with that is not a configuration key (e.g. {@code supernet}: the
+     * checkpoint given with {@code --supernet}), or null when it was not given.
+     */
+    public String option(String name) {
+        JsonNode value = root.path("options").path(name);
+        return value.isTextual() ? value.asText() : null;
+    }
+
     /** Where it was read from, for messages. */
     public String location() {
         return location;
@@ -76,10 +85,12 @@ public final class RunManifest {
 
     /**
      * Writes {@code folder/run.json}; {@code configJson} is the resolved configuration, {@code seeds} named seeds,
-     * and {@code target} the microcontroller's budgets as numbers (for notebooks, which cannot resolve target files).
+     * {@code target} the microcontroller's budgets as numbers (for notebooks, which cannot resolve target files), and
+     * {@code options} the command options that are not configuration keys, which a resume restores.
      */
     static void write(SparkSession spark, FileSystem fs, Path folder, String runId, String command, String configJson,
-                      Map<String, Long> seeds, io.sparknas.cost.Target target, String memoryPlan) {
+                      Map<String, Long> seeds, io.sparknas.cost.Target target, String memoryPlan,
+                      Map<String, String> options) {
         ObjectNode root = JSON.createObjectNode();
         root.put("run_id", runId);
         root.put("command", command);
@@ -93,6 +104,7 @@ public final class RunManifest {
         root.put("started", Instant.now().toString());
         root.put("git_revision", gitRevision());
         root.set("seeds", JSON.valueToTree(seeds));
+        root.set("options", JSON.valueToTree(new TreeMap<>(options)));
         root.set("libraries", JSON.valueToTree(libraries(spark)));
         Path path = new Path(folder, FILE);
         try {

@@ -4,7 +4,6 @@ import io.sparknas.cost.CostModel;
 import io.sparknas.cost.Costs;
 import io.sparknas.run.CandidateCosts;
 import io.sparknas.run.CandidateRow;
-import io.sparknas.run.GenerationTable;
 import io.sparknas.run.Proposer;
 import io.sparknas.space.Architecture;
 import io.sparknas.space.ArchitectureJson;
@@ -18,6 +17,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -28,22 +28,23 @@ import java.util.function.Function;
 public final class CandidateLedger {
 
     private final String runId;
-    private final GenerationTable<CandidateRow> table;
+    private final BiConsumer<Integer, List<CandidateRow>> table;
     private final CostModel costModel;
-    private final SparkScorer scorer;
+    private final CandidateScorer scorer;
     private final long evaluationSeed;
     private final String provenance;
     private final Map<String, CandidateRow> known = new LinkedHashMap<>();
-    private final List<CandidateRow> pending = new ArrayList<>();
+    private final Map<String, CandidateRow> pending = new LinkedHashMap<>();
     private double scoringSeconds;
 
     /**
-     * @param table          the run's {@code candidates/}, where each generation's rows are committed
+     * @param table          where each generation's rows are committed: the run's {@code candidates/}
      * @param evaluationSeed seed of every candidate's BatchNorm recalibration batches (the same images for all,
      *                       so scores compare)
      * @param provenance     what produced the scores (supernet checkpoint and epoch), stored with every row
      */
-    public CandidateLedger(String runId, GenerationTable<CandidateRow> table, CostModel costModel, SparkScorer scorer,
+    public CandidateLedger(String runId, BiConsumer<Integer, List<CandidateRow>> table, CostModel costModel,
+                           CandidateScorer scorer,
                            long evaluationSeed, String provenance) {
         this.runId = runId;
         this.table = table;
@@ -79,14 +80,14 @@ public final class CandidateLedger {
     /** Whether the candidate has been seen (evaluated, or recorded as infeasible). */
     public boolean isKnown(Architecture architecture) {
         String id = candidateId(architecture);
-        return known.containsKey(id) || pending.stream().anyMatch(r -> r.candidateId().equals(id));
+        return known.containsKey(id) || pending.containsKey(id);
     }
 
     /** Records an infeasible candidate (rejected before any evaluation), once. */
     public void recordInfeasible(Architecture architecture, Costs costs, Proposer proposer, int generation) {
         if (!isKnown(architecture)) {
-            pending.add(new CandidateRow(runId, generation, candidateId(architecture), proposer, architecture,
-                    CandidateCosts.of(costs),
+            String id = candidateId(architecture);
+            pending.put(id, new CandidateRow(runId, generation, id, proposer, architecture, CandidateCosts.of(costs),
                     null, null, null, evaluationSeed, provenance));
         }
     }
@@ -125,7 +126,7 @@ public final class CandidateLedger {
             if (score == null) {
                 throw new IllegalStateException("candidate " + request.candidateId() + " came back without a score");
             }
-            pending.add(new CandidateRow(runId, generation, request.candidateId(),
+            pending.put(request.candidateId(), new CandidateRow(runId, generation, request.candidateId(),
                     proposerOf.apply(request.architecture()), request.architecture(),
                     CandidateCosts.of(costs(request.architecture())), score.map50(), score.mapCoco(), score.seconds(),
                     evaluationSeed, provenance + "; host " + score.host() + ", attempt " + score.attempt()));
@@ -137,7 +138,7 @@ public final class CandidateLedger {
     public CandidateRow row(Architecture architecture) {
         String id = candidateId(architecture);
         CandidateRow row = known.get(id);
-        return row != null ? row : pending.stream().filter(r -> r.candidateId().equals(id)).findFirst().orElse(null);
+        return row != null ? row : pending.get(id);
     }
 
     /** Wall seconds of the Spark scoring jobs of the generation in progress. */
@@ -147,15 +148,13 @@ public final class CandidateLedger {
 
     /** The rows of the generation in progress. */
     public List<CandidateRow> pending() {
-        return List.copyOf(pending);
+        return List.copyOf(pending.values());
     }
 
     /** Writes the generation's rows as {@code candidates/generation=N}, atomically, and makes them known. */
     public void commit(int generation) {
-        table.commit(generation, pending);
-        for (CandidateRow row : pending) {
-            known.put(row.candidateId(), row);
-        }
+        table.accept(generation, List.copyOf(pending.values()));
+        known.putAll(pending);
         pending.clear();
         scoringSeconds = 0;
     }

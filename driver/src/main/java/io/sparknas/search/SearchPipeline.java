@@ -88,9 +88,10 @@ public final class SearchPipeline {
                         + "thread(s) per task, on %s", settings.mode(), settings.objective(), settings.population(), settings.generations(),
                 evaluation.threadsPerTask(), config.target().name()));
         try (SparkScorer scorer = new SparkScorer(spark, bytes, evaluation, settings.partitions())) {
-            CandidateLedger ledger = new CandidateLedger(run.id(), run.candidates(), costModel, scorer,
+            CandidateLedger ledger = new CandidateLedger(run.id(), run.candidates()::commit, costModel, scorer,
                     Seeds.derive(config.run().seed(), "recalibration"), provenance);
-            SearchObjective<?> objective = SearchObjective.of(settings.objective());
+            SearchObjective<?> objective = SearchObjective.of(settings.objective(),
+                    hypervolumeReference(settings.objective(), costModel, cell));
             search(objective, cell, ledger);
             long feasible = ledger.rows().stream().filter(CandidateRow::feasible).count();
             return new Outcome(cell, objective, objective.best(ledger.feasibleScored(), settings.top()),
@@ -104,6 +105,20 @@ public final class SearchPipeline {
                 Seeds.derive(config.run().seed(), "search"), llmProposer(cell)).run();
     }
 
+    /**
+     * The cost of the hypervolume's reference point: the target's latency budget (every candidate that fits is
+     * within it), or when it has none, and for MACs, the cost of the cell's largest architecture.
+     */
+    static double hypervolumeReference(io.sparknas.config.Objective objective, CostModel costModel, SearchSpace cell) {
+        io.sparknas.cost.Costs largest = costModel.evaluate(cell.largest());
+        return switch (objective) {
+            case MAP -> Double.NaN;
+            case MAP_LATENCY -> costModel.target().latencyBudgetMs() > 0 ? costModel.target().latencyBudgetMs()
+                    : largest.latencyMs();
+            case MAP_MACS -> largest.macs() / 1e6;
+        };
+    }
+
     /** The LLM proposer, or null (with one line saying why) when it is off. */
     private LlmProposer llmProposer(SearchSpace cell) {
         LlmSettings llm = config.llm();
@@ -112,7 +127,7 @@ public final class SearchPipeline {
             return null;
         }
         if (config.search().mode() != SearchMode.GA) {
-            run.progress("LLM proposer: not used in random mode (the baseline)");
+            run.progress("LLM proposer: not used in " + config.search().mode() + " mode (only ga mixes it in)");
             return null;
         }
         if (!llm.apiKeyEnv().isEmpty() && System.getenv(llm.apiKeyEnv()) == null) {

@@ -18,7 +18,7 @@ import org.apache.spark.sql.SparkSession;
  * partitions would leave cores idle behind the slowest one (the supernet and dataset are cached per executor JVM,
  * so a task costs little more than its candidate).
  */
-public final class SparkScorer implements AutoCloseable {
+public final class SparkScorer implements CandidateScorer, AutoCloseable {
 
     private final JavaSparkContext context;
     private final Broadcast<byte[]> checkpoint;
@@ -33,6 +33,7 @@ public final class SparkScorer implements AutoCloseable {
     }
 
     /** Scores every request in one job; the result maps candidate id to score. */
+    @Override
     public Map<String, CandidateScore> score(List<CandidateRequest> requests, String jobDescription) {
         Map<String, CandidateScore> scores = new HashMap<>();
         if (requests.isEmpty()) {

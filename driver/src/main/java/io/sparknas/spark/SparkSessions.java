@@ -30,6 +30,14 @@ public final class SparkSessions {
         return session;
     }
 
+    /**
+     * Whether spark-submit (or a {@code spark.master} system property) chose the master, so the configuration's
+     * {@code spark} section does not decide the session.
+     */
+    public static boolean submitted() {
+        return new SparkConf().contains("spark.master");
+    }
+
     /** The web UI address, or a note that it is off. */
     public static String uiAddress(SparkSession session) {
         scala.Option<String> url = session.sparkContext().uiWebUrl();

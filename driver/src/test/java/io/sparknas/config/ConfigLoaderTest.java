@@ -42,6 +42,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aRetiredKeyIsDroppedFromARecordedRunAndRefusedWhenGiven() {
+        String recorded = ConfigLoader.load(null, List.of()).renderJson()
+                .replaceFirst("\"population\"\\s*:\\s*16", "\"population\":6,\"elitism\":1");
+        assertTrue(recorded.contains("\"elitism\":1"), recorded);
+        assertEquals(6, ConfigLoader.loadRecorded(recorded, "run.json", List.of()).search().population());
+        ConfigurationException given = assertThrows(ConfigurationException.class,
+                () -> ConfigLoader.load(null, List.of("search.elitism=1")));
+        assertTrue(given.getMessage().startsWith("search.elitism: no longer a setting"), given.getMessage());
+    }
+
+    @Test
     void everyShippedTargetLoads() {
         for (String name : TargetLoader.SHIPPED) {
             SparkNasConfig config = ConfigLoader.load(null, List.of("target=" + name));

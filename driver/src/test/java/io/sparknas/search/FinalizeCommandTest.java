@@ -56,7 +56,7 @@ class FinalizeCommandTest {
         tiny = new String[] {"--target", fixture.target().toString(), "--output", results.toString(), "--set",
             "spark.master=\"local[2]\"", "--set", "train.batch-size=8"};
         TinySearch.Result search = TinySearch.run(with("search", "--supernet", fixture.checkpoint().toString(),
-                "--population", "6", "--set", "search.elitism=1", "--generations", "1", "--run-id", "tiny"));
+                "--population", "6", "--generations", "1", "--run-id", "tiny"));
         assertEquals(0, search.status(), search.err() + search.out());
         TinySearch.stopSpark();
     }
@@ -205,7 +205,7 @@ class FinalizeCommandTest {
     @Test
     void aSearchEndsByFinalizingWhenAfterSearchIsOn() {
         TinySearch.Result result = TinySearch.runFinalizingAfterSearch(with("search", "--supernet",
-                checkpoint.toString(), "--population", "4", "--set", "search.elitism=1", "--generations", "0",
+                checkpoint.toString(), "--population", "4", "--generations", "0",
                 "--run-id", "after", "--set", "final.epochs=1", "--set", "final.teacher.epochs=1", "--set",
                 "final.teacher.dim=16", "--set", "final.teacher.depth=1", "--set", "final.teacher.heads=2"));
         assertEquals(0, result.status(), result.err() + result.out());

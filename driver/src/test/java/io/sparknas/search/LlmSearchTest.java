@@ -88,7 +88,7 @@ class LlmSearchTest {
     private TinySearch.Result search(String runId, int generations, String... extra) {
         List<String> args = new ArrayList<>(List.of("search", "--supernet", fixture.checkpoint().toString(),
                 "--target", fixture.target().toString(), "--output", dir.toString(), "--set",
-                "spark.master=\"local[2]\"", "--population", "6", "--set", "search.elitism=1", "--run-id", runId,
+                "spark.master=\"local[2]\"", "--population", "6", "--run-id", runId,
                 "--generations", Integer.toString(generations)));
         args.addAll(List.of(extra));
         return TinySearch.run(args.toArray(String[]::new));

@@ -39,7 +39,7 @@ class RemoteRunFolderTest {
         String[] teacher = {"--set", "final.epochs=1", "--set", "final.teacher.epochs=1", "--set",
             "final.teacher.dim=16", "--set", "final.teacher.depth=1", "--set", "final.teacher.heads=2"};
         String[] search = {"search", "--output", output, "--run-id", "remote", "--population", "4", "--generations",
-            "0", "--set", "search.elitism=1", "--set", "supernet.epochs=1", "--set", "space.resolutions=[64]",
+            "0", "--set", "supernet.epochs=1", "--set", "space.resolutions=[64]",
             "--set", "space.widths=[0.3]", "--set", "space-selection.samples-per-cell=50"};
         TinySearch.Result searched = TinySearch.runFinalizingAfterSearch(concat(search, teacher));
         assertEquals(0, searched.status(), searched.err() + searched.out());

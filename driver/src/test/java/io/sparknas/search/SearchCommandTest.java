@@ -50,7 +50,7 @@ class SearchCommandTest {
     private TinySearch.Result search(String runId, String master, String... extra) {
         List<String> args = new ArrayList<>(List.of("search", "--supernet", checkpoint.toString(), "--target",
                 target.toString(), "--output", dir.toString(), "--set", "spark.master=\"" + master + "\"",
-                "--population", "6", "--set", "search.elitism=1"));
+                "--population", "6"));
         if (runId != null) {
             args.add("--run-id");
             args.add(runId);

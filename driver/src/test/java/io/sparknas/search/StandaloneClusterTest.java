@@ -85,7 +85,7 @@ class StandaloneClusterTest {
                 "--resolution", "64", "--width", "0.3")[0].length());
         String[] result = run(tiny, "search", "--supernet", checkpoint.resolve("supernet.ckpt").toString(),
                 "--output", dir.resolve("results").toString(), "--run-id", "cluster", "--population", "4",
-                "--generations", "1", "--set", "search.elitism=1", "--set", "spark.master=\"" + master + "\"");
+                "--generations", "1", "--set", "spark.master=\"" + master + "\"");
         assertEquals("", result[0], result[1] + "\nmaster: " + log("master.log") + "\nworker: " + log("worker.log"));
         assertTrue(result[1].contains("generation 1/1"), result[1]);
         List<Row> rows = SparkSession.active().read().parquet(dir.resolve("results/cluster/candidates").toString())

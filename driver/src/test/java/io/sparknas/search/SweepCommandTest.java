@@ -52,7 +52,7 @@ class SweepCommandTest {
     private static Path twoPointSpec() throws IOException {
         return spec("two.conf", String.join("\n", "sweep {", "  name = \"tiny\"",
                 "  targets = [\"" + fixture.target() + "\"]", "  latency-ms = [0]", "  seeds = [1, 2]",
-                "  set { search.generations = 1, search.population = 4, search.elitism = 1 }", "}", ""));
+                "  set { search.generations = 1, search.population = 4 }", "}", ""));
     }
 
     @Test
@@ -85,7 +85,7 @@ class SweepCommandTest {
         Path results = shared.resolve("resume-results");
         TinySearch.Result crashed = TinySearch.run("search", "--run-id", "tiny-tight-lat0-s1", "--target",
                 fixture.target().toString(), "--supernet", fixture.checkpoint().toString(), "--output",
-                results.toString(), "--population", "4", "--generations", "0", "--set", "search.elitism=1", "--set",
+                results.toString(), "--population", "4", "--generations", "0", "--set",
                 "budgets.latency-ms=0", "--set", "run.seed=1", "--set", "spark.master=\"local[2]\"");
         assertEquals(0, crashed.status(), crashed.err() + crashed.out());
         String s1 = results.resolve("tiny-tight-lat0-s1").toString();

@@ -2,18 +2,14 @@ package io.sparknas.space;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jenetics.Genotype;
-import io.jenetics.IntegerGene;
-import io.jenetics.engine.Codec;
-import io.jenetics.util.RandomRegistry;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.random.RandomGeneratorFactory;
 import org.junit.jupiter.api.Test;
 
 class GeneCodecTest {
@@ -41,19 +37,63 @@ class GeneCodecTest {
     }
 
     @Test
-    void everyRandomJeneticsGenotypeDecodesToAContainedArchitecture() {
-        Codec<Architecture, IntegerGene> jenetics = codec.jenetics();
+    void everyRandomGeneVectorDecodesToAContainedArchitecture() {
+        SplittableRandom random = new SplittableRandom(5);
         Set<Integer> resolutions = new HashSet<>();
-        RandomRegistry.with(RandomGeneratorFactory.of("L64X256MixRandom").create(5), r -> {
-            for (int i = 0; i < 2_000; i++) {
-                Genotype<IntegerGene> genotype = jenetics.encoding().newInstance();
-                Architecture architecture = jenetics.decode(genotype);
-                assertTrue(space.check(architecture).contained(), () -> space.check(architecture).reasons().toString());
-                resolutions.add(architecture.resolution());
-            }
-            return null;
-        });
+        for (int i = 0; i < 2_000; i++) {
+            int[] genes = randomGenes(random);
+            Architecture architecture = codec.decode(genes);
+            assertTrue(space.check(architecture).contained(), () -> space.check(architecture).reasons().toString());
+            resolutions.add(architecture.resolution());
+            assertEquals(architecture, codec.decode(codec.genes(codec.genotype(genes))), "the genotype keeps them");
+            assertArrayEquals(genes, codec.parse(GeneCodec.text(genes)), "and so does their stored text");
+        }
         assertEquals(Set.copyOf(space.resolutions()), resolutions, "every resolution is reachable, none beyond");
+    }
+
+    @Test
+    void latentGenesChangeNothingAndLiveGenesChangeTheArchitecture() {
+        SplittableRandom random = new SplittableRandom(6);
+        int latentSeen = 0;
+        for (int i = 0; i < 300; i++) {
+            int[] genes = randomGenes(random);
+            Architecture architecture = codec.decode(genes);
+            boolean[] live = codec.live(genes);
+            for (int g = 0; g < genes.length; g++) {
+                for (int v = 0; v < codec.cardinality(g); v++) {
+                    if (v == genes[g]) {
+                        continue;
+                    }
+                    int[] changed = genes.clone();
+                    changed[g] = v;
+                    if (live[g]) {
+                        assertNotEquals(architecture, codec.decode(changed), "live gene " + g + " changes it");
+                    } else {
+                        latentSeen++;
+                        assertEquals(architecture, codec.decode(changed), "latent gene " + g + " changes nothing");
+                    }
+                }
+            }
+        }
+        assertTrue(latentSeen > 1000, "latent genes were exercised: " + latentSeen);
+    }
+
+    @Test
+    void unreadableStoredGenesAreRejectedNamingTheGene() {
+        int[] genes = codec.encode(space.smallest());
+        String text = GeneCodec.text(genes);
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> codec.parse(text.replaceFirst("^\\d+", "x")));
+        assertTrue(bad.getMessage().contains("gene 0"), bad.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> codec.parse(text + ",1"));
+    }
+
+    private int[] randomGenes(SplittableRandom random) {
+        int[] genes = new int[codec.length()];
+        for (int g = 0; g < genes.length; g++) {
+            genes[g] = random.nextInt(codec.cardinality(g));
+        }
+        return genes;
     }
 
     @Test
