@@ -21,6 +21,7 @@ class RunFolderDocTest {
         Map<String, StructType> tables = Map.of(
                 "## `candidates/`", CandidateRow.CODEC.schema(),
                 "## `population/`", PopulationMember.CODEC.schema(),
+                "## `generations/`", GenerationSummary.CODEC.schema(),
                 "## `proposals/`", ProposalRow.CODEC.schema(),
                 "## `space_selection/`", SpaceSelectionRow.CODEC.schema(),
                 "## `final_models/`", FinalModelRow.CODEC.schema(),

@@ -129,7 +129,7 @@ class LlmSearchTest {
             assertTrue(result.out().contains("LLM proposer: scripted at " + server.baseUrl()), result.out());
             assertTrue(result.out().contains("LLM proposer: off for the rest of the run after 3 consecutive failed "
                     + "requests"), result.out());
-            assertTrue(result.out().contains("generation 7/7  evaluated"), result.out());
+            assertTrue(result.out().contains("generation 7/7  scored"), result.out());
             assertEquals(10, server.received().size(), "1 + 2 (reminder) + 1 + 2 (429) + 1 + 2 + 2, none after the "
                     + "breaker opened");
 

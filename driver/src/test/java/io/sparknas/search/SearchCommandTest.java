@@ -61,9 +61,10 @@ class SearchCommandTest {
 
     @Test
     void aTinySearchWritesEveryCandidateOnceFeasibleAndScoredOrInfeasibleWithItsReason() {
-        TinySearch.Result result = search("e2e", "local[2]", "--generations", "2");
+        TinySearch.Result result = search("e2e", "local[2]", "--generations", "3", "--set",
+                "search.mutation-rate=0.9", "--set", "budgets.latency-ms=0");
         assertEquals(0, result.status(), result.err() + result.out());
-        assertTrue(result.out().contains("generation 2/2  evaluated"), result.out());
+        assertTrue(result.out().contains("generation 3/3  scored"), result.out());
         assertTrue(result.out().contains("Best feasible on tight"), result.out());
         assertTrue(result.out().contains("LLM proposer: off (llm.endpoint is not set); offspring come from the GA "
                 + "only"), "the embedded default says once that the LLM proposer is off");
@@ -136,24 +137,54 @@ class SearchCommandTest {
     }
 
     @Test
-    void aRunStoppedAfterAGenerationAndResumedEqualsAnUninterruptedOne() {
-        TinySearch.Result straight = search("straight", "local[2]", "--generations", "3");
+    void aDriverKilledAfterACommittedGenerationResumesFromItsRunAloneAndEqualsTheUninterruptedRun() throws Exception {
+        String[] options = {"--generations", "4", "--set", "search.crossover-rate=0.9"};
+        TinySearch.Result straight = search("straight", "local[2]", options);
         assertEquals(0, straight.status(), straight.err());
-        TinySearch.Result stopped = search("stopped", "local[2]", "--generations", "1");
-        assertEquals(0, stopped.status(), stopped.err());
-        TinySearch.Result resumed = search(null, "local[2]", "--generations", "3", "--resume", "stopped");
-        assertEquals(0, resumed.status(), resumed.err());
-        assertTrue(resumed.out().contains("resuming after generation 1"), resumed.out());
-        assertFalse(resumed.out().contains("generation 1/3"), "generation 1 is not redone");
-
         List<String> uninterrupted = TinySearch.reproducible(TinySearch.rows(dir.resolve("straight").toString()));
-        List<String> continued = TinySearch.reproducible(TinySearch.rows(dir.resolve("stopped").toString()));
-        assertEquals(uninterrupted, continued);
+        TinySearch.stopSpark();
+
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx1g"));
+        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-opens")).forEach(command::add);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.sparknas.cli.SparkNas", "search",
+                "--supernet", checkpoint.toString(), "--target", target.toString(), "--output", dir.toString(),
+                "--set", "spark.master=\"local[2]\"", "--population", "6", "--run-id", "killed"));
+        command.addAll(List.of(options));
+        command.addAll(List.of(TinySearch.TINY));
+        Process driver = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("killed.log").toFile()).start();
+        Path committed = dir.resolve("killed/population/generation=1");
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        while (!Files.exists(committed) && driver.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        driver.destroyForcibly().waitFor();
+        assertTrue(Files.exists(committed), "generation 1 was committed: " + Files.readString(dir.resolve("killed.log")));
+        assertFalse(Files.exists(dir.resolve("killed/population/generation=4")), "killed before the end");
+
+        TinySearch.Result refused = TinySearch.runBare("search", "--resume", "killed", "--output", dir.toString(),
+                "--generations", "6");
+        assertEquals(2, refused.status());
+        assertTrue(refused.err().contains("--resume killed: --generations 6 would change search.generations from 4 to 6"),
+                refused.err());
+        TinySearch.stopSpark();
+
+        TinySearch.Result resumed = TinySearch.runBare("search", "--resume", "killed", "--output", dir.toString());
+        assertEquals(0, resumed.status(), resumed.err() + resumed.out());
+        assertTrue(resumed.out().contains("resuming after generation"), resumed.out());
+        assertTrue(resumed.out().contains("supernet: " + checkpoint), "the run's own --supernet: " + resumed.out());
+        assertFalse(resumed.out().contains("stage 1"), "no stage 1");
+        assertFalse(resumed.out().contains("epochs of"), "no supernet training");
+        assertTrue(resumed.out().contains("generation 4/4"), "the run's own generations: " + resumed.out());
+        assertEquals(uninterrupted, TinySearch.reproducible(TinySearch.rows(dir.resolve("killed").toString())));
 
         TinySearch.Result again = search("straight", "local[2]", "--generations", "3");
         assertEquals(2, again.status());
         assertTrue(again.err().contains("already exists"), again.err());
     }
+
     @Test
     void theTwoObjectiveSearchReportsTheParetoFrontOfMapAndLatency() {
         TinySearch.Result result = search("pareto", "local[2]", "--generations", "1", "--set", "search.objective=map-latency");

@@ -83,14 +83,17 @@ class SweepCommandTest {
     @Test
     void anUnfinishedPointIsResumedToTheEndAndTheOtherRunsFromScratch() throws IOException {
         Path results = shared.resolve("resume-results");
-        TinySearch.Result crashed = TinySearch.run("search", "--run-id", "tiny-tight-lat0-s1", "--target",
-                fixture.target().toString(), "--supernet", fixture.checkpoint().toString(), "--output",
-                results.toString(), "--population", "4", "--generations", "0", "--set",
-                "budgets.latency-ms=0", "--set", "run.seed=1", "--set", "spark.master=\"local[2]\"");
-        assertEquals(0, crashed.status(), crashed.err() + crashed.out());
+        TinySearch.Result first = TinySearch.run("sweep", "--spec", twoPointSpec().toString(), "--supernet",
+                fixture.checkpoint().toString(), "--output", results.toString(), "--set", "spark.master=\"local[2]\"");
+        assertEquals(0, first.status(), first.err() + first.out());
         String s1 = results.resolve("tiny-tight-lat0-s1").toString();
+        List<String> whole = TinySearch.reproducible(TinySearch.rows(s1));
+        for (String table : List.of("population", "generations")) {
+            delete(results.resolve("tiny-tight-lat0-s1").resolve(table).resolve("generation=1"));
+        }
+        delete(results.resolve("tiny-tight-lat0-s2"));
         assertEquals(List.of(0), TinySearch.open(results, "tiny-tight-lat0-s1").population().generations(),
-                "a run that stopped after generation 0 of the sweep's 1");
+                "a run that crashed after committing generation 0 of the sweep's 1");
 
         TinySearch.Result sweep = TinySearch.run("sweep", "--spec", twoPointSpec().toString(), "--supernet",
                 fixture.checkpoint().toString(), "--output", results.toString(), "--set", "spark.master=\"local[2]\"");
@@ -100,6 +103,7 @@ class SweepCommandTest {
         assertTrue(sweep.out().contains("[1/2] tiny-tight-lat0-s1: ok (resumed) in "), sweep.out());
         assertTrue(sweep.out().contains("[2/2] tiny-tight-lat0-s2: ok in "), sweep.out());
         assertEquals(List.of(0, 1), TinySearch.open(results, "tiny-tight-lat0-s1").population().generations());
+        assertEquals(whole, TinySearch.reproducible(TinySearch.rows(s1)), "the resumed point equals its whole run");
     }
 
     @Test
@@ -165,5 +169,13 @@ class SweepCommandTest {
         assertEquals(SparkNas.BAD_INPUT, result.status(), result.err() + result.out());
         assertTrue(result.err().contains("sweep spec " + bad + ": sweep.seeds: missing"), result.err());
         assertFalse(Files.exists(results), "nothing ran");
+    }
+
+    private static void delete(Path folder) throws IOException {
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
     }
 }

@@ -44,6 +44,11 @@ final class TinySearch {
         return run(TINY, args);
     }
 
+    /** Runs exactly {@code args}, without the tiny settings (e.g. a resume, which takes them from the run). */
+    static Result runBare(String... args) {
+        return run(new String[0], args);
+    }
+
     /** Runs with the tiny settings but {@code final.after-search} on: a search that ends by finalizing. */
     static Result runFinalizingAfterSearch(String... args) {
         return run(java.util.Arrays.copyOf(TINY, TINY.length - 2), args);
