@@ -31,6 +31,31 @@ public final class CommonOptions {
             + "skipping it (same as --set data.strict=true).")
     boolean strict;
 
+    /**
+     * The run's recorded configuration ({@code run.json}) with these options on top, for a command that continues
+     * a run: only keys under {@code ownPrefixes} (what the command itself decides, e.g. {@code final.}) may change;
+     * an option that would change any other key is refused with one line naming it and the key.
+     */
+    public SparkNasConfig loadRecorded(io.sparknas.run.RunManifest manifest, String command,
+                                       List<String> ownPrefixes) {
+        List<OptionValue> options = new ArrayList<>();
+        if (strict) {
+            options.add(new OptionValue("data.strict", true, "--strict"));
+        }
+        if (target != null) {
+            options.add(new OptionValue("target", target, "--target"));
+        }
+        for (io.sparknas.config.ConfigLoader.Change change : io.sparknas.config.ConfigLoader.changes(
+                manifest.configJson(), manifest.location(), configFile, overrides, options)) {
+            if (ownPrefixes.stream().noneMatch(prefix -> change.key().startsWith(prefix))) {
+                throw new UserInputException(command + ": the command line would change " + change.key() + " from "
+                        + change.recorded() + " to " + change.given() + ", which the run recorded in "
+                        + manifest.location() + "; " + command + " may only change " + String.join(", ", ownPrefixes));
+            }
+        }
+        return ConfigLoader.loadRecorded(manifest.configJson(), manifest.location(), configFile, overrides, options);
+    }
+
     /** Loads and validates the configuration with these options applied. */
     public SparkNasConfig load() {
         return load(List.of());

@@ -24,7 +24,10 @@ import picocli.CommandLine.Spec;
                 + "with distillation from a teacher, one Spark task per training, scored on the test split (never "
                 + "used for any choice). The teacher is --teacher-onnx, --teacher, or a ViT trained now on the "
                 + "run's dataset (kept in RUN/teacher/); its outputs for the training images are computed once and "
-                + "cached in RUN/teacher_outputs/. Writes RUN/final_models/ and the trained models to RUN/models/.",
+                + "cached in RUN/teacher_outputs/. Writes RUN/final_models/ and the trained models to RUN/models/. "
+                + "The configuration is the run's own (run.json): --config, --set and --target may change only "
+                + "final.*, train.*, spark.*, run.output-dir and search.threads-per-task; the data, space, target and "
+                + "costs stay the run's.",
                 "", "Example: sparknas finalize --run search-20261126-101500-ab12 --top 3 --seeds 3"})
 public final class FinalizeCommand implements Callable<Integer> {
 
@@ -56,8 +59,13 @@ public final class FinalizeCommand implements Callable<Integer> {
     Path teacherOnnx;
 
     @Option(names = "--supernet", paramLabel = "FILE", description = "With final.init = inherited: the supernet "
-            + "checkpoint the run searched with, a local or any Hadoop path (default: RUN/supernet/supernet.ckpt).")
+            + "checkpoint the run searched with, a local or any Hadoop path (default: the run's own --supernet, else "
+            + "RUN/supernet/supernet.ckpt).")
     String supernet;
+
+    /** The configuration keys finalize decides; every other key is the run's, from its run.json. */
+    static final List<String> FINALIZE_KEYS = List.of("final.", "train.", "spark.", "run.output-dir",
+            "search.threads-per-task");
 
     @Override
     public Integer call() {
@@ -72,14 +80,17 @@ public final class FinalizeCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         SparkSession spark = SparkSessions.create(config.spark());
-        Run run = selection.open(spark, config, line -> {
+        Run opened = selection.open(spark, config, line -> {
             out.println(line);
             out.flush();
         });
+        config = common.loadRecorded(opened.manifest(), "finalize", FINALIZE_KEYS);
+        Run run = opened.withConfig(config);
         String log = run.keepLog();
         List<FinalModelRow> rows;
         try {
-            Path supernetFile = supernet == null ? null : LocalCopy.of(supernet, spark, "--supernet");
+            String given = supernet != null ? supernet : run.manifest().option("supernet");
+            Path supernetFile = given == null ? null : LocalCopy.of(given, spark, "--supernet");
             rows = new FinalizeJob(run).run(new FinalizeJob.Request(top != null ? top : config.finals().top(),
                     seeds != null ? seeds : config.finals().seeds(), epochs != null ? epochs : config.finals().epochs(),
                     teacher, teacherOnnx, supernetFile));

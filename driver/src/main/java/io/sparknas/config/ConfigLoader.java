@@ -84,16 +84,8 @@ public final class ConfigLoader {
      */
     public static List<Change> changes(String recordedJson, String origin, Path userFile, List<String> overrides,
                                        List<OptionValue> options) {
-        SparkNasConfig recorded = loadRecorded(recordedJson, origin, List.of());
-        Config base;
-        try {
-            base = ConfigFactory.parseString(recorded.renderJson(), ConfigParseOptions.defaults()
-                    .setSyntax(ConfigSyntax.JSON).setOriginDescription(origin));
-        } catch (ConfigException e) {
-            throw new ConfigurationException(origin + ": " + e.getMessage(), e);
-        }
-        Config before = ConfigFactory.parseString(recorded.renderJson());
-        Config after = ConfigFactory.parseString(load(userFile(userFile).withFallback(base), overrides, options)
+        Config before = ConfigFactory.parseString(loadRecorded(recordedJson, origin, List.of()).renderJson());
+        Config after = ConfigFactory.parseString(loadRecorded(recordedJson, origin, userFile, overrides, options)
                 .renderJson());
         List<Change> changes = new ArrayList<>();
         for (Map.Entry<String, ConfigValue> entry : after.entrySet()) {
@@ -107,6 +99,23 @@ public final class ConfigLoader {
         }
         changes.sort(Comparator.comparing(Change::key));
         return changes;
+    }
+
+    /**
+     * A run's recorded configuration with a command line on top: {@code userFile}, then {@code overrides}, then
+     * {@code options}, as {@link #load(Path, List, List)} puts them on the defaults.
+     */
+    public static SparkNasConfig loadRecorded(String recordedJson, String origin, Path userFile,
+                                              List<String> overrides, List<OptionValue> options) {
+        SparkNasConfig recorded = loadRecorded(recordedJson, origin, List.of());
+        Config base;
+        try {
+            base = ConfigFactory.parseString(recorded.renderJson(), ConfigParseOptions.defaults()
+                    .setSyntax(ConfigSyntax.JSON).setOriginDescription(origin));
+        } catch (ConfigException e) {
+            throw new ConfigurationException(origin + ": " + e.getMessage(), e);
+        }
+        return load(userFile(userFile).withFallback(base), overrides, options);
     }
 
     private static Config userFile(Path userFile) {

@@ -147,11 +147,17 @@ class FinalizeCommandTest {
         assertEquals(candidates.get(0).<String>getAs("candidate_id"), inherited.getAs("candidate_id"));
         TinySearch.stopSpark();
 
-        TinySearch.Result noSupernet = TinySearch.run(with("finalize", "--run", "tiny", "--teacher-onnx",
-                onnx.toString(), "--set", "final.init=inherited"));
-        assertEquals(2, noSupernet.status());
-        assertTrue(noSupernet.err().contains("final.init = inherited needs the supernet the run searched with"),
-                noSupernet.err());
+        TinySearch.Result ownSupernet = TinySearch.run(with("finalize", "--run", "tiny", "--top", "1", "--epochs",
+                "1", "--teacher-onnx", onnx.toString(), "--set", "final.init=inherited"));
+        assertEquals(0, ownSupernet.status(), "without --supernet, the one the run was searched with: "
+                + ownSupernet.err());
+        TinySearch.stopSpark();
+
+        TinySearch.Result otherData = TinySearch.run(with("finalize", "--run", "tiny", "--teacher-onnx",
+                onnx.toString(), "--set", "data.synthetic.seed=5"));
+        assertEquals(2, otherData.status());
+        assertTrue(otherData.err().matches("(?s).*finalize: the command line would change data.synthetic.seed from "
+                + "\\d+ to 5, which the run recorded in.*"), otherData.err());
     }
 
     private static String readFingerprint(String runDir) throws IOException {
