@@ -103,7 +103,8 @@ public final class FinalizeJob {
                 new CostModel(cell, config.target(), config.cost()), config.data(),
                 config.training().withEpochs(request.epochs()), config.finals().distillation(),
                 config.finals().inherited(), run.location(Run.MODELS),
-                SearchPipeline.threadsPerTask(spark.sparkContext().getConf(), config.search().threadsPerTask()));
+                SearchPipeline.threadsPerTask(spark.sparkContext().getConf(), config.search().threadsPerTask()),
+                fingerprint(teacher.artifact()) + "|" + (supernetBytes == null ? "scratch" : sha256(supernetBytes)));
         long start = System.nanoTime();
         context.setJobDescription("SparkNAS " + run.id() + ": finalize, " + requests.size() + " trainings");
         List<FinalTrainingResult> results;
@@ -115,8 +116,11 @@ public final class FinalizeJob {
             teacherBroadcast.destroy();
             supernetBroadcast.destroy();
         }
-        run.progress(String.format(Locale.ROOT, "finalize: %d trainings in %.1f min", results.size(),
-                (System.nanoTime() - start) / 60e9));
+        long reused = results.stream().filter(FinalTrainingResult::reused).count();
+        run.progress(String.format(Locale.ROOT, "finalize: %d trainings in %.1f min%s", results.size(),
+                (System.nanoTime() - start) / 60e9, reused == 0 ? "" : String.format(Locale.ROOT,
+                        " (%d reused from an earlier finalize of this run: same candidate, seed, settings, data and "
+                                + "teacher)", reused)));
         List<FinalModelRow> rows = rows(chosen, results, request, teacher);
         run.finalModels().write(rows);
         return rows;
@@ -190,6 +194,14 @@ public final class FinalizeJob {
             digest.update(artifact.model());
             digest.update((artifact.side() + "|" + config.data()).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JVM", e);
         }

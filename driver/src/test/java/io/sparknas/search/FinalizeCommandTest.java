@@ -134,6 +134,28 @@ class FinalizeCommandTest {
         }
         TinySearch.stopSpark();
 
+        Path models = results.resolve("tiny").resolve(Run.MODELS);
+        Path record;
+        try (java.util.stream.Stream<Path> files = Files.list(models)) {
+            record = files.filter(f -> f.getFileName().toString().endsWith("-kd-seed1.json")).sorted().findFirst()
+                    .orElseThrow(() -> new AssertionError("every trained model has its record beside it"));
+        }
+        Files.delete(record);
+        TinySearch.Result resumed = TinySearch.run(with("finalize", "--run", "tiny", "--top", "2", "--epochs", "1",
+                "--teacher-onnx", onnx.toString()));
+        assertEquals(0, resumed.status(), resumed.err());
+        assertTrue(resumed.out().contains("finalize: 4 trainings in ") && resumed.out().contains("(3 reused from an "
+                + "earlier finalize of this run"), "a finalize run again trains only what is missing: " + resumed.out());
+        List<Row> again2 = SparkSession.active().read().parquet(runDir + "/" + Run.FINAL_MODELS).orderBy("rank")
+                .collectAsList();
+        for (int i = 0; i < 2; i++) {
+            for (String column : List.of("test_map50_without_kd", "test_map50_with_kd", "val_map50_with_kd")) {
+                assertEquals(rows.get(i).<Double>getAs(column), again2.get(i).<Double>getAs(column), 1e-9, column);
+            }
+        }
+        assertTrue(Files.isRegularFile(record), "the retrained model has its record again");
+        TinySearch.stopSpark();
+
         TinySearch.Result again = TinySearch.run(with("finalize", "--run", "tiny", "--top", "1", "--epochs", "1",
                 "--teacher-onnx", onnx.toString(), "--set", "final.init=inherited", "--supernet",
                 checkpoint.toString()));

@@ -15,8 +15,9 @@ package io.sparknas.task;
  * @param artifact    where the trained model was written
  * @param host        the executor host
  * @param attempt     the Spark task attempt
+ * @param reused      whether it was read from the model's {@link FinalTrainingRecord} instead of trained now
  */
 public record FinalTrainingResult(String candidateId, boolean distill, long seed, double valMap50, double testMap50,
                                   double testMapCoco, int epochs, int bestEpoch, double seconds, String artifact,
-                                  String host, int attempt) implements java.io.Serializable {
+                                  String host, int attempt, boolean reused) implements java.io.Serializable {
 }

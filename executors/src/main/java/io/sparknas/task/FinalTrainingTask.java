@@ -58,6 +58,13 @@ public final class FinalTrainingTask implements FlatMapFunction<Iterator<FinalTr
         List<FinalTrainingResult> results = new ArrayList<>();
         while (requests.hasNext()) {
             FinalTrainingRequest request = requests.next();
+            String key = FinalTrainingRecord.key(request, context);
+            Path model = new Path(context.artifactDir(), request.artifactName());
+            FinalTrainingResult done = FinalTrainingRecord.read(model, key);
+            if (done != null) {
+                results.add(done);
+                continue;
+            }
             var settings = context.training().withSeed(request.seed());
             FinalTrainer trainer = new FinalTrainer(context.space().head(), settings,
                     context.distillation(), line -> { });
@@ -70,10 +77,12 @@ public final class FinalTrainingTask implements FlatMapFunction<Iterator<FinalTr
             FinalTrainer.Outcome outcome = trainer.train(context.costModel().lower(request.architecture()), dataset,
                     request.distill() ? teacherOutputs.value() : null, start);
             String artifact = write(outcome.network(), request.artifactName());
-            results.add(new FinalTrainingResult(request.candidateId(), request.distill(), request.seed(),
-                    outcome.training().bestValMap50(), outcome.test().map50(), outcome.test().mapCoco(),
+            FinalTrainingResult result = new FinalTrainingResult(request.candidateId(), request.distill(),
+                    request.seed(), outcome.training().bestValMap50(), outcome.test().map50(), outcome.test().mapCoco(),
                     outcome.training().epochsRun(), outcome.training().bestEpoch(), outcome.training().seconds(),
-                    artifact, CandidateEvaluationTask.host(), attempt));
+                    artifact, CandidateEvaluationTask.host(), attempt, false);
+            FinalTrainingRecord.write(model, key, result);
+            results.add(result);
         }
         return results.iterator();
     }

@@ -1,0 +1,92 @@
+package io.sparknas.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The JSON written beside a trained final model ({@code NAME.json} next to {@code NAME.zip}), after the model: what
+ * trained it (a key over the architecture, seed, distillation, training settings, data and teacher) and what it
+ * gave. A finalize run again, after a crash or to add seeds, reuses a training whose record has the same key and
+ * whose model exists, instead of training it again; any other record is ignored and overwritten.
+ */
+final class FinalTrainingRecord {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private FinalTrainingRecord() {
+    }
+
+    /** What decides a training's result: the request, the context's settings and the driver's resume key. */
+    static String key(FinalTrainingRequest request, FinalTrainingContext context) {
+        return String.join("|", io.sparknas.space.ArchitectureJson.encode(request.architecture()),
+                Long.toString(request.seed()), Boolean.toString(request.distill()), context.training().toString(),
+                context.distillation().toString(), Boolean.toString(context.inherited()), context.data().toString(),
+                context.resumeKey());
+    }
+
+    /** The result recorded for {@code key} beside {@code model}, or null when there is none to reuse. */
+    static FinalTrainingResult read(Path model, String key) {
+        Path record = recordOf(model);
+        try {
+            FileSystem fs = model.getFileSystem(new Configuration());
+            if (!fs.exists(record) || !fs.exists(model)) {
+                return null;
+            }
+            JsonNode root;
+            try (InputStream in = fs.open(record)) {
+                root = JSON.readTree(in);
+            }
+            if (root == null || !key.equals(root.path("key").asText(null))) {
+                return null;
+            }
+            return new FinalTrainingResult(root.get("candidate_id").asText(), root.get("distill").asBoolean(),
+                    root.get("seed").asLong(), root.get("val_map50").asDouble(), root.get("test_map50").asDouble(),
+                    root.get("test_map_coco").asDouble(), root.get("epochs").asInt(), root.get("best_epoch").asInt(),
+                    root.get("seconds").asDouble(), model.toString(), root.get("host").asText(),
+                    root.get("attempt").asInt(), true);
+        } catch (IOException | NullPointerException e) {
+            return null;
+        }
+    }
+
+    /** Writes the record of a finished training beside its model. */
+    static void write(Path model, String key, FinalTrainingResult result) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("key", key);
+        root.put("candidate_id", result.candidateId());
+        root.put("distill", result.distill());
+        root.put("seed", result.seed());
+        root.put("val_map50", result.valMap50());
+        root.put("test_map50", result.testMap50());
+        root.put("test_map_coco", result.testMapCoco());
+        root.put("epochs", result.epochs());
+        root.put("best_epoch", result.bestEpoch());
+        root.put("seconds", result.seconds());
+        root.put("host", result.host());
+        root.put("attempt", result.attempt());
+        Path record = recordOf(model);
+        try {
+            FileSystem fs = model.getFileSystem(new Configuration());
+            try (OutputStream out = fs.create(record, true)) {
+                out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root)
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + record, e);
+        }
+    }
+
+    private static Path recordOf(Path model) {
+        String name = model.getName();
+        return new Path(model.getParent(), name.substring(0, name.length() - ".zip".length()) + ".json");
+    }
+}
