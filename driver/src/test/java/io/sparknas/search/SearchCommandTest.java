@@ -201,5 +201,12 @@ class SearchCommandTest {
         long printed = report.lines().filter(line -> line.matches("\\d+\\s+[\\d.]+\\s.*")).count();
         assertTrue(!front.isEmpty());
         assertEquals(front.size(), printed, "every non-dominated candidate, and only those, is reported:\n" + report);
+        assertTrue(result.out().contains("hypervolume "), "printed per generation: " + result.out());
+        List<Double> volumes = TinySearch.open(dir, "pareto").generations().read().stream()
+                .map(io.sparknas.run.GenerationSummary::hypervolume).toList();
+        assertEquals(2, volumes.size(), "stored per generation");
+        assertTrue(volumes.get(0) >= 0 && volumes.get(1) >= volumes.get(0), "and never falls: " + volumes
+                + " (the tiny supernet's mAPs are at the floor, so the area may be 0 here; SearchObjectiveTest checks "
+                + "its value)");
     }
 }

@@ -50,6 +50,45 @@ class SearchObjectiveTest {
         }
     }
 
+    @Test
+    void theHypervolumeIsTheAreaThePointsDominateUpToTheReference() {
+        SplittableRandom random = new SplittableRandom(10);
+        for (int trial = 0; trial < 20; trial++) {
+            List<io.sparknas.run.CandidateRow> rows = new ArrayList<>();
+            List<double[]> points = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                double map = random.nextInt(20) / 20.0;
+                double macs = 1 + random.nextInt(30);
+                points.add(new double[] {macs, map});
+                rows.add(row(map, (long) (macs * 1e6)));
+            }
+            double reference = 25;
+            SearchObjective.Pareto pareto = (SearchObjective.Pareto) SearchObjective.of(Objective.MAP_MACS, reference);
+            // Brute force: the dominated share of a fine grid over [0, reference] x [0, 1].
+            int n = 1000;
+            int covered = 0;
+            for (int x = 0; x < n; x++) {
+                for (int y = 0; y < n; y++) {
+                    double cost = (x + 0.5) * reference / n;
+                    double map = (y + 0.5) / n;
+                    boolean dominated = points.stream().anyMatch(p -> p[0] <= cost && p[1] >= map);
+                    covered += dominated ? 1 : 0;
+                }
+            }
+            double expected = covered * (reference / n) * (1.0 / n);
+            assertEquals(expected, pareto.hypervolume(rows), 0.01 * reference, "trial " + trial);
+        }
+        assertEquals(null, SearchObjective.of(Objective.MAP).hypervolume(List.of()));
+    }
+
+    private static io.sparknas.run.CandidateRow row(double map, long macs) {
+        io.sparknas.space.SearchSpace cell = io.sparknas.config.ConfigLoader.load(null, List.of()).space()
+                .narrow(80, 0.9);
+        return new io.sparknas.run.CandidateRow("r", 1, Long.toHexString(macs) + map, io.sparknas.run.Proposer.GA,
+                cell.smallest(), new io.sparknas.run.CandidateCosts(macs, 1, 1, 1, 1, 1,
+                io.sparknas.cost.MemoryPlan.IN_PLACE, 1.0, true, ""), map, map, 1.0, 0, "test");
+    }
+
     /** Front index of each member: 0 for the non-dominated, 1 for those dominated only by front 0, and so on. */
     private static int[] bruteForceRanks(List<Phenotype<IntegerGene, Vec<double[]>>> population) {
         int n = population.size();
