@@ -105,7 +105,7 @@ public final class SearchOperatorsBenchmark {
                 defaults.offspringFraction(), defaults.crossoverRate(), defaults.mutationRate(),
                 defaults.tournamentSize(), 0, 0, 1, defaults.sampleAttempts(), defaults.breedingAttempts(), false);
         double optimum = optimum(space, costModel, longRuns, optimumEvaluations, proxy);
-        System.out.printf(Locale.ROOT, "optimum (best known): %.3f MMACs (%.0f s)%n", optimum,
+        System.out.printf(Locale.ROOT, "optimum (best known): %.3f %s (%.0f s)%n", optimum, proxy.unit(),
                 (System.nanoTime() - start) / 1e9);
 
         Map<String, List<Trace>> traces = new HashMap<>();
@@ -129,7 +129,8 @@ public final class SearchOperatorsBenchmark {
         root.put("git_revision", gitRevision());
         root.put("cores", Runtime.getRuntime().availableProcessors());
         ObjectNode parameters = root.putObject("parameters");
-        parameters.put("objective", "MMACs of an architecture that fits the target (TinyNAS proxy); regret = "
+        parameters.put("objective", proxy.name().toLowerCase(Locale.ROOT));
+        parameters.put("objective_meaning", proxy.meaning() + ", of an architecture that fits the target; regret = "
                 + "(optimum - best of the first B scored) / optimum");
         parameters.put("space", cellResolution == null ? "the default configuration's whole space"
                 : "the default space's cell " + cellResolution + " px x " + cellWidth);
@@ -148,7 +149,8 @@ public final class SearchOperatorsBenchmark {
         parameters.put("first_seed", firstSeed);
         parameters.set("budgets", json.valueToTree(budgets));
         parameters.put("optimum_evaluations", optimumEvaluations);
-        root.put("optimum_mmacs", optimum);
+        root.put("optimum", optimum);
+        root.put("optimum_unit", proxy.unit());
         root.put("optimum_method", "best of 4 GA runs (the default operators, population 32, whatever --set says) of "
                 + optimumEvaluations + " scored candidates each, then steepest ascent over single live choices to a "
                 + "local optimum; raised if any benchmarked search found more");
@@ -297,6 +299,15 @@ public final class SearchOperatorsBenchmark {
         MACS,
         /** Capacity: the geometric mean of MMACs and millions of parameters. */
         CAPACITY;
+
+        String unit() {
+            return this == MACS ? "MMACs" : "sqrt(MMACs x M params)";
+        }
+
+        String meaning() {
+            return this == MACS ? "MMACs (the TinyNAS proxy)"
+                    : "capacity: the geometric mean of MMACs and millions of parameters";
+        }
 
         double of(Costs costs) {
             return switch (this) {
