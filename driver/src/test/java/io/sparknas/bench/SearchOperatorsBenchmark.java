@@ -149,6 +149,22 @@ public final class SearchOperatorsBenchmark {
         parameters.put("first_seed", firstSeed);
         parameters.set("budgets", json.valueToTree(budgets));
         parameters.put("optimum_evaluations", optimumEvaluations);
+        ObjectNode samples = root.putObject("random_samples");
+        SplittableRandom sampling = new SplittableRandom(2026);
+        Map<String, Integer> violated = new java.util.TreeMap<>();
+        int fit = 0;
+        int count = 20_000;
+        for (int i = 0; i < count; i++) {
+            Costs costs = costModel.evaluate(space.sample(sampling));
+            if (costs.feasible()) {
+                fit++;
+            } else {
+                violated.merge(costs.violatedBudget(), 1, Integer::sum);
+            }
+        }
+        samples.put("count", count);
+        samples.put("fit", fit);
+        samples.set("first_violated_budget", json.valueToTree(violated));
         root.put("optimum", optimum);
         root.put("optimum_unit", proxy.unit());
         root.put("optimum_method", "best of 4 GA runs (the default operators, population 32, whatever --set says) of "
