@@ -8,6 +8,7 @@ import io.sparknas.cost.Costs;
 import io.sparknas.cost.LayerGraph;
 import io.sparknas.run.CandidateRow;
 import io.sparknas.run.FinalModelRow;
+import io.sparknas.run.GenerationSummary;
 import io.sparknas.run.ProposalRow;
 import io.sparknas.run.RankedCell;
 import io.sparknas.run.Run;
@@ -64,6 +65,7 @@ public final class RunReport {
         }
         page.heading("Search progress");
         page.image(ProgressChart.chart(rows), "best feasible val mAP@0.5 per generation by proposer");
+        breeding(page);
         proposals(page);
 
         page.heading("Stage 1: (resolution, width) cells");
@@ -85,6 +87,18 @@ public final class RunReport {
         page.heading("Configuration and provenance");
         page.preformatted(pretty(manifest));
         return page.toString();
+    }
+
+    private void breeding(Html page) {
+        if (!run.generations().exists()) {
+            page.paragraph("No generations/ table (the run was made before it was written).");
+            return;
+        }
+        List<GenerationSummary> summaries = read(Run.GENERATIONS, () -> run.generations().read());
+        page.image(BreedingChart.tries(summaries), "duplicate and over-budget children per generation");
+        if (summaries.stream().anyMatch(s -> s.hypervolume() != null)) {
+            page.image(BreedingChart.hypervolume(summaries), "hypervolume per generation");
+        }
     }
 
     private void proposals(Html page) {

@@ -41,6 +41,21 @@ class ReportChartsTest {
     }
 
     @Test
+    void theBreedingChartShowsEachGenerationsDuplicateAndOverBudgetShares() {
+        List<io.sparknas.run.GenerationSummary> summaries = List.of(
+                new io.sparknas.run.GenerationSummary(0, "ga", 8, 8, 0, 0, 0, 0.1, 1.5, 1.0),
+                new io.sparknas.run.GenerationSummary(1, "ga", 4, 10, 1, 5, 0, 0.2, 2.5, 1.0),
+                new io.sparknas.run.GenerationSummary(2, "ga", 4, 8, 2, 2, 0, 0.2, null, 1.0));
+        XYPlot plot = BreedingChart.tries(summaries).getXYPlot();
+        assertEquals("share of the searcher's tries (%)", plot.getRangeAxis().getLabel());
+        assertEquals(10.0, plot.getDataset().getYValue(0, 1), 1e-9, "1 duplicate of 10 tries");
+        assertEquals(50.0, plot.getDataset().getYValue(1, 1), 1e-9, "5 over budget of 10");
+        assertEquals(25.0, plot.getDataset().getYValue(0, 2), 1e-9);
+        XYPlot volume = BreedingChart.hypervolume(summaries).getXYPlot();
+        assertEquals(2, volume.getDataset().getItemCount(0), "generations with a hypervolume");
+    }
+
+    @Test
     void paretoChartsHaveUnitsTheBudgetLineAndTheFront() {
         Target target = CONFIG.target();
         List<CandidateRow> scored = rows().stream().filter(CandidateRow::feasible).toList();

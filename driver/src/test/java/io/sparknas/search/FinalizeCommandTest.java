@@ -261,7 +261,8 @@ class FinalizeCommandTest {
             assertEquals(900, image.getWidth(), "plot " + count + " is a real PNG");
             count++;
         }
-        assertTrue(count >= 5, "3 Pareto fronts, progress, memory profile: " + count);
+        assertTrue(count >= 6, "3 Pareto fronts, progress, children not scored, memory profile: " + count);
+        assertTrue(html.contains("duplicate and over-budget children per generation"), "the generations/ chart");
         for (String section : List.of("Pareto fronts", "Search progress", "Stage 1", "memory profile",
                 "Final models", "Configuration and provenance", "&quot;run_id&quot; : &quot;tiny&quot;")) {
             assertTrue(html.contains(section), section);
