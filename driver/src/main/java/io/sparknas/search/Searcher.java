@@ -39,6 +39,13 @@ sealed interface Searcher<C extends Comparable<? super C>>
     ISeq<Phenotype<IntegerGene, C>> survivors(ISeq<Phenotype<IntegerGene, C>> population,
                                               ISeq<Phenotype<IntegerGene, C>> offspring, int size);
 
+    /** The objective's truncation of parents and offspring together: (μ + λ) survivors. */
+    private static <C extends Comparable<? super C>> ISeq<Phenotype<IntegerGene, C>> best(
+            SearchObjective<C> objective, SearchSettings settings, ISeq<Phenotype<IntegerGene, C>> population,
+            ISeq<Phenotype<IntegerGene, C>> offspring, int size) {
+        return objective.survivors(settings).select(population.append(offspring), size, Optimize.MAXIMUM);
+    }
+
     /**
      * The genetic algorithm: two parents by the objective's tournament; with probability {@code crossover-rate} a
      * {@link BlockCrossover} child, otherwise a copy of the first; then {@link LiveMutation} of each live choice with
@@ -71,7 +78,7 @@ sealed interface Searcher<C extends Comparable<? super C>>
         @Override
         public ISeq<Phenotype<IntegerGene, C>> survivors(ISeq<Phenotype<IntegerGene, C>> population,
                                                          ISeq<Phenotype<IntegerGene, C>> offspring, int size) {
-            return objective.survivors(settings).select(population.append(offspring), size, Optimize.MAXIMUM);
+            return best(objective, settings, population, offspring, size);
         }
     }
 
@@ -121,7 +128,7 @@ sealed interface Searcher<C extends Comparable<? super C>>
         @Override
         public ISeq<Phenotype<IntegerGene, C>> survivors(ISeq<Phenotype<IntegerGene, C>> population,
                                                          ISeq<Phenotype<IntegerGene, C>> offspring, int size) {
-            return objective.survivors(settings).select(population.append(offspring), size, Optimize.MAXIMUM);
+            return best(objective, settings, population, offspring, size);
         }
     }
 }
