@@ -178,11 +178,11 @@ public final class Supernet {
      * DL4J reports gradients summed over the minibatch (its own updater divides them), so they are divided by the
      * minibatch size here, except the BatchNorm running statistics' moving-average steps, which DL4J applies as is.
      * {@code sums} holds one full-size array per shared key that was touched; a sandwich step sums the gradients
-     * of all its subnets this way before one optimizer step. Convolution weights also get the L2 weight-decay term
-     * {@code weightDecay · w} of the slice the subnet used, so weights no subnet used are left alone.
+     * of all its subnets this way before one optimizer step. {@code used} (may be null) gets, per key, a mask with 1
+     * where this subnet's slice lies, for the optimizer's weight decay.
      */
-    public void accumulateGradient(Architecture architecture, ComputationGraph network, double weightDecay,
-                                   Map<String, INDArray> sums) {
+    public void accumulateGradient(Architecture architecture, ComputationGraph network, Map<String, INDArray> sums,
+                                   Map<String, INDArray> used) {
         org.deeplearning4j.nn.gradient.Gradient gradient = network.gradient();
         long examples = network.getInput(0).size(0);
         for (SlicedParameter p : slices(architecture, network)) {
@@ -193,12 +193,17 @@ public final class Supernet {
             INDArray full = weights.get(p.key());
             INDArray sum = sums.computeIfAbsent(p.key(), k -> Nd4j.zeros(full.dataType(), full.shape()));
             INDArray scaled = SharedWeightOptimizer.isRunningStatistic(p.key()) ? part : part.div(examples);
-            INDArray added = sum.get(p.index()).add(scaled.reshape(p.value().shape()));
-            if (weightDecay > 0 && p.param().equals("W")) {
-                added.addi(p.value().mul(weightDecay));
+            sum.put(p.index(), sum.get(p.index()).add(scaled.reshape(p.value().shape())));
+            if (used != null) {
+                used.computeIfAbsent(p.key(), k -> Nd4j.zeros(full.dataType(), full.shape())).put(p.index(),
+                        Nd4j.ones(full.dataType(), p.value().shape()));
             }
-            sum.put(p.index(), added);
         }
+    }
+
+    /** As {@link #accumulateGradient(Architecture, ComputationGraph, Map, Map)} without the masks. */
+    public void accumulateGradient(Architecture architecture, ComputationGraph network, Map<String, INDArray> sums) {
+        accumulateGradient(architecture, network, sums, null);
     }
 
     /**

@@ -14,7 +14,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * @param randomSubnets         random subnets per step besides the largest and the smallest (the sandwich rule's k)
  * @param learningRate          peak Adam learning rate (after warm-up, cosine decay to 2 % of it)
  * @param warmupEpochs          epochs of linear warm-up
- * @param weightDecay           L2 weight decay on convolution weights
+ * @param weightDecay           decoupled weight decay on convolution weights, once per step ({@link SharedWeightOptimizer})
  * @param progressiveShrinking  train the largest subnet first, then unlock kernel, depth, then every other choice
  *                              (Once-for-All's progressive shrinking), each for a quarter of the epochs
  * @param recalibrationBatches  training batches used to recalibrate a subnet's BatchNorm statistics before scoring

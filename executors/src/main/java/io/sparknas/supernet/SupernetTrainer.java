@@ -67,7 +67,8 @@ public final class SupernetTrainer {
     /** Trains from scratch, or resumes from the checkpoint file when it exists. */
     public Trained train(List<DetectionImage> train, List<DetectionImage> val) {
         int stepsPerEpoch = settings.steps(train.size());
-        SharedWeightOptimizer optimizer = new SharedWeightOptimizer(settings.updater(stepsPerEpoch));
+        SharedWeightOptimizer optimizer = new SharedWeightOptimizer(settings.updater(stepsPerEpoch),
+                settings.weightDecay());
         Supernet supernet;
         List<SupernetEpoch> history = new ArrayList<>();
         if (checkpointFile != null && Files.isRegularFile(checkpointFile)) {
@@ -111,6 +112,7 @@ public final class SupernetTrainer {
             int passes = 0;
             for (int step = 0; step < stepsPerEpoch; step++) {
                 Map<String, INDArray> sums = new HashMap<>();
+                Map<String, INDArray> used = new HashMap<>();
                 for (Architecture member : sampler.members(epoch, step)) {
                     ComputationGraph network = networks.get(member);
                     if (network == null) {
@@ -133,9 +135,9 @@ public final class SupernetTrainer {
                     network.computeGradientAndScore();
                     lossSum += network.score();
                     passes++;
-                    supernet.accumulateGradient(member, network, settings.weightDecay(), sums);
+                    supernet.accumulateGradient(member, network, sums, used);
                 }
-                optimizer.step(supernet, sums, (epoch - 1) * stepsPerEpoch + step, epoch - 1);
+                optimizer.step(supernet, sums, used, (epoch - 1) * stepsPerEpoch + step, epoch - 1);
             }
             boolean evaluate = settings.evalEvery() > 0
                     && (epoch % settings.evalEvery() == 0 || epoch == settings.epochs());

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.config.Sgd;
@@ -60,7 +61,7 @@ class SupernetTrainingTest {
         subnet.setLabel(0, batch.getLabels());
         subnet.computeGradientAndScore();
         Map<String, INDArray> sums = new HashMap<>();
-        supernet.accumulateGradient(architecture, subnet, 0, sums);
+        supernet.accumulateGradient(architecture, subnet, sums);
         new SharedWeightOptimizer(new Sgd(0.05)).step(supernet, sums, 0, 0);
 
         ComputationGraph stepped = supernet.extract(architecture, 1, new NoOp());
@@ -85,8 +86,9 @@ class SupernetTrainingTest {
         subnet.setLabel(0, batch.getLabels());
         subnet.computeGradientAndScore();
         Map<String, INDArray> sums = new HashMap<>();
-        supernet.accumulateGradient(small, subnet, 1e-3, sums);
-        new SharedWeightOptimizer(new Adam(1e-2)).step(supernet, sums, 0, 0);
+        Map<String, INDArray> used = new HashMap<>();
+        supernet.accumulateGradient(small, subnet, sums, used);
+        new SharedWeightOptimizer(new Adam(1e-2), 1e-3).step(supernet, sums, used, 0, 0);
 
         INDArray fullStem = supernet.weight("stem:W");
         INDArray oldStem = before.get("stem:W");
@@ -103,7 +105,7 @@ class SupernetTrainingTest {
                 continue;
             }
             changedKeys++;
-            INDArray mask = sums.get(key).neq(0).castTo(diff.dataType());
+            INDArray mask = used.get(key);
             assertEquals(0.0, diff.mul(mask.rsub(1)).amaxNumber().doubleValue(), 0.0,
                     key + ": entries outside the used slice must not change");
         }
@@ -198,6 +200,72 @@ class SupernetTrainingTest {
         assertEquals(0.0, a.sub(b).amaxNumber().doubleValue(), 1e-4, "resumed = uninterrupted");
     }
     @Test
+    void aSharedArrayUpdatedOnOneStepInTenGetsAdamsBiasCorrectionForItsOwnCount() {
+        Supernet supernet = Supernet.initialize(SPACE, 3, new NoOp());
+        double rate = 1e-3;
+        SharedWeightOptimizer optimizer = new SharedWeightOptimizer(new Adam(rate));
+        String often = "stem:W";
+        String rarely = "head.pred:W";
+        INDArray rareBefore = supernet.weight(rarely);
+        for (int step = 0; step < 10; step++) {
+            Map<String, INDArray> sums = new HashMap<>();
+            sums.put(often, Nd4j.onesLike(supernet.weight(often)));
+            if (step == 9) {
+                sums.put(rarely, Nd4j.onesLike(rareBefore));
+            }
+            optimizer.step(supernet, sums, step, 0);
+        }
+        assertEquals(10, optimizer.count(often));
+        assertEquals(1, optimizer.count(rarely));
+        // A constant gradient's bias-corrected Adam step is the learning rate itself, at any count; corrected by the
+        // global step (10) instead, this first update would be about half of it.
+        INDArray moved = rareBefore.sub(supernet.weight(rarely));
+        assertEquals(rate, moved.minNumber().doubleValue(), rate * 1e-3);
+        assertEquals(rate, moved.maxNumber().doubleValue(), rate * 1e-3);
+        SharedWeightOptimizer restored = new SharedWeightOptimizer(new Adam(rate));
+        restored.restore(optimizer.stateBytes());
+        assertEquals(1, restored.count(rarely), "the counts survive the checkpoint");
+    }
+
+    @Test
+    void decoupledWeightDecayShrinksEachUsedWeightOncePerStepHoweverManyMembersUsedIt() {
+        Supernet supernet = Supernet.initialize(SPACE, 3, new NoOp());
+        Architecture small = SPACE.smallest();
+        DataSet batch = firstBatch(64);
+        ComputationGraph subnet = supernet.extract(small, 1, new NoOp());
+        subnet.setInput(0, batch.getFeatures());
+        subnet.setLabel(0, batch.getLabels());
+        subnet.computeGradientAndScore();
+        Map<String, INDArray> once = new HashMap<>();
+        Map<String, INDArray> usedOnce = new HashMap<>();
+        supernet.accumulateGradient(small, subnet, once, usedOnce);
+        Map<String, INDArray> twice = new HashMap<>();
+        Map<String, INDArray> usedTwice = new HashMap<>();
+        supernet.accumulateGradient(small, subnet, twice, usedTwice);
+        supernet.accumulateGradient(small, subnet, twice, usedTwice);
+        assertEquals(0.0, usedOnce.get("stem:W").sub(usedTwice.get("stem:W")).amaxNumber().doubleValue(), 0.0,
+                "the mask says where, not how often");
+        Supernet a = Supernet.fromBytes(SPACE, supernet.toBytes());
+        Supernet b = Supernet.fromBytes(SPACE, supernet.toBytes());
+        double rate = 1e-2;
+        double decay = 0.5;
+        new SharedWeightOptimizer(new org.nd4j.linalg.learning.config.Sgd(rate), decay).step(a, zero(once), usedOnce,
+                0, 0);
+        new SharedWeightOptimizer(new org.nd4j.linalg.learning.config.Sgd(rate), 0).step(b, zero(once), usedOnce, 0, 0);
+        INDArray w = supernet.weight("stem:W");
+        INDArray expected = w.sub(w.mul(usedOnce.get("stem:W")).muli(rate * decay));
+        assertEquals(0.0, a.weight("stem:W").sub(expected).amaxNumber().doubleValue(), 1e-7,
+                "with a zero gradient, used weights shrink by rate x decay, once");
+        assertEquals(0.0, b.weight("stem:W").sub(w).amaxNumber().doubleValue(), 0.0, "and without decay stay put");
+    }
+
+    private static Map<String, INDArray> zero(Map<String, INDArray> sums) {
+        Map<String, INDArray> zeros = new HashMap<>();
+        sums.forEach((k, v) -> zeros.put(k, SharedWeightOptimizer.isRunningStatistic(k) ? v : Nd4j.zerosLike(v)));
+        return zeros;
+    }
+
+    @Test
     void channelSortingKeepsTheLargestSubnetsFunctionAndOrdersHiddenChannelsByImportance() {
         Supernet supernet = Supernet.initialize(SPACE, 3, new NoOp());
         SharedWeightOptimizer optimizer = new SharedWeightOptimizer(new Adam(1e-2));
@@ -208,7 +276,7 @@ class SupernetTrainingTest {
         subnet.setLabel(0, batch.getLabels());
         subnet.computeGradientAndScore();
         Map<String, INDArray> sums = new HashMap<>();
-        supernet.accumulateGradient(largest, subnet, 0, sums);
+        supernet.accumulateGradient(largest, subnet, sums);
         optimizer.step(supernet, sums, 0, 0);
         INDArray before = supernet.extract(largest, 1, new NoOp()).outputSingle(false, batch.getFeatures());
         INDArray momentBefore = optimizer.state("s3.b0.project|mbconv:W").dup();
