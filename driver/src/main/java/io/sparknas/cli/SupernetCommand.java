@@ -94,10 +94,14 @@ public final class SupernetCommand implements Runnable {
             printer.flush();
             SupernetTrainer.Trained trained;
             try {
-                trained = new SupernetTrainer(space, settings, checkpoint, line -> {
+                CostModel costModel = new CostModel(space, config.target(), config.cost());
+                SupernetTrainer trainer = new SupernetTrainer(space, settings, checkpoint, line -> {
                     printer.println(line);
                     printer.flush();
-                }).train(dataset.train(), dataset.val());
+                }, () -> { }, costModel);
+                printer.println(SupernetTrainer.describe(trainer.ends(), costModel));
+                printer.flush();
+                trained = trainer.train(dataset.train(), dataset.val());
             } catch (IllegalArgumentException e) {
                 throw new UserInputException(e.getMessage(), e);
             }

@@ -180,8 +180,10 @@ public final class SearchPipeline {
                         + "+ smallest + %d random subnets per step", config.supernet().epochs(),
                 config.supernet().steps(dataset.train().size()), config.supernet().batchSize(), dataset.train().size(),
                 config.supernet().randomSubnets()));
-        SupernetTrainer.Trained trained = new SupernetTrainer(cell, config.supernet(), checkpoint, run.progress(),
-                folder::publish).train(dataset.train(), dataset.val());
+        SupernetTrainer trainer = new SupernetTrainer(cell, config.supernet(), checkpoint, run.progress(),
+                folder::publish, new CostModel(cell, config.target(), config.cost()));
+        run.progress(SupernetTrainer.describe(trainer.ends(), new CostModel(cell, config.target(), config.cost())));
+        SupernetTrainer.Trained trained = trainer.train(dataset.train(), dataset.val());
         run.progress(String.format(Locale.ROOT, "supernet: trained in %.1f min", trained.seconds() / 60));
     }
 

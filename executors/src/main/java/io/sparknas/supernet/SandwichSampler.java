@@ -7,10 +7,13 @@ import io.sparknas.space.SearchSpace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Predicate;
 
 /**
  * Chooses the subnets trained at each supernet step by the sandwich rule (BigNAS, Once-for-All): the largest, the
- * smallest and {@code k} random subnets, so both ends of the space are always trained and the middle is covered.
+ * smallest ({@link SandwichEnds}: by cost inside the budget when a target is known) and {@code k} random subnets
+ * (those that fit, when a target is known), so both ends of what the search can pick are always trained and the
+ * middle is covered.
  * The choice for (epoch, step) depends only on the seed, so a resumed run trains exactly what an uninterrupted one
  * would.
  *
@@ -29,15 +32,33 @@ public final class SandwichSampler {
     private final int epochs;
     private final long seed;
     private final Architecture largest;
+    private final Architecture smallest;
+    private final Predicate<Architecture> admissible;
 
+    /** With the space's choice extremes as ends and any random subnet. */
     public SandwichSampler(SearchSpace space, int randomSubnets, boolean progressive, int epochs, long seed) {
+        this(space, SandwichEnds.extremes(space), a -> true, randomSubnets, progressive, epochs, seed);
+    }
+
+    /**
+     * @param ends       the largest and smallest members
+     * @param admissible which random subnets may be drawn (e.g. those that fit the target); a draw that is not is
+     *                   repeated, up to {@value #DRAWS} times
+     */
+    public SandwichSampler(SearchSpace space, SandwichEnds ends, Predicate<Architecture> admissible, int randomSubnets,
+                           boolean progressive, int epochs, long seed) {
         this.space = space;
         this.randomSubnets = randomSubnets;
         this.progressive = progressive;
         this.epochs = epochs;
         this.seed = seed;
-        this.largest = space.largest();
+        this.largest = ends.largest();
+        this.smallest = ends.smallest();
+        this.admissible = admissible;
     }
+
+    /** Draws allowed per random member to find an admissible one before taking the last draw. */
+    static final int DRAWS = 1000;
 
     /** The phase of {@code epoch} (1-based): 0 largest only, 1 + kernel, 2 + depth, 3 everything. */
     public int phase(int epoch) {
@@ -55,10 +76,14 @@ public final class SandwichSampler {
         if (phase == 0) {
             return members;
         }
-        members.add(restrict(space.smallest(), phase));
+        members.add(restrict(smallest, phase));
         SplittableRandom random = new SplittableRandom(Seeds.derive(seed, "sandwich", epoch, step));
         for (int i = 0; i < randomSubnets; i++) {
-            members.add(restrict(space.sample(random), phase));
+            Architecture drawn = space.sample(random);
+            for (int d = 1; d < DRAWS && !admissible.test(drawn); d++) {
+                drawn = space.sample(random);
+            }
+            members.add(restrict(drawn, phase));
         }
         return members;
     }

@@ -38,6 +38,8 @@ public final class SupernetTrainer {
     private final Path checkpointFile;
     private final Consumer<String> progress;
     private final Runnable checkpointed;
+    private final SandwichEnds ends;
+    private final java.util.function.Predicate<Architecture> admissible;
 
     /**
      * @param checkpointFile the checkpoint to write after every epoch and to resume from when it exists; null for
@@ -53,11 +55,39 @@ public final class SupernetTrainer {
      */
     public SupernetTrainer(SearchSpace space, SupernetSettings settings, Path checkpointFile, Consumer<String> progress,
                            Runnable checkpointed) {
+        this(space, settings, checkpointFile, progress, checkpointed, null);
+    }
+
+    /**
+     * @param costModel the target's cost model over {@code space}: the sandwich's ends are then chosen by cost
+     *                  inside the budget and its random members among the subnets that fit ({@link SandwichEnds});
+     *                  null for the space's choice extremes and any subnet
+     */
+    public SupernetTrainer(SearchSpace space, SupernetSettings settings, Path checkpointFile, Consumer<String> progress,
+                           Runnable checkpointed, io.sparknas.cost.CostModel costModel) {
         this.space = space;
         this.settings = settings;
         this.checkpointFile = checkpointFile;
         this.progress = progress;
         this.checkpointed = checkpointed;
+        this.ends = costModel == null ? SandwichEnds.extremes(space)
+                : SandwichEnds.byCost(space, costModel, settings.seed());
+        this.admissible = costModel == null ? a -> true : a -> costModel.evaluate(a).feasible();
+    }
+
+    /** One line naming the sandwich's ends and their costs, for progress output. */
+    public static String describe(SandwichEnds ends, io.sparknas.cost.CostModel costModel) {
+        io.sparknas.cost.Costs large = costModel.evaluate(ends.largest());
+        io.sparknas.cost.Costs small = costModel.evaluate(ends.smallest());
+        return String.format(Locale.ROOT, "sandwich ends on %s: largest that fits %s (%.1f MMACs, %.1f ms), smallest "
+                        + "%s (%.1f MMACs, %.1f ms)", costModel.target().name(), ends.largest().shortName(),
+                large.macs() / 1e6, large.latencyMs(), ends.smallest().shortName(), small.macs() / 1e6,
+                small.latencyMs());
+    }
+
+    /** The largest and smallest members of every step. */
+    public SandwichEnds ends() {
+        return ends;
     }
 
     /** The trained supernet and its history. */
@@ -85,8 +115,8 @@ public final class SupernetTrainer {
         } else {
             supernet = Supernet.initialize(space, settings.seed(), new NoOp());
         }
-        SandwichSampler sampler = new SandwichSampler(space, settings.randomSubnets(), settings.progressiveShrinking(),
-                settings.epochs(), settings.seed());
+        SandwichSampler sampler = new SandwichSampler(space, ends, admissible, settings.randomSubnets(),
+                settings.progressiveShrinking(), settings.epochs(), settings.seed());
         HeadSpec head = space.head();
         Map<Integer, DetectionBatches> batchesBySide = new HashMap<>();
         Map<Architecture, ComputationGraph> networks = new LinkedHashMap<>(16, 0.75f, true) {
@@ -146,8 +176,8 @@ public final class SupernetTrainer {
             if (evaluate) {
                 SubnetEvaluator evaluator = new SubnetEvaluator(supernet, train, val, settings.recalibrationBatches(),
                         settings.batchSize(), settings.seed());
-                largestMap = evaluator.evaluate(space.largest()).map50();
-                smallestMap = evaluator.evaluate(space.smallest()).map50();
+                largestMap = evaluator.evaluate(ends.largest()).map50();
+                smallestMap = evaluator.evaluate(ends.smallest()).map50();
             }
             SupernetEpoch record = new SupernetEpoch(epoch, sampler.phase(epoch), lossSum / Math.max(1, passes), passes,
                     largestMap, smallestMap, (System.nanoTime() - start) / 1e9);
