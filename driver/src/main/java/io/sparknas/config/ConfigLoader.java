@@ -514,7 +514,16 @@ public final class ConfigLoader {
                 supernet.integer("random-subnets", 0, 64), supernet.number("learning-rate", 1e-7, 10),
                 supernet.number("warmup-epochs", 0, 1000), supernet.number("weight-decay", 0, 1),
                 supernet.bool("progressive-shrinking"), supernet.integer("recalibration-batches", 1, 10_000),
-                supernet.integer("eval-every", 0, 100_000), augmentation, Seeds.derive(seed, "supernet"));
+                supernet.integer("eval-every", 0, 100_000), augmentation, Seeds.derive(seed, "supernet"),
+                weightSharing(supernet));
+    }
+
+    private static io.sparknas.supernet.WeightSharing weightSharing(ConfigReader supernet) {
+        try {
+            return io.sparknas.supernet.WeightSharing.fromConfigName(supernet.string("weight-sharing"));
+        } catch (IllegalArgumentException e) {
+            throw supernet.invalid("weight-sharing", e.getMessage());
+        }
     }
 
     private static TrainingSettings training(ConfigReader train, ConfigReader augment, long seed) {

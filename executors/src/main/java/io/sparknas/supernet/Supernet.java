@@ -31,7 +31,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * The weight-sharing supernet: the largest weights of every layer slot of the search space, from which any
  * architecture's network is cut (Once-for-All, TinyNAS). A smaller kernel is the centre of the largest one, a
  * narrower layer takes the first channels, a shallower stage its first blocks; convolutions do not depend on the
- * input size, so every resolution is accepted. Each block slot keeps one set of weights per conv type.
+ * input size, so every resolution is accepted. Which conv types of a block slot share weights is the
+ * {@link WeightSharing} mode, read back from the keys of a saved supernet.
  *
  * <p>The supernet holds no "current subnet": {@link #extract} returns a new stand-alone network with copied
  * weights, and {@link #writeBack} copies a trained subnet's weights into the slices it used. Both are
@@ -46,22 +47,31 @@ public final class Supernet {
     private final SearchSpace space;
     private final ArchitectureLowering lowering;
     private final Map<String, INDArray> weights;
+    private final WeightSharing sharing;
 
-    private Supernet(SearchSpace space, Map<String, INDArray> weights) {
+    private Supernet(SearchSpace space, Map<String, INDArray> weights, WeightSharing sharing) {
         this.space = space;
         this.lowering = new ArchitectureLowering(space);
         this.weights = weights;
+        this.sharing = sharing;
+    }
+
+    /** A freshly initialised supernet with one set of weights per conv type. */
+    public static Supernet initialize(SearchSpace space, long seed, IUpdater updater) {
+        return initialize(space, seed, updater, WeightSharing.PER_TYPE);
     }
 
     /**
      * A freshly initialised supernet: the largest network of each conv type is built and initialised with
-     * {@code seed}; its weights become the shared slots (stem and head from the first type).
+     * {@code seed}; its weights become the shared slots (stem and head from the first type; where types share a
+     * slot, the larger array).
      */
-    public static Supernet initialize(SearchSpace space, long seed, IUpdater updater) {
-        return new Supernet(space, largestWeights(space, seed, updater));
+    public static Supernet initialize(SearchSpace space, long seed, IUpdater updater, WeightSharing sharing) {
+        return new Supernet(space, largestWeights(space, seed, updater, sharing), sharing);
     }
 
-    private static Map<String, INDArray> largestWeights(SearchSpace space, long seed, IUpdater updater) {
+    private static Map<String, INDArray> largestWeights(SearchSpace space, long seed, IUpdater updater,
+                                                        WeightSharing sharing) {
         Map<String, INDArray> weights = new TreeMap<>();
         for (ConvType type : space.orderedConvTypes()) {
             Architecture largest = uniform(space, type);
@@ -70,11 +80,20 @@ public final class Supernet {
             for (Layer layer : network.getLayers()) {
                 String name = layer.conf().getLayer().getLayerName();
                 for (Map.Entry<String, INDArray> param : layer.paramTable().entrySet()) {
-                    weights.putIfAbsent(key(largest, name, param.getKey()), param.getValue().dup());
+                    String key = key(largest, name, param.getKey(), sharing);
+                    INDArray present = weights.get(key);
+                    if (present == null || present.length() < param.getValue().length()) {
+                        weights.put(key, param.getValue().dup());
+                    }
                 }
             }
         }
         return weights;
+    }
+
+    /** Which conv types share weights in this supernet. */
+    public WeightSharing sharing() {
+        return sharing;
     }
 
     /**
@@ -82,7 +101,7 @@ public final class Supernet {
      * needs, so a checkpoint trained for another space fails here, naming the first difference.
      */
     public void requireMatchingShapes() {
-        Map<String, INDArray> expected = largestWeights(space, 0, new org.nd4j.linalg.learning.config.NoOp());
+        Map<String, INDArray> expected = largestWeights(space, 0, new org.nd4j.linalg.learning.config.NoOp(), sharing);
         for (Map.Entry<String, INDArray> entry : expected.entrySet()) {
             INDArray actual = weights.get(entry.getKey());
             if (actual == null) {
@@ -147,7 +166,7 @@ public final class Supernet {
             String name = layer.conf().getLayer().getLayerName();
             boolean depthwise = layer.conf().getLayer() instanceof DepthwiseConvolution2D;
             for (Map.Entry<String, INDArray> param : layer.paramTable().entrySet()) {
-                String key = key(architecture, name, param.getKey());
+                String key = key(architecture, name, param.getKey(), sharing);
                 slices.add(new SlicedParameter(name, param.getKey(), param.getValue(), key,
                         slice(weights.get(key).shape(), param.getValue().shape(), depthwise)));
             }
@@ -235,14 +254,17 @@ public final class Supernet {
         return index;
     }
 
-    /** The shared-weight key of a layer's parameter: layer name, the block's conv type, the parameter name. */
-    static String key(Architecture architecture, String layerName, String param) {
+    /**
+     * The shared-weight key of a layer's parameter: layer name, the conv type whose weights the block uses
+     * ({@link WeightSharing#weightsOf}), the parameter name.
+     */
+    static String key(Architecture architecture, String layerName, String param, WeightSharing sharing) {
         java.util.regex.Matcher block = BLOCK_LAYER.matcher(layerName);
         String type = "";
         if (block.find()) {
             int stage = Integer.parseInt(block.group(1));
             int index = Integer.parseInt(block.group(2));
-            type = TYPE_SEPARATOR + architecture.stages().get(stage).get(index).type().jsonName();
+            type = TYPE_SEPARATOR + sharing.weightsOf(architecture.stages().get(stage).get(index).type()).jsonName();
         }
         return layerName + type + ":" + param;
     }
@@ -271,7 +293,12 @@ public final class Supernet {
             for (int i = 0; i < count; i++) {
                 weights.put(in.readUTF(), Nd4j.read(in));
             }
-            return new Supernet(space, weights);
+            boolean separate = weights.keySet().stream()
+                    .anyMatch(k -> k.contains(TYPE_SEPARATOR + ConvType.DEPTHWISE_SEPARABLE.jsonName() + ":"));
+            boolean separable = space.convTypes().contains(ConvType.DEPTHWISE_SEPARABLE)
+                    && space.convTypes().contains(ConvType.MBCONV);
+            return new Supernet(space, weights, separable && !separate ? WeightSharing.SEPARABLE_IN_MBCONV
+                    : WeightSharing.PER_TYPE);
         } catch (IOException e) {
             throw new UncheckedIOException("not a supernet checkpoint", e);
         }

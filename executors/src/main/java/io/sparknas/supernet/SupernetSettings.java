@@ -22,12 +22,15 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *                              (and after the last); 0 never
  * @param augmentation          training augmentation
  * @param seed                  seed of initialisation, sampling, shuffling and augmentation
+ * @param weightSharing         which conv types of a block slot share weights
  */
 public record SupernetSettings(int epochs, int batchSize, int stepsPerEpoch, int randomSubnets, double learningRate, double warmupEpochs,
                                double weightDecay, boolean progressiveShrinking, int recalibrationBatches,
-                               int evalEvery, Augmentation augmentation, long seed) implements java.io.Serializable {
+                               int evalEvery, Augmentation augmentation, long seed, WeightSharing weightSharing)
+        implements java.io.Serializable {
 
     public SupernetSettings {
+        java.util.Objects.requireNonNull(weightSharing, "weightSharing");
         if (epochs < 1 || batchSize < 1 || stepsPerEpoch < 0 || randomSubnets < 0 || recalibrationBatches < 1 || evalEvery < 0) {
             throw new IllegalArgumentException("epochs, batch size and recalibration batches must be positive; "
                     + "random subnets and eval interval >= 0");
@@ -40,7 +43,7 @@ public record SupernetSettings(int epochs, int batchSize, int stepsPerEpoch, int
     /** The same settings with another epoch count. */
     public SupernetSettings withEpochs(int newEpochs) {
         return new SupernetSettings(newEpochs, batchSize, stepsPerEpoch, randomSubnets, learningRate, warmupEpochs, weightDecay,
-                progressiveShrinking, recalibrationBatches, evalEvery, augmentation, seed);
+                progressiveShrinking, recalibrationBatches, evalEvery, augmentation, seed, weightSharing);
     }
 
     /** Optimizer steps per epoch over {@code images} training images. */

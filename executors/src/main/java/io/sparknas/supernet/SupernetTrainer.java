@@ -113,7 +113,7 @@ public final class SupernetTrainer {
             history.addAll(contents.history());
             progress.accept("resuming the supernet after epoch " + contents.epoch() + " from " + checkpointFile);
         } else {
-            supernet = Supernet.initialize(space, settings.seed(), new NoOp());
+            supernet = Supernet.initialize(space, settings.seed(), new NoOp(), settings.weightSharing());
         }
         SandwichSampler sampler = new SandwichSampler(space, ends, admissible, settings.randomSubnets(),
                 settings.progressiveShrinking(), settings.epochs(), settings.seed());

@@ -76,6 +76,7 @@ public final class SupernetRankQuality {
         defaults.put("warmup-epochs", "0.5");
         defaults.put("weight-decay", "0.0005");
         defaults.put("progressive-shrinking", "false");
+        defaults.put("weight-sharing", "per-type");
         defaults.put("augmentation", "none");
         defaults.put("recalibration-batches", "16");
         defaults.put("architectures", "10");
@@ -135,7 +136,8 @@ public final class SupernetRankQuality {
                 options.integer("random-subnets"), options.real("learning-rate"), options.real("warmup-epochs"),
                 options.real("weight-decay"), Boolean.parseBoolean(options.get("progressive-shrinking")),
                 options.integer("recalibration-batches"), 0, augmentation(options.get("augmentation")),
-                options.integer("seed"));
+                options.integer("seed"), io.sparknas.supernet.WeightSharing.fromConfigName(
+                        options.get("weight-sharing")));
     }
 
     /** The supernet's budget for one stand-alone network: Adam, same schedule, no early stop, one final evaluation. */

@@ -41,6 +41,75 @@ class SupernetTest {
     }
 
     @Test
+    void forEachConvTypeASubnetsWeightsAreTheDocumentedSlicesOfTheSharedOnes() {
+        for (WeightSharing sharing : WeightSharing.values()) {
+            Supernet supernet = Supernet.initialize(SPACE, 5, new Sgd(0.01), sharing);
+            for (ConvType type : SPACE.orderedConvTypes()) {
+                Architecture base = sample();
+                List<List<Block>> stages = new java.util.ArrayList<>(base.stages());
+                stages.set(2, List.of(new Block(type, 5, 3, false), new Block(type, 3, 4, false)));
+                Architecture architecture = new Architecture(64, 0.5, stages);
+                ComputationGraph subnet = supernet.extract(architecture, 1, new Sgd(0.01));
+                String weightsOf = sharing == WeightSharing.SEPARABLE_IN_MBCONV
+                        && type == ConvType.DEPTHWISE_SEPARABLE ? "mbconv" : type.jsonName();
+                int checked = 0;
+                for (org.deeplearning4j.nn.api.Layer layer : subnet.getLayers()) {
+                    String name = layer.conf().getLayer().getLayerName();
+                    if (!name.startsWith("s2.b")) {
+                        continue;
+                    }
+                    boolean depthwise = layer.conf().getLayer()
+                            instanceof org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
+                    for (Map.Entry<String, INDArray> param : layer.paramTable().entrySet()) {
+                        INDArray full = supernet.weight(name + "|" + weightsOf + ":" + param.getKey());
+                        INDArray part = param.getValue();
+                        // The documented slice: kernel centre, first channels.
+                        org.nd4j.linalg.indexing.INDArrayIndex[] index =
+                                new org.nd4j.linalg.indexing.INDArrayIndex[full.rank()];
+                        for (int d = 0; d < full.rank(); d++) {
+                            boolean spatial = full.rank() == 4 && (depthwise ? d < 2 : d >= 2);
+                            long start = spatial ? (full.size(d) - part.size(d)) / 2 : 0;
+                            index[d] = org.nd4j.linalg.indexing.NDArrayIndex.interval(start, start + part.size(d));
+                        }
+                        assertEquals(full.get(index).reshape(part.shape()), part, sharing + " " + type + " " + name
+                                + " " + param.getKey());
+                        checked++;
+                    }
+                }
+                assertTrue(checked >= 4, sharing + " " + type + ": checked " + checked);
+            }
+            boolean separableKeys = supernet.keys().stream().anyMatch(k -> k.contains("|depthwise-separable:"));
+            assertEquals(sharing == WeightSharing.PER_TYPE, separableKeys, sharing + ": separable keys");
+            assertEquals(sharing, Supernet.fromBytes(SPACE, supernet.toBytes()).sharing(), "read back from the keys");
+        }
+    }
+
+    @Test
+    void aSeparableBlockTrainsTheFirstChannelsOfItsSlotsMbconvWeightsWhenShared() {
+        Supernet supernet = Supernet.initialize(SPACE, 5, new Sgd(0.01), WeightSharing.SEPARABLE_IN_MBCONV);
+        Architecture base = sample();
+        List<List<Block>> stages = new java.util.ArrayList<>(base.stages());
+        stages.set(2, List.of(new Block(ConvType.DEPTHWISE_SEPARABLE, 3, 3, false)));
+        Architecture separable = new Architecture(64, 0.5, stages);
+        stages.set(2, List.of(new Block(ConvType.MBCONV, 3, 6, false)));
+        Architecture mbconv = new Architecture(64, 0.5, stages);
+        ComputationGraph subnet = supernet.extract(separable, 1, new Sgd(0.01));
+        INDArray dw = subnet.getLayer("s2.b0.dw").getParam("W");
+        dw.assign(7.0);
+        supernet.writeBack(separable, subnet);
+        INDArray mbconvDw = supernet.extract(mbconv, 1, new Sgd(0.01)).getLayer("s2.b0.dw").getParam("W");
+        long in = dw.size(2);
+        assertEquals(7.0, mbconvDw.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, in),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()).minNumber().doubleValue(), 0.0,
+                "the MBConv block reads what the separable block wrote, in its first channels");
+        assertTrue(mbconvDw.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(in, mbconvDw.size(2)),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()).maxNumber().doubleValue() < 7.0, "and only there");
+    }
+
+    @Test
     void extractedWeightsAreTheKernelCentreAndTheFirstChannels() {
         Architecture architecture = sample();
         ComputationGraph subnet = SUPERNET.extract(architecture, 1, new Adam(1e-3));

@@ -39,7 +39,7 @@ class SupernetTrainingTest {
     Path dir;
 
     private static SupernetSettings settings(int epochs) {
-        return new SupernetSettings(epochs, 16, 0, 1, 3e-3, 0.5, 1e-4, false, 2, 0, Augmentation.NONE, 17);
+        return new SupernetSettings(epochs, 16, 0, 1, 3e-3, 0.5, 1e-4, false, 2, 0, Augmentation.NONE, 17, WeightSharing.PER_TYPE);
     }
 
     private static DataSet firstBatch(int side) {
@@ -173,7 +173,7 @@ class SupernetTrainingTest {
 
     @Test
     void stepsPerEpochBoundsAnEpoch() {
-        SupernetSettings bounded = new SupernetSettings(1, 16, 2, 1, 3e-3, 0.5, 1e-4, false, 2, 0, Augmentation.NONE, 17);
+        SupernetSettings bounded = new SupernetSettings(1, 16, 2, 1, 3e-3, 0.5, 1e-4, false, 2, 0, Augmentation.NONE, 17, WeightSharing.PER_TYPE);
         assertEquals(2, bounded.steps(DATA.train().size()));
         assertEquals(3, settings(1).steps(DATA.train().size()), "0: the whole split, 48 images in steps of 16");
         SupernetTrainer.Trained trained = new SupernetTrainer(SPACE, bounded, null, line -> { })
