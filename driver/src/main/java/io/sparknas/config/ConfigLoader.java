@@ -515,7 +515,10 @@ public final class ConfigLoader {
                 supernet.number("warmup-epochs", 0, 1000), supernet.number("weight-decay", 0, 1),
                 supernet.bool("progressive-shrinking"), supernet.integer("recalibration-batches", 1, 10_000),
                 supernet.integer("eval-every", 0, 100_000), augmentation, Seeds.derive(seed, "supernet"),
-                weightSharing(supernet));
+                weightSharing(supernet), new io.sparknas.train.DistillationSettings(
+                        supernet.number("inplace-distillation.weight", 0, 1000),
+                        supernet.number("inplace-distillation.temperature", 0.01, 1000),
+                        supernet.number("inplace-distillation.threshold", 0, 1)));
     }
 
     private static io.sparknas.supernet.WeightSharing weightSharing(ConfigReader supernet) {

@@ -155,6 +155,18 @@ public final class Supernet {
         return network;
     }
 
+    /**
+     * As {@link #extract(Architecture, long, IUpdater)}, the network trained through {@code output} (e.g. the
+     * distillation loss layer of in-place distillation); its parameters are the same.
+     */
+    public ComputationGraph extract(Architecture architecture, long seed, IUpdater updater,
+                                    org.deeplearning4j.nn.conf.layers.Layer output) {
+        ComputationGraph network = DetectorNetworkBuilder.build(lowering.lower(architecture), space.head(), seed,
+                updater, 0, output);
+        load(architecture, network);
+        return network;
+    }
+
     /** One parameter of a subnet and where it sits in the shared arrays. */
     private record SlicedParameter(String layer, String param, INDArray value, String key, INDArrayIndex[] index) {
     }

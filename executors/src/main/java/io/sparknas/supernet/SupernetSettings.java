@@ -23,14 +23,23 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * @param augmentation          training augmentation
  * @param seed                  seed of initialisation, sampling, shuffling and augmentation
  * @param weightSharing         which conv types of a block slot share weights
+ * @param inplaceDistillation   in-place distillation (Once-for-All, BigNAS): every member but the largest also
+ *                              imitates the largest member's outputs on the same batch, with the detection
+ *                              distillation loss; weight 0 turns it off
  */
 public record SupernetSettings(int epochs, int batchSize, int stepsPerEpoch, int randomSubnets, double learningRate, double warmupEpochs,
                                double weightDecay, boolean progressiveShrinking, int recalibrationBatches,
-                               int evalEvery, Augmentation augmentation, long seed, WeightSharing weightSharing)
+                               int evalEvery, Augmentation augmentation, long seed, WeightSharing weightSharing,
+                               io.sparknas.train.DistillationSettings inplaceDistillation)
         implements java.io.Serializable {
+
+    /** No in-place distillation. */
+    public static final io.sparknas.train.DistillationSettings NO_DISTILLATION =
+            new io.sparknas.train.DistillationSettings(0, 1, 0.5);
 
     public SupernetSettings {
         java.util.Objects.requireNonNull(weightSharing, "weightSharing");
+        java.util.Objects.requireNonNull(inplaceDistillation, "inplaceDistillation");
         if (epochs < 1 || batchSize < 1 || stepsPerEpoch < 0 || randomSubnets < 0 || recalibrationBatches < 1 || evalEvery < 0) {
             throw new IllegalArgumentException("epochs, batch size and recalibration batches must be positive; "
                     + "random subnets and eval interval >= 0");
@@ -43,7 +52,8 @@ public record SupernetSettings(int epochs, int batchSize, int stepsPerEpoch, int
     /** The same settings with another epoch count. */
     public SupernetSettings withEpochs(int newEpochs) {
         return new SupernetSettings(newEpochs, batchSize, stepsPerEpoch, randomSubnets, learningRate, warmupEpochs, weightDecay,
-                progressiveShrinking, recalibrationBatches, evalEvery, augmentation, seed, weightSharing);
+                progressiveShrinking, recalibrationBatches, evalEvery, augmentation, seed, weightSharing,
+                inplaceDistillation);
     }
 
     /** Optimizer steps per epoch over {@code images} training images. */

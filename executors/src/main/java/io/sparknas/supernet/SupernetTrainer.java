@@ -6,7 +6,10 @@ import io.sparknas.eval.DetectorEvaluator;
 import io.sparknas.space.Architecture;
 import io.sparknas.space.HeadSpec;
 import io.sparknas.space.SearchSpace;
+import io.sparknas.net.DetectorNetworkBuilder;
 import io.sparknas.train.DetectorTrainer;
+import io.sparknas.train.DistillationLoss;
+import io.sparknas.train.DistillationLossLayer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +22,7 @@ import java.util.function.Consumer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 
 /**
@@ -28,6 +32,9 @@ import org.nd4j.linalg.learning.config.NoOp;
  * killed run resumes from the last completed epoch) and one progress line is printed, with the recalibrated val
  * mAP of the largest and smallest subnets every {@code evalEvery} epochs. With progressive shrinking, the hidden
  * channels are sorted by importance ({@link ChannelImportanceSorting}) when the expansion ratio becomes elastic.
+ * With in-place distillation ({@code supernet.inplace-distillation.weight > 0}) the largest member runs first and
+ * every later member at its resolution is trained through the detection distillation loss against the largest's
+ * outputs on the same batch (computed in training mode, not back-propagated into the largest).
  */
 public final class SupernetTrainer {
 
@@ -90,6 +97,18 @@ public final class SupernetTrainer {
         return ends;
     }
 
+    /** The output layer of a member that imitates the largest at {@code side}: detection plus distillation loss. */
+    private DistillationLossLayer distillationLayer(HeadSpec head, int side) {
+        int grid = side / head.outputStride();
+        return new DistillationLossLayer(new DistillationLoss(DetectorNetworkBuilder.loss(head, grid * grid),
+                settings.inplaceDistillation().weight(), settings.inplaceDistillation().temperature(),
+                settings.inplaceDistillation().threshold()));
+    }
+
+    /** A member's network, kept between steps: plain, or trained through the in-place distillation loss. */
+    private record CachedMember(Architecture architecture, boolean imitates) {
+    }
+
     /** The trained supernet and its history. */
     public record Trained(Supernet supernet, List<SupernetEpoch> history, double seconds) {
     }
@@ -119,9 +138,10 @@ public final class SupernetTrainer {
                 settings.progressiveShrinking(), settings.epochs(), settings.seed());
         HeadSpec head = space.head();
         Map<Integer, DetectionBatches> batchesBySide = new HashMap<>();
-        Map<Architecture, ComputationGraph> networks = new LinkedHashMap<>(16, 0.75f, true) {
+        boolean distills = settings.inplaceDistillation().weight() > 0;
+        Map<CachedMember, ComputationGraph> networks = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Architecture, ComputationGraph> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<CachedMember, ComputationGraph> eldest) {
                 return size() > CACHED_NETWORKS;
             }
         };
@@ -143,11 +163,17 @@ public final class SupernetTrainer {
             for (int step = 0; step < stepsPerEpoch; step++) {
                 Map<String, INDArray> sums = new HashMap<>();
                 Map<String, INDArray> used = new HashMap<>();
-                for (Architecture member : sampler.members(epoch, step)) {
-                    ComputationGraph network = networks.get(member);
+                INDArray largestOutput = null;
+                List<Architecture> members = sampler.members(epoch, step);
+                for (int m = 0; m < members.size(); m++) {
+                    Architecture member = members.get(m);
+                    boolean imitate = largestOutput != null && member.resolution() == members.get(0).resolution();
+                    ComputationGraph network = networks.get(new CachedMember(member, imitate));
                     if (network == null) {
-                        network = supernet.extract(member, settings.seed(), new NoOp());
-                        networks.put(member, network);
+                        network = imitate ? supernet.extract(member, settings.seed(), new NoOp(),
+                                distillationLayer(head, member.resolution()))
+                                : supernet.extract(member, settings.seed(), new NoOp());
+                        networks.put(new CachedMember(member, imitate), network);
                     } else {
                         supernet.load(member, network);
                     }
@@ -160,9 +186,13 @@ public final class SupernetTrainer {
                         created.startEpoch(currentEpoch);
                         return created;
                     }).batch(step);
+                    INDArray labels = imitate ? Nd4j.concat(1, batch.getLabels(), largestOutput) : batch.getLabels();
                     network.setInput(0, batch.getFeatures());
-                    network.setLabel(0, batch.getLabels());
+                    network.setLabel(0, labels);
                     network.computeGradientAndScore();
+                    if (distills && m == 0) {
+                        largestOutput = network.outputSingle(true, batch.getFeatures()).detach();
+                    }
                     lossSum += network.score();
                     passes++;
                     supernet.accumulateGradient(member, network, sums, used);

@@ -77,6 +77,7 @@ public final class SupernetRankQuality {
         defaults.put("weight-decay", "0.0005");
         defaults.put("progressive-shrinking", "false");
         defaults.put("weight-sharing", "per-type");
+        defaults.put("inplace-distillation", "0");
         defaults.put("augmentation", "none");
         defaults.put("recalibration-batches", "16");
         defaults.put("architectures", "10");
@@ -137,7 +138,8 @@ public final class SupernetRankQuality {
                 options.real("weight-decay"), Boolean.parseBoolean(options.get("progressive-shrinking")),
                 options.integer("recalibration-batches"), 0, augmentation(options.get("augmentation")),
                 options.integer("seed"), io.sparknas.supernet.WeightSharing.fromConfigName(
-                        options.get("weight-sharing")));
+                        options.get("weight-sharing")), new io.sparknas.train.DistillationSettings(
+                        options.real("inplace-distillation"), 4.0, 0.5));
     }
 
     /** The supernet's budget for one stand-alone network: Adam, same schedule, no early stop, one final evaluation. */

@@ -66,7 +66,8 @@ class SubnetEvaluationTest {
     @Test
     void aScoreIsDeterministicForCheckpointArchitectureAndSeed() {
         Supernet supernet = new SupernetTrainer(SPACE, new SupernetSettings(1, 16, 0, 1, 3e-3, 0, 0, false, 2, 0,
-                Augmentation.NONE, 2, WeightSharing.PER_TYPE), null, line -> { }).train(DATA.train(), DATA.val()).supernet();
+                Augmentation.NONE, 2, WeightSharing.PER_TYPE,
+                SupernetSettings.NO_DISTILLATION), null, line -> { }).train(DATA.train(), DATA.val()).supernet();
         Supernet reloaded = Supernet.fromBytes(SPACE, supernet.toBytes());
         Architecture architecture = SPACE.sample(new SplittableRandom(6));
         SubnetScore first = new SubnetEvaluator(supernet, DATA.train(), DATA.val(), 2, 16, 8).evaluate(architecture, true);

@@ -39,7 +39,8 @@ class SupernetTrainingTest {
     Path dir;
 
     private static SupernetSettings settings(int epochs) {
-        return new SupernetSettings(epochs, 16, 0, 1, 3e-3, 0.5, 1e-4, false, 2, 0, Augmentation.NONE, 17, WeightSharing.PER_TYPE);
+        return new SupernetSettings(epochs, 16, 0, 1, 3e-3, 0.5, 1e-4, false, 2, 0, Augmentation.NONE, 17, WeightSharing.PER_TYPE,
+                SupernetSettings.NO_DISTILLATION);
     }
 
     private static DataSet firstBatch(int side) {
@@ -173,7 +174,8 @@ class SupernetTrainingTest {
 
     @Test
     void stepsPerEpochBoundsAnEpoch() {
-        SupernetSettings bounded = new SupernetSettings(1, 16, 2, 1, 3e-3, 0.5, 1e-4, false, 2, 0, Augmentation.NONE, 17, WeightSharing.PER_TYPE);
+        SupernetSettings bounded = new SupernetSettings(1, 16, 2, 1, 3e-3, 0.5, 1e-4, false, 2, 0, Augmentation.NONE, 17, WeightSharing.PER_TYPE,
+                SupernetSettings.NO_DISTILLATION);
         assertEquals(2, bounded.steps(DATA.train().size()));
         assertEquals(3, settings(1).steps(DATA.train().size()), "0: the whole split, 48 images in steps of 16");
         SupernetTrainer.Trained trained = new SupernetTrainer(SPACE, bounded, null, line -> { })
@@ -263,6 +265,53 @@ class SupernetTrainingTest {
         Map<String, INDArray> zeros = new HashMap<>();
         sums.forEach((k, v) -> zeros.put(k, SharedWeightOptimizer.isRunningStatistic(k) ? v : Nd4j.zerosLike(v)));
         return zeros;
+    }
+
+    @Test
+    void inPlaceDistillationTeachesTheSmallerMembersWithTheLargestsOutputsOnTheSameBatch() {
+        Supernet supernet = Supernet.initialize(SPACE, 3, new NoOp());
+        DataSet batch = firstBatch(64);
+        ComputationGraph largest = supernet.extract(SPACE.largest(), 1, new NoOp());
+        INDArray teacher = largest.outputSingle(true, batch.getFeatures());
+        int grid = 64 / SPACE.head().outputStride();
+        org.deeplearning4j.nn.conf.layers.Layer imitation = new io.sparknas.train.DistillationLossLayer(
+                new io.sparknas.train.DistillationLoss(io.sparknas.net.DetectorNetworkBuilder.loss(SPACE.head(),
+                        grid * grid), 1.0, 4.0, 0.5));
+        INDArray combined = Nd4j.concat(1, batch.getLabels(), teacher);
+
+        // The largest imitating itself: the imitation term is 0, the gradient is the plain one.
+        ComputationGraph self = supernet.extract(SPACE.largest(), 1, new NoOp(), imitation);
+        assertEquals(0.0, gradientGap(largest, self, batch.getFeatures(), batch.getLabels(), combined), 1e-6);
+
+        // A smaller member learns from the largest as well as from the labels.
+        Architecture small = SPACE.smallest();
+        ComputationGraph plain = supernet.extract(small, 1, new NoOp());
+        ComputationGraph student = supernet.extract(small, 1, new NoOp(), imitation);
+        assertTrue(gradientGap(plain, student, batch.getFeatures(), batch.getLabels(), combined) > 1e-4,
+                "the imitation term changes the smaller member's gradient");
+
+        SupernetSettings base = settings(1);
+        SupernetSettings distilling = new SupernetSettings(1, 16, 2, 1, 3e-3, 0.5, 1e-4, false, 2, 0,
+                Augmentation.NONE, 17, WeightSharing.PER_TYPE, new io.sparknas.train.DistillationSettings(1.0, 4.0,
+                0.5));
+        List<String> lines = new ArrayList<>();
+        SupernetTrainer.Trained trained = new SupernetTrainer(SPACE, distilling, null, lines::add)
+                .train(DATA.train(), DATA.val());
+        assertEquals(1, trained.history().size());
+        assertTrue(Double.isFinite(trained.history().get(0).loss()), lines.toString());
+        assertEquals(base.batchSize(), distilling.batchSize());
+    }
+
+    /** The largest absolute difference of the two networks' gradients on the same input. */
+    private static double gradientGap(ComputationGraph a, ComputationGraph b, INDArray input, INDArray labelsA,
+                                      INDArray labelsB) {
+        a.setInput(0, input);
+        a.setLabel(0, labelsA);
+        a.computeGradientAndScore();
+        b.setInput(0, input);
+        b.setLabel(0, labelsB);
+        b.computeGradientAndScore();
+        return a.gradient().gradient().sub(b.gradient().gradient()).amaxNumber().doubleValue();
     }
 
     @Test
