@@ -155,10 +155,11 @@ public final class DataCommand implements Runnable {
 
     /** {@code sparknas data anchors}. */
     @Command(name = "anchors", mixinStandardHelpOptions = true,
-            description = {"Fit the head's anchor priors to the training boxes of the configured dataset (data.*) at "
-                    + "one input resolution: k-means with 1 - IoU as the distance, in cells of the prediction grid "
-                    + "(space.head.output-stride). Prints the anchors as a space.head.anchors line and the mean "
-                    + "IoU of each box with its best anchor, for the fitted and the configured anchors.", "",
+            description = {"Fit the head's anchor priors to the training boxes of the configured dataset (data.*), "
+                    + "letterboxed to one input resolution: k-means with 1 - IoU as the distance, as fractions of the "
+                    + "image side. Prints them as a space.head.anchor-boxes line, the same in grid cells at that "
+                    + "resolution, and the mean IoU of each box with its best anchor, for the fitted and the "
+                    + "configured anchors.", "",
                     "Example: sparknas data anchors --resolution 128 --set data.source=synthetic-real"})
     static final class Anchors implements Callable<Integer> {
         @Spec
@@ -189,19 +190,22 @@ public final class DataCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             DetectionDataset dataset = DatasetLoading.load(config, out);
             int grid = resolution / head.outputStride();
-            java.util.List<double[]> boxes = AnchorFit.boxesInCells(dataset.train(), resolution, grid);
+            java.util.List<double[]> boxes = AnchorFit.boxesInCells(dataset.train(), resolution, 1);
             if (boxes.size() < k) {
                 throw new UserInputException("the training split has " + boxes.size() + " boxes, fewer than the " + k
                         + " anchors asked for");
             }
             AnchorFit.Result fitted = AnchorFit.fit(boxes, k, config.run().seed());
-            out.printf(java.util.Locale.ROOT, "%,d training boxes at %d px, %dx%d grid (cells of %d px)%n",
-                    boxes.size(), resolution, grid, grid, head.outputStride());
+            out.printf(java.util.Locale.ROOT, "%,d training boxes letterboxed to %d px%n", boxes.size(), resolution);
             out.printf(java.util.Locale.ROOT, "mean best IoU: fitted %.3f, configured %.3f%n", fitted.meanBestIou(),
-                    AnchorFit.meanBestIou(boxes, head.anchors()));
-            out.println("space.head.anchors = " + fitted.anchors().stream()
-                    .map(a -> String.format(java.util.Locale.ROOT, "[%.2f, %.2f]", a.width(), a.height()))
+                    AnchorFit.meanBestIou(boxes, config.space().anchorBoxes()));
+            out.println("space.head.anchor-boxes = " + fitted.anchors().stream()
+                    .map(a -> String.format(java.util.Locale.ROOT, "[%.3f, %.3f]", a.width(), a.height()))
                     .collect(java.util.stream.Collectors.joining(", ", "[", "]")));
+            out.println("  (fractions of the image side; at " + resolution + " px, a " + grid + "x" + grid
+                    + " grid, that is " + fitted.anchors().stream()
+                    .map(a -> String.format(java.util.Locale.ROOT, "[%.2f, %.2f]", a.width() * grid, a.height() * grid))
+                    .collect(java.util.stream.Collectors.joining(", ", "[", "]")) + " cells)");
             out.flush();
             return 0;
         }

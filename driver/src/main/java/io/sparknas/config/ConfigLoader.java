@@ -200,7 +200,10 @@ public final class ConfigLoader {
      * dropped); a configuration file or --set that gives one is refused with the reason.
      */
     private static final Map<String, String> RETIRED = Map.of("search.elitism", "survivors are now the best of "
-            + "parents and offspring together, so the best candidates are never lost");
+            + "parents and offspring together, so the best candidates are never lost", "space.head.anchors",
+            "anchors are now space.head.anchor-boxes, fractions of the image side, so they fit every resolution "
+            + "(an anchor of c grid cells at S px is c x output-stride / S); 'sparknas data anchors' fits them to your "
+            + "training boxes");
 
     private static void rejectUnknownKeys(Config given, Config defaults) {
         Set<Map.Entry<String, ConfigValue>> entries = given.entrySet();
@@ -412,16 +415,17 @@ public final class ConfigLoader {
         List<Integer> expands = space.integers("expand-ratios", 1, 16);
         ConfigReader head = new ConfigReader(space.config().getConfig("head"), "space.head");
         List<Anchor> anchors = new ArrayList<>();
-        for (List<Double> pair : head.numberPairs("anchors")) {
-            if (!(pair.get(0) > 0 && pair.get(1) > 0)) {
-                throw head.invalid("anchors", "anchor sides must be positive, got " + pair);
+        for (List<Double> pair : head.numberPairs("anchor-boxes")) {
+            if (!(pair.get(0) > 0 && pair.get(1) > 0 && pair.get(0) <= 1 && pair.get(1) <= 1)) {
+                throw head.invalid("anchor-boxes", "anchor sides are fractions of the image side, in (0, 1]; got "
+                        + pair);
             }
             anchors.add(new Anchor(pair.get(0), pair.get(1)));
         }
         HeadSpec headSpec = new HeadSpec(head.integer("channels", 1, 4096), headClasses, anchors,
                 head.integer("output-stride", 1, 1024));
         SearchSpace built = new SearchSpace(resolutions, widths, divisor, stem, stages, types, kernels, expands,
-                headSpec);
+                headSpec, anchors);
         if (built.backboneStride() != headSpec.outputStride()) {
             throw head.invalid("output-stride", headSpec.outputStride() + " does not match the backbone's stride "
                     + built.backboneStride() + " (2 for the stem times the stage strides)");

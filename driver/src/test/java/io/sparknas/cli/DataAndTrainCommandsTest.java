@@ -154,7 +154,7 @@ class DataAndTrainCommandsTest {
         assertTrue(iou.find(), fitted.out());
         assertTrue(Double.parseDouble(iou.group(1)) >= Double.parseDouble(iou.group(2)),
                 "k-means fits the boxes at least as well as the configured anchors: " + fitted.out());
-        assertTrue(Pattern.compile("(?m)^space\\.head\\.anchors = \\[\\[[\\d.]+, [\\d.]+\\], \\[[\\d.]+, [\\d.]+\\], "
+        assertTrue(Pattern.compile("(?m)^space\\.head\\.anchor-boxes = \\[\\[[\\d.]+, [\\d.]+\\], \\[[\\d.]+, [\\d.]+\\], "
                 + "\\[[\\d.]+, [\\d.]+\\]\\]$").matcher(fitted.out()).find(), fitted.out());
         CliErrorsTest.Result bad = CliErrorsTest.run(with(TINY, "data", "anchors", "--resolution", "70"));
         assertEquals(2, bad.status());

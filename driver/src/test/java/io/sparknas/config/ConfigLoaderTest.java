@@ -53,6 +53,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anchorsAreFractionsOfTheImageSideAndScaleWithResolution() {
+        SparkNasConfig config = ConfigLoader.load(null, List.of());
+        List<io.sparknas.space.Anchor> boxes = config.space().anchorBoxes();
+        assertEquals(3, boxes.size());
+        for (int side : new int[] {80, 128, 160}) {
+            io.sparknas.space.HeadSpec head = config.space().narrow(side, 0.5).head();
+            double cells = side / 16.0;
+            for (int a = 0; a < boxes.size(); a++) {
+                assertEquals(boxes.get(a).width() * cells, head.anchors().get(a).width(), 1e-9, side + " px");
+                assertEquals(boxes.get(a).height() * cells, head.anchors().get(a).height(), 1e-9, side + " px");
+            }
+        }
+        assertEquals(config.space().narrow(80, 0.5).head().anchors().get(2).width() * 2,
+                config.space().narrow(160, 0.5).head().anchors().get(2).width(), 1e-9, "twice the grid, twice the cells");
+        ConfigurationException cells = assertThrows(ConfigurationException.class,
+                () -> ConfigLoader.load(null, List.of("space.head.anchor-boxes=[[0.5, 0.5], [2.0, 2.0]]")));
+        assertTrue(cells.getMessage().contains("fractions of the image side"), cells.getMessage());
+        ConfigurationException retired = assertThrows(ConfigurationException.class,
+                () -> ConfigLoader.load(null, List.of("space.head.anchors=[[0.8, 0.8]]")));
+        assertTrue(retired.getMessage().startsWith("space.head.anchors: no longer a setting"), retired.getMessage());
+    }
+
+    @Test
     void everyShippedTargetLoads() {
         for (String name : TargetLoader.SHIPPED) {
             SparkNasConfig config = ConfigLoader.load(null, List.of("target=" + name));

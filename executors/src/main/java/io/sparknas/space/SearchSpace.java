@@ -21,7 +21,10 @@ import java.util.random.RandomGenerator;
  * @param convTypes      allowed block kinds
  * @param kernels        allowed kernel sizes (odd)
  * @param expandRatios   allowed MBConv expansion ratios
- * @param head           the detection head
+ * @param head           the detection head; with {@code anchorBoxes}, its anchors are those boxes in grid cells of
+ *                       the space's largest resolution (the only one, in a stage-1 cell)
+ * @param anchorBoxes    anchor priors as fractions of the image side, so they fit every resolution; empty: the
+ *                       head's anchors in grid cells as given
  */
 public record SearchSpace(
         List<Integer> resolutions,
@@ -32,7 +35,16 @@ public record SearchSpace(
         Set<ConvType> convTypes,
         List<Integer> kernels,
         List<Integer> expandRatios,
-        HeadSpec head) implements java.io.Serializable {
+        HeadSpec head,
+        List<Anchor> anchorBoxes) implements java.io.Serializable {
+
+    /** A space whose head's anchors are given in grid cells. */
+    public SearchSpace(List<Integer> resolutions, List<Double> widths, int channelDivisor, int stemChannels,
+                       List<StageSpec> stages, Set<ConvType> convTypes, List<Integer> kernels,
+                       List<Integer> expandRatios, HeadSpec head) {
+        this(resolutions, widths, channelDivisor, stemChannels, stages, convTypes, kernels, expandRatios, head,
+                List.of());
+    }
 
     public SearchSpace {
         resolutions = sortedDistinct(resolutions, "resolutions");
@@ -51,6 +63,12 @@ public record SearchSpace(
         }
         convTypes = Set.copyOf(EnumSet.copyOf(convTypes));
         Objects.requireNonNull(head, "head");
+        anchorBoxes = List.copyOf(anchorBoxes);
+        if (!anchorBoxes.isEmpty()) {
+            double cells = (double) resolutions.get(resolutions.size() - 1) / head.outputStride();
+            head = new HeadSpec(head.channels(), head.classes(), anchorBoxes.stream()
+                    .map(a -> new Anchor(a.width() * cells, a.height() * cells)).toList(), head.outputStride());
+        }
         if (channelDivisor < 1) {
             throw new IllegalArgumentException("channelDivisor must be positive, got " + channelDivisor);
         }
@@ -243,7 +261,7 @@ public record SearchSpace(
     /** This space with other allowed resolutions and widths, every other choice unchanged. */
     public SearchSpace withInputs(List<Integer> newResolutions, List<Double> newWidths) {
         return new SearchSpace(newResolutions, newWidths, channelDivisor, stemChannels, stages, convTypes, kernels,
-                expandRatios, head);
+                expandRatios, head, anchorBoxes);
     }
 
     /** The largest architecture: highest resolution and width, deepest stages, largest choices, skips where legal. */
