@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Does the supernet rank (issue 18)? Over the default search's cell (80 px x 0.9), target and data: architectures
+# that fit, spread over the feasible MAC range, trained stand-alone; a supernet trained with supernet.* (override
+# with --set); Kendall tau-b and Spearman rho between inherited and stand-alone val mAP@0.5 with bootstrap 90 %
+# intervals and the top-5 overlap; then GA, aging and random search on the trained supernet at equal budget, each
+# best also trained stand-alone. Writes docs/bench/supernet-rank.json (SUPERNET_RANK_RECORD to write elsewhere).
+# Resumable: every finished training, the supernet (per epoch) and every search are cached under
+# bench-results/supernet-rank/ (--cache DIR); run it again until it completes (hours on 2 cores).
+#   bench/supernet-search-rank.sh [--architectures 16] [--standalone-epochs 20] [--budget 64] [--seeds 3]
+#       [--cell 80 0.9] [--set supernet.epochs=30 --set supernet.weight-sharing=separable-in-mbconv ...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+offline=(); [[ "${MVN_OFFLINE:-0}" == 1 ]] && offline=(-o)
+mvn -B -q "${offline[@]}" -Dstyle.color=never install -DskipTests
+cp="$(mvn -B -q "${offline[@]}" -Dstyle.color=never -f driver/pom.xml dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)"
+opens="$(sed -n 's:.*<spark.jvm.opens>\(.*\)</spark.jvm.opens>.*:\1:p' pom.xml)"
+# shellcheck disable=SC2086
+exec java -Xmx12g $opens -cp "driver/target/classes:driver/target/test-classes:$cp" \
+  io.sparknas.bench.SupernetRankBenchmark "${SUPERNET_RANK_RECORD:-docs/bench/supernet-rank.json}" "$@"

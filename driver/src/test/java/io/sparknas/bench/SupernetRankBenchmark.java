@@ -1,0 +1,402 @@
+package io.sparknas.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenetics.IntegerGene;
+import io.jenetics.Phenotype;
+import io.jenetics.util.ISeq;
+import io.sparknas.config.ConfigLoader;
+import io.sparknas.config.SearchMode;
+import io.sparknas.config.SearchSettings;
+import io.sparknas.config.SparkNasConfig;
+import io.sparknas.cost.CostModel;
+import io.sparknas.cost.Costs;
+import io.sparknas.data.DataFiles;
+import io.sparknas.data.DetectionDataset;
+import io.sparknas.run.CandidateRow;
+import io.sparknas.search.CandidateLedger;
+import io.sparknas.search.Evolution;
+import io.sparknas.search.SearchObjective;
+import io.sparknas.seed.Seeds;
+import io.sparknas.space.Architecture;
+import io.sparknas.space.ArchitectureJson;
+import io.sparknas.space.GeneCodec;
+import io.sparknas.space.SearchSpace;
+import io.sparknas.supernet.SubnetEvaluator;
+import io.sparknas.supernet.SupernetSettings;
+import io.sparknas.supernet.SupernetTrainer;
+import io.sparknas.task.CandidateScore;
+import io.sparknas.train.DetectorTrainer;
+import io.sparknas.train.TrainingResult;
+import io.sparknas.train.TrainingSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Does the supernet rank? Issue 18's benchmark, over the default search's cell, target and data: architectures that
+ * fit, evenly spread over the feasible MAC range, each trained stand-alone long enough for their val mAPs to spread;
+ * a supernet trained with the configuration's {@code supernet.*} (override with {@code --set}); every architecture
+ * scored with inherited weights after BatchNorm recalibration; Kendall τ-b and Spearman ρ between the two with a
+ * bootstrap 90 % interval, and the top-5 overlap. Then GA, aging and random search on the trained supernet at equal
+ * budget over several seeds: each searcher's best inherited val mAP, and the stand-alone val mAP of that best.
+ *
+ * <p>Resumable: every finished unit is cached under {@code --cache} (ignored by git) and skipped when run again: each
+ * stand-alone training (by architecture and training settings), the supernet (its own per-epoch checkpoint, in a
+ * folder named by the settings' fingerprint), each search (by searcher, seed, budget and supernet). A run of several
+ * hours on 2 cores is meant to be run again until it completes.
+ *
+ * <pre>java ... io.sparknas.bench.SupernetRankBenchmark OUT.json [--cache DIR] [--architectures N]
+ *     [--standalone-epochs N] [--cell RESOLUTION WIDTH] [--budget N] [--seeds N] [--set KEY=VALUE ...]</pre>
+ */
+public final class SupernetRankBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] SEARCHERS = {"ga", "aging", "random"};
+
+    private SupernetRankBenchmark() {
+    }
+
+    /** One stand-alone training's outcome. */
+    private record Standalone(double bestValMap50, double finalValMap50, int epochs, double seconds) {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path out = Path.of(args[0]);
+        Path cache = Path.of("bench-results/supernet-rank");
+        int count = 16;
+        int standaloneEpochs = 20;
+        int resolution = 80;
+        double width = 0.9;
+        int budget = 64;
+        int seeds = 3;
+        List<String> overrides = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--cache" -> cache = Path.of(args[++i]);
+                case "--architectures" -> count = Integer.parseInt(args[++i]);
+                case "--standalone-epochs" -> standaloneEpochs = Integer.parseInt(args[++i]);
+                case "--cell" -> {
+                    resolution = Integer.parseInt(args[++i]);
+                    width = Double.parseDouble(args[++i]);
+                }
+                case "--budget" -> budget = Integer.parseInt(args[++i]);
+                case "--seeds" -> seeds = Integer.parseInt(args[++i]);
+                case "--set" -> overrides.add(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        long start = System.nanoTime();
+        SparkNasConfig config = ConfigLoader.load(null, overrides);
+        SearchSpace cell = config.space().narrow(resolution, width);
+        CostModel costModel = new CostModel(cell, config.target(), config.cost());
+        DetectionDataset data = config.data().load(DataFiles.local());
+        TrainingSettings training = config.training().withEpochs(standaloneEpochs);
+        Files.createDirectories(cache);
+        System.out.printf(Locale.ROOT, "cell %d px x %.2f on %s; %d training, %d val images; cache %s%n", resolution,
+                width, config.target().name(), data.train().size(), data.val().size(), cache);
+
+        List<Architecture> architectures = pick(cell, costModel, count, config.run().seed());
+        Map<Architecture, Standalone> standalone = new HashMap<>();
+        for (int i = 0; i < architectures.size(); i++) {
+            standalone.put(architectures.get(i), standalone(cell, training, architectures.get(i), data, cache,
+                    "[" + (i + 1) + "/" + architectures.size() + "] "));
+        }
+
+        SupernetSettings supernetSettings = config.supernet();
+        String supernetKey = fingerprint(supernetSettings + "|" + cell + "|" + config.data() + "|"
+                + config.target());
+        Path checkpoint = cache.resolve("supernet-" + supernetKey).resolve("supernet.ckpt");
+        Files.createDirectories(checkpoint.getParent());
+        SupernetTrainer trainer = new SupernetTrainer(cell, supernetSettings, checkpoint, System.out::println,
+                () -> { }, costModel);
+        System.out.println(SupernetTrainer.describe(trainer.ends(), costModel));
+        SupernetTrainer.Trained supernet = trainer.train(data.train(), data.val());
+        double supernetMinutes = supernet.history().stream().mapToDouble(e -> e.seconds()).sum() / 60;
+        SubnetEvaluator evaluator = new SubnetEvaluator(supernet.supernet(), data.train(), data.val(),
+                supernetSettings.recalibrationBatches(), supernetSettings.batchSize(), supernetSettings.seed());
+
+        double[] inherited = new double[architectures.size()];
+        double[] alone = new double[architectures.size()];
+        for (int i = 0; i < architectures.size(); i++) {
+            inherited[i] = evaluator.evaluate(architectures.get(i)).map50();
+            alone[i] = standalone.get(architectures.get(i)).bestValMap50();
+            System.out.printf(Locale.ROOT, "[%d/%d] %6.2f MMACs  inherited %.4f  stand-alone %.4f  %s%n", i + 1,
+                    architectures.size(), costModel.evaluate(architectures.get(i)).macs() / 1e6, inherited[i],
+                    alone[i], architectures.get(i).shortName());
+        }
+        double largestInherited = evaluator.evaluate(trainer.ends().largest()).map50();
+        double smallestInherited = evaluator.evaluate(trainer.ends().smallest()).map50();
+        double tau = KendallTau.tauB(inherited, alone);
+        double[] tauInterval = bootstrap(inherited, alone, true, config.run().seed());
+        double rho = spearman(inherited, alone);
+        double[] rhoInterval = bootstrap(inherited, alone, false, config.run().seed());
+        int overlap = topOverlap(inherited, alone, 5);
+        double spread = Arrays.stream(alone).max().orElse(0) - Arrays.stream(alone).min().orElse(0);
+        System.out.printf(Locale.ROOT, "Kendall tau-b %.3f [%.3f, %.3f]  Spearman rho %.3f [%.3f, %.3f]  top-5 "
+                        + "overlap %d  stand-alone spread %.3f  largest %.4f smallest %.4f  supernet %.1f min%n", tau,
+                tauInterval[0], tauInterval[1], rho, rhoInterval[0], rhoInterval[1], overlap, spread, largestInherited,
+                smallestInherited, supernetMinutes);
+
+        ObjectNode searches = JSON.createObjectNode();
+        for (String searcher : SEARCHERS) {
+            ArrayNode runs = searches.putArray(searcher);
+            for (int seed = 1; seed <= seeds; seed++) {
+                JsonNode found = search(config, cell, costModel, evaluator, searcher, seed, budget,
+                        cache.resolve("search-" + supernetKey + "-" + searcher + "-" + seed + "-" + budget + ".json"));
+                Architecture best = ArchitectureJson.decode(found.get("architecture").asText());
+                Standalone trained = standalone(cell, training, best, data, cache, searcher + " seed " + seed + " ");
+                ObjectNode run = runs.addObject();
+                run.put("seed", seed);
+                run.put("best_inherited_map50", found.get("best_inherited_map50").asDouble());
+                run.put("best_standalone_map50", trained.bestValMap50());
+                run.put("architecture", best.shortName());
+                System.out.printf(Locale.ROOT, "%s seed %d: best inherited %.4f, stand-alone %.4f  %s%n", searcher,
+                        seed, found.get("best_inherited_map50").asDouble(), trained.bestValMap50(), best.shortName());
+            }
+        }
+
+        ObjectNode root = JSON.createObjectNode();
+        root.put("benchmark", "supernet-rank");
+        root.put("command", "bench/supernet-rank.sh " + String.join(" ", Arrays.copyOfRange(args, 1, args.length)));
+        root.put("date", Instant.now().toString());
+        root.put("git_revision", gitRevision());
+        root.put("cores", Runtime.getRuntime().availableProcessors());
+        ObjectNode parameters = root.putObject("parameters");
+        parameters.put("cell", resolution + " px x " + width);
+        parameters.put("target", config.target().name());
+        parameters.put("latency_budget_ms", config.target().latencyBudgetMs());
+        parameters.put("data", config.data().toString());
+        parameters.put("standalone_training", training.toString());
+        parameters.put("supernet", supernetSettings.toString());
+        parameters.put("search_budget", budget);
+        parameters.put("search_seeds", seeds);
+        ArrayNode rows = root.putArray("architectures");
+        for (int i = 0; i < architectures.size(); i++) {
+            ObjectNode row = rows.addObject();
+            Costs costs = costModel.evaluate(architectures.get(i));
+            row.put("architecture", architectures.get(i).shortName());
+            row.put("mmacs", costs.macs() / 1e6);
+            row.put("latency_ms", costs.latencyMs());
+            row.put("inherited_map50", inherited[i]);
+            row.put("standalone_map50", alone[i]);
+            row.put("standalone_seconds", standalone.get(architectures.get(i)).seconds());
+        }
+        root.put("kendall_tau_b", tau);
+        root.set("kendall_tau_b_ci90", JSON.valueToTree(tauInterval));
+        root.put("spearman_rho", rho);
+        root.set("spearman_rho_ci90", JSON.valueToTree(rhoInterval));
+        root.put("top5_overlap", overlap);
+        root.put("standalone_map50_spread", spread);
+        root.put("largest_inherited_map50", largestInherited);
+        root.put("smallest_inherited_map50", smallestInherited);
+        root.put("largest", trainer.ends().largest().shortName());
+        root.put("smallest", trainer.ends().smallest().shortName());
+        root.put("supernet_training_minutes", supernetMinutes);
+        root.set("searchers", searches);
+        root.put("seconds_this_session", (System.nanoTime() - start) / 1e9);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+        System.out.println("wrote " + out);
+    }
+
+    /**
+     * {@code count} distinct architectures that fit, at evenly spaced MAC quantiles of 4,000 seeded random samples
+     * that fit (both ends included).
+     */
+    static List<Architecture> pick(SearchSpace cell, CostModel costModel, int count, long seed) {
+        SplittableRandom random = new SplittableRandom(Seeds.derive(seed, "rank-benchmark"));
+        LinkedHashSet<Architecture> feasible = new LinkedHashSet<>();
+        for (int i = 0; i < 200_000 && feasible.size() < 4000; i++) {
+            Architecture sample = cell.sample(random);
+            if (costModel.evaluate(sample).feasible()) {
+                feasible.add(sample);
+            }
+        }
+        List<Architecture> sorted = feasible.stream()
+                .sorted(Comparator.comparingLong((Architecture a) -> costModel.evaluate(a).macs())
+                        .thenComparing(Architecture::shortName)).toList();
+        List<Architecture> picked = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            picked.add(sorted.get((int) Math.round(i * (sorted.size() - 1.0) / (count - 1))));
+        }
+        return picked;
+    }
+
+    /** A stand-alone training of {@code architecture}, from the cache or trained now and cached. */
+    private static Standalone standalone(SearchSpace cell, TrainingSettings training, Architecture architecture,
+                                         DetectionDataset data, Path cache, String prefix) throws IOException {
+        String key = fingerprint(ArchitectureJson.encode(architecture) + "|" + training + "|" + cell.head());
+        Path file = cache.resolve("standalone-" + key + ".json");
+        if (Files.isRegularFile(file)) {
+            JsonNode node = JSON.readTree(file.toFile());
+            System.out.printf(Locale.ROOT, "%sstand-alone (cached) best val mAP@0.5 %.4f  %s%n", prefix,
+                    node.get("best_val_map50").asDouble(), architecture.shortName());
+            return new Standalone(node.get("best_val_map50").asDouble(), node.get("final_val_map50").asDouble(),
+                    node.get("epochs").asInt(), node.get("seconds").asDouble());
+        }
+        System.out.println(prefix + "stand-alone training " + architecture.shortName());
+        TrainingResult result = new DetectorTrainer(cell.head(), training, null, line -> System.out.println(prefix
+                + line)).train(new io.sparknas.cost.ArchitectureLowering(cell).lower(architecture), data.train(),
+                data.val()).result();
+        double last = result.history().get(result.history().size() - 1).valMap50();
+        ObjectNode node = JSON.createObjectNode();
+        node.put("architecture", ArchitectureJson.encode(architecture));
+        node.put("training", training.toString());
+        node.put("best_val_map50", result.bestValMap50());
+        node.put("final_val_map50", last);
+        node.put("epochs", result.epochsRun());
+        node.put("seconds", result.seconds());
+        Path staged = cache.resolve(file.getFileName() + ".tmp");
+        Files.writeString(staged, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+        Files.move(staged, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return new Standalone(result.bestValMap50(), last, result.epochsRun(), result.seconds());
+    }
+
+    /** One search scored by inherited weights in this JVM, from the cache or run now and cached. */
+    private static JsonNode search(SparkNasConfig config, SearchSpace cell, CostModel costModel,
+                                   SubnetEvaluator evaluator, String searcher, int seed, int budget, Path file)
+            throws IOException {
+        if (Files.isRegularFile(file)) {
+            return JSON.readTree(file.toFile());
+        }
+        SearchSettings base = config.search();
+        SearchSettings settings = new SearchSettings(SearchMode.fromText(searcher), base.objective(),
+                base.population(), base.generations(), base.offspringFraction(), base.crossoverRate(),
+                base.mutationRate(), base.tournamentSize(), 0, 0, 1, base.sampleAttempts(), base.breedingAttempts(),
+                false);
+        CandidateLedger ledger = new CandidateLedger("rank", (generation, rows) -> { }, costModel, (requests, job) -> {
+            Map<String, CandidateScore> scores = new HashMap<>();
+            for (var request : requests) {
+                double map = evaluator.evaluate(request.architecture()).map50();
+                scores.put(request.candidateId(), new CandidateScore(request.candidateId(), map, map, 0, "local", 0));
+            }
+            return scores;
+        }, 0, "inherited");
+        @SuppressWarnings("unchecked")
+        SearchObjective<Double> objective = (SearchObjective<Double>) SearchObjective.of(settings.objective());
+        Evolution<Double> evolution = new Evolution<>(settings, objective, new GeneCodec(cell), ledger);
+        long searchSeed = Seeds.derive(seed, "search");
+        ISeq<Phenotype<IntegerGene, Double>> population = evolution.initial(
+                new SplittableRandom(Seeds.derive(searchSeed, "initial", 0))).population();
+        ledger.commit(0);
+        for (int g = 1; ledger.feasibleScored().size() < budget; g++) {
+            population = evolution.next(population, g, new SplittableRandom(Seeds.derive(searchSeed, "generation", g)),
+                    List.of()).population();
+            ledger.commit(g);
+        }
+        CandidateRow best = ledger.feasibleScored().stream().limit(budget).max(Comparator.comparingDouble(
+                CandidateRow::map50)).orElseThrow();
+        ObjectNode node = JSON.createObjectNode();
+        node.put("architecture", ArchitectureJson.encode(best.architecture()));
+        node.put("best_inherited_map50", best.map50());
+        node.put("scored", ledger.feasibleScored().size());
+        Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+        return node;
+    }
+
+    /** A 90 % percentile bootstrap interval of Kendall τ-b (or Spearman ρ), resampling architectures. */
+    static double[] bootstrap(double[] x, double[] y, boolean kendall, long seed) {
+        SplittableRandom random = new SplittableRandom(Seeds.derive(seed, "bootstrap"));
+        double[] values = new double[2000];
+        int n = x.length;
+        for (int r = 0; r < values.length; r++) {
+            double[] bx = new double[n];
+            double[] by = new double[n];
+            for (int i = 0; i < n; i++) {
+                int j = random.nextInt(n);
+                bx[i] = x[j];
+                by[i] = y[j];
+            }
+            double v = kendall ? KendallTau.tauB(bx, by) : spearman(bx, by);
+            values[r] = Double.isNaN(v) ? 0 : v;
+        }
+        Arrays.sort(values);
+        return new double[] {values[(int) (0.05 * values.length)], values[(int) (0.95 * values.length) - 1]};
+    }
+
+    /** Spearman's ρ: Pearson's correlation of the ranks (ties get their mean rank). */
+    static double spearman(double[] x, double[] y) {
+        double[] rx = ranks(x);
+        double[] ry = ranks(y);
+        double mx = Arrays.stream(rx).average().orElse(0);
+        double my = Arrays.stream(ry).average().orElse(0);
+        double sxy = 0;
+        double sxx = 0;
+        double syy = 0;
+        for (int i = 0; i < x.length; i++) {
+            sxy += (rx[i] - mx) * (ry[i] - my);
+            sxx += (rx[i] - mx) * (rx[i] - mx);
+            syy += (ry[i] - my) * (ry[i] - my);
+        }
+        return sxx == 0 || syy == 0 ? Double.NaN : sxy / Math.sqrt(sxx * syy);
+    }
+
+    private static double[] ranks(double[] values) {
+        Integer[] order = new Integer[values.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble(i -> values[i]));
+        double[] ranks = new double[values.length];
+        for (int i = 0; i < order.length; ) {
+            int j = i;
+            while (j + 1 < order.length && values[order[j + 1]] == values[order[i]]) {
+                j++;
+            }
+            for (int k = i; k <= j; k++) {
+                ranks[order[k]] = (i + j) / 2.0;
+            }
+            i = j + 1;
+        }
+        return ranks;
+    }
+
+    /** How many of the top {@code k} by {@code x} are among the top {@code k} by {@code y}. */
+    static int topOverlap(double[] x, double[] y, int k) {
+        List<Integer> byX = topIndices(x, k);
+        List<Integer> byY = topIndices(y, k);
+        return (int) byX.stream().filter(byY::contains).count();
+    }
+
+    private static List<Integer> topIndices(double[] values, int k) {
+        List<Integer> indices = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            indices.add(i);
+        }
+        indices.sort(Comparator.comparingDouble((Integer i) -> -values[i]).thenComparingInt(i -> i));
+        return indices.subList(0, Math.min(k, indices.size()));
+    }
+
+    private static String fingerprint(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)), 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String gitRevision() {
+        try {
+            Process git = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+            String revision = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return git.waitFor() == 0 ? revision : "unknown";
+        } catch (IOException | InterruptedException e) {
+            return "unknown";
+        }
+    }
+}
