@@ -61,7 +61,7 @@ public record SearchSpace(
         if (convTypes.isEmpty()) {
             throw new IllegalArgumentException("convTypes must not be empty");
         }
-        convTypes = Set.copyOf(EnumSet.copyOf(convTypes));
+        convTypes = java.util.Collections.unmodifiableSet(EnumSet.copyOf(convTypes));
         Objects.requireNonNull(head, "head");
         anchorBoxes = List.copyOf(anchorBoxes);
         if (!anchorBoxes.isEmpty()) {
