@@ -22,7 +22,8 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * The supernet checkpoint: one zip file holding the shared weights ({@code weights.bin}), the optimizer moments
- * ({@code optimizer.bin}) and the training state ({@code state.json}: completed epochs and their history). It is
+ * ({@code optimizer.bin}) and the training state ({@code state.json}: completed epochs and their history, the cell,
+ * and the anchor boxes the head was trained with, which a later load must match). It is
  * written to a temporary file and moved into place, so a crash leaves the previous checkpoint intact.
  */
 public final class SupernetCheckpoint {
@@ -52,6 +53,7 @@ public final class SupernetCheckpoint {
                         : history.get(history.size() - 1).epoch());
                 state.set("resolutions", JSON.valueToTree(supernet.space().resolutions()));
                 state.set("widths", JSON.valueToTree(supernet.space().widths()));
+                state.set("anchor_boxes", JSON.valueToTree(anchorPairs(supernet.space().anchorBoxes())));
                 state.set("history", JSON.valueToTree(history));
                 put(zip, STATE, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
             }
@@ -91,6 +93,13 @@ public final class SupernetCheckpoint {
                 throw new IllegalArgumentException(file + " is not a supernet checkpoint: state.json has no "
                         + "resolutions or widths");
             }
+            List<List<Double>> anchors = JSON.convertValue(state.get("anchor_boxes"), new TypeReference<>() { });
+            if (anchors != null && !anchors.equals(anchorPairs(baseSpace.anchorBoxes()))) {
+                throw new IllegalArgumentException(file + " was trained with anchor boxes " + anchors
+                        + " (fractions of the image side), the configuration has "
+                        + anchorPairs(baseSpace.anchorBoxes()) + ": set space.head.anchor-boxes to the supernet's "
+                        + "to use it");
+            }
             SearchSpace space = baseSpace.withInputs(resolutions, widths);
             Supernet supernet = Supernet.fromBytes(space, entries.get(WEIGHTS));
             supernet.requireMatchingShapes();
@@ -99,6 +108,10 @@ public final class SupernetCheckpoint {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the supernet checkpoint " + file, e);
         }
+    }
+
+    private static List<List<Double>> anchorPairs(List<io.sparknas.space.Anchor> anchors) {
+        return anchors.stream().map(a -> List.of(a.width(), a.height())).toList();
     }
 
     private static Map<String, byte[]> entries(InputStream in, String source) {

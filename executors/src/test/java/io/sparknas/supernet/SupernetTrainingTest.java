@@ -315,6 +315,25 @@ class SupernetTrainingTest {
     }
 
     @Test
+    void aCheckpointRemembersItsAnchorBoxesAndRefusesAConfigurationWithOthers(@TempDir Path dir) {
+        SearchSpace base = TestSpaces.standard();
+        java.util.function.Function<Double, SearchSpace> withBoxes = scale -> new SearchSpace(base.resolutions(),
+                base.widths(), base.channelDivisor(), base.stemChannels(), base.stages(), base.convTypes(),
+                base.kernels(), base.expandRatios(), base.head(), List.of(new io.sparknas.space.Anchor(0.1 * scale,
+                0.1 * scale), new io.sparknas.space.Anchor(0.2 * scale, 0.2 * scale),
+                new io.sparknas.space.Anchor(0.4 * scale, 0.4 * scale)));
+        SearchSpace trained = withBoxes.apply(1.0).narrow(64, 0.5);
+        assertEquals(0.1 * 4, trained.head().anchors().get(0).width(), 1e-9, "0.1 of 64 px is 0.4 cells of 16 px");
+        Path checkpoint = dir.resolve("anchors.ckpt");
+        SupernetCheckpoint.save(checkpoint, Supernet.initialize(trained, 1, new NoOp()),
+                new SharedWeightOptimizer(new Adam(1e-3)), List.of());
+        assertEquals(trained, SupernetCheckpoint.load(checkpoint, withBoxes.apply(1.0)).supernet().space());
+        IllegalArgumentException other = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> SupernetCheckpoint.load(checkpoint, withBoxes.apply(1.5)));
+        assertTrue(other.getMessage().contains("was trained with anchor boxes"), other.getMessage());
+    }
+
+    @Test
     void channelSortingKeepsTheLargestSubnetsFunctionAndOrdersHiddenChannelsByImportance() {
         Supernet supernet = Supernet.initialize(SPACE, 3, new NoOp());
         SharedWeightOptimizer optimizer = new SharedWeightOptimizer(new Adam(1e-2));
