@@ -9,12 +9,5 @@
 #   bench/supernet-search-rank.sh [--architectures 16] [--standalone-epochs 20] [--budget 64] [--seeds 3]
 #       [--cell 80 0.9] [--set supernet.epochs=30 --set supernet.weight-sharing=separable-in-mbconv ...]
 set -euo pipefail
-cd "$(dirname "$0")/.."
-offline=(); [[ "${MVN_OFFLINE:-0}" == 1 ]] && offline=(-o)
-mvn -B -q "${offline[@]}" -Dstyle.color=never install -DskipTests
-cp="$(mvn -B -q "${offline[@]}" -Dstyle.color=never -f driver/pom.xml dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)"
-opens="$(sed -n 's:.*<spark.jvm.opens>\(.*\)</spark.jvm.opens>.*:\1:p' pom.xml)"
-# shellcheck disable=SC2086
-exec java -Xmx12g $opens -cp "driver/target/classes:driver/target/test-classes:$cp" \
-  io.sparknas.bench.SupernetRankBenchmark "${SUPERNET_RANK_RECORD:-docs/bench/supernet-rank.json}" "$@"
+BENCH_HEAP=12g exec "$(dirname "$0")/driver-main.sh" io.sparknas.bench.SupernetRankBenchmark \
+  "${SUPERNET_RANK_RECORD:-docs/bench/supernet-rank.json}" "$@"

@@ -126,7 +126,7 @@ public final class SearchOperatorsBenchmark {
         root.put("command", "bench/search-operators.sh " + String.join(" ", java.util.Arrays.copyOfRange(args, 1,
                 args.length)));
         root.put("date", Instant.now().toString());
-        root.put("git_revision", gitRevision());
+        root.put("git_revision", BenchRecords.gitRevision());
         root.put("cores", Runtime.getRuntime().availableProcessors());
         ObjectNode parameters = root.putObject("parameters");
         parameters.put("objective", proxy.name().toLowerCase(Locale.ROOT));
@@ -344,16 +344,6 @@ public final class SearchOperatorsBenchmark {
                         0));
             }
             return scores;
-        }
-    }
-
-    private static String gitRevision() {
-        try {
-            Process git = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
-            String revision = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return git.waitFor() == 0 ? revision : "unknown";
-        } catch (IOException | InterruptedException e) {
-            return "unknown";
         }
     }
 }

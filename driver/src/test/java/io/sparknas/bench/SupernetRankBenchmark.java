@@ -173,7 +173,7 @@ public final class SupernetRankBenchmark {
         root.put("benchmark", "supernet-rank");
         root.put("command", "bench/supernet-rank.sh " + String.join(" ", Arrays.copyOfRange(args, 1, args.length)));
         root.put("date", Instant.now().toString());
-        root.put("git_revision", gitRevision());
+        root.put("git_revision", BenchRecords.gitRevision());
         root.put("cores", Runtime.getRuntime().availableProcessors());
         ObjectNode parameters = root.putObject("parameters");
         parameters.put("cell", resolution + " px x " + width);
@@ -387,16 +387,6 @@ public final class SupernetRankBenchmark {
                     .digest(text.getBytes(StandardCharsets.UTF_8)), 0, 6);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static String gitRevision() {
-        try {
-            Process git = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
-            String revision = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return git.waitFor() == 0 ? revision : "unknown";
-        } catch (IOException | InterruptedException e) {
-            return "unknown";
         }
     }
 }
