@@ -174,6 +174,11 @@ public final class SearchCommand implements Callable<Integer>, ConfiguredCommand
             }
             run = Run.open(spark, outputDir, runId, config, progress);
         } else {
+            if (supernet != null) {
+                config = FittedAnchors.fromCheckpoint(config, localSupernet(spark, supernet), printer);
+            } else {
+                config = FittedAnchors.apply(config, DatasetLoading.load(config, printer), printer);
+            }
             Map<String, String> options = new LinkedHashMap<>();
             if (supernet != null) {
                 options.put("supernet", supernet);
@@ -181,12 +186,7 @@ public final class SearchCommand implements Callable<Integer>, ConfiguredCommand
             run = Run.create(spark, outputDir, runId, config, String.join(" ", spec.commandLine().getParseResult()
                     .originalArgs()), seeds(config), options, progress);
         }
-        Path supernetFile;
-        try {
-            supernetFile = supernetOption == null ? null : LocalCopy.of(supernetOption, spark, "--supernet");
-        } catch (IllegalArgumentException e) {
-            throw new UserInputException(e.getMessage(), e);
-        }
+        Path supernetFile = supernetOption == null ? null : localSupernet(spark, supernetOption);
         String log = run.keepLog();
         printer.printf("run %s -> %s (Spark UI: %s)%n", runId, run.location(), SparkSessions.uiAddress(spark));
         printer.flush();
@@ -225,6 +225,15 @@ public final class SearchCommand implements Callable<Integer>, ConfiguredCommand
         printer.printf("%nlog: %s%n", log);
         printer.flush();
         return 0;
+    }
+
+    /** A local copy of the supernet checkpoint at {@code location} (any Hadoop path). */
+    private static Path localSupernet(SparkSession spark, String location) {
+        try {
+            return LocalCopy.of(location, spark, "--supernet");
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage(), e);
+        }
     }
 
     /**

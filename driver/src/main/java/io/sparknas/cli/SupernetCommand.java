@@ -79,14 +79,15 @@ public final class SupernetCommand implements Runnable {
                         + "best stage-1 cell");
             }
             PrintWriter printer = spec.commandLine().getOut();
-            SearchSpace space = cellSpace(config, printer);
             Path checkpoint = out.resolve("supernet.ckpt");
             if (!resume && Files.exists(checkpoint)) {
                 throw new UserInputException(checkpoint + " already exists: pass --resume to continue it, or choose "
                         + "another --out");
             }
-            SupernetSettings settings = epochs == null ? config.supernet() : config.supernet().withEpochs(epochs);
             DetectionDataset dataset = DatasetLoading.loadForTraining(config, printer);
+            config = FittedAnchors.apply(config, dataset, printer);
+            SearchSpace space = cellSpace(config, printer);
+            SupernetSettings settings = epochs == null ? config.supernet() : config.supernet().withEpochs(epochs);
             printer.printf(Locale.ROOT, "supernet: cell %d px x %.2f, %d epochs, largest + smallest + %d random "
                             + "subnets per step%s%n", space.resolutions().get(0), space.widths().get(0),
                     settings.epochs(), settings.randomSubnets(),
@@ -168,15 +169,18 @@ public final class SupernetCommand implements Runnable {
         @Override
         public Integer call() {
             SparkNasConfig config = common.load();
+            PrintWriter printer = spec.commandLine().getOut();
             SupernetCheckpoint.Contents contents;
             try {
+                if (java.nio.file.Files.isRegularFile(supernetFile)) {
+                    config = FittedAnchors.fromCheckpoint(config, supernetFile, printer);
+                }
                 contents = SupernetCheckpoint.load(supernetFile, config.space());
             } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
                 throw new UserInputException(e.getMessage(), e);
             }
             SearchSpace space = contents.supernet().space();
             Architecture architecture = ArchitectureFiles.read(arch, space);
-            PrintWriter printer = spec.commandLine().getOut();
             Costs costs = new CostModel(space, config.target(), config.cost()).evaluate(architecture);
             printer.printf(Locale.ROOT, "%s: %.2f MMACs, peak SRAM %,d B, Flash %,d B, %s on %s%n",
                     architecture.shortName(), costs.macs() / 1e6, costs.peakSram(), costs.flash().total(),

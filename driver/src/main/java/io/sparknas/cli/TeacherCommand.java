@@ -74,7 +74,8 @@ public final class TeacherCommand implements Runnable {
             int grid = studentSide / stride;
             try {
                 provider.train(out, studentSide * config.finals().teacher().sideFactor(), grid,
-                        config.space().head(), data);
+                        config.space().withInputs(java.util.List.of(studentSide), config.space().widths()).head(),
+                        data);
             } catch (IllegalArgumentException e) {
                 throw new UserInputException(e.getMessage(), e);
             }

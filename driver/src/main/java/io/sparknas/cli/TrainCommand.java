@@ -79,7 +79,10 @@ public final class TrainCommand implements Callable<Integer> {
                 architecture.shortName(), costs.macs() / 1e6, costs.params(), costs.peakSram(),
                 costs.plan().configName(), costs.feasible() ? "fits" : "does NOT fit", config.target().name());
         DetectionDataset dataset = DatasetLoading.loadForTraining(config, printer);
-        DetectorTrainer trainer = new DetectorTrainer(config.space().head(), settings, checkpoint, line -> {
+        config = FittedAnchors.apply(config, dataset, printer);
+        // The head at the architecture's own resolution: anchors are fractions of the image side.
+        io.sparknas.space.HeadSpec head = config.space().narrow(architecture.resolution(), architecture.width()).head();
+        DetectorTrainer trainer = new DetectorTrainer(head, settings, checkpoint, line -> {
             printer.println(line);
             printer.flush();
         });
@@ -94,7 +97,7 @@ public final class TrainCommand implements Callable<Integer> {
         Files.createDirectories(out);
         ModelSerializer.writeModel(trained.network(), modelFile.toFile(), false);
         ComputationGraph reloaded = ModelSerializer.restoreComputationGraph(modelFile.toFile(), false);
-        DetectorEvaluator evaluator = new DetectorEvaluator(config.space().head(), 32);
+        DetectorEvaluator evaluator = new DetectorEvaluator(head, 32);
         int side = architecture.resolution();
         DetectionMetrics val = evaluator.evaluate(reloaded, dataset.val(), side);
         DetectionMetrics test = evaluator.evaluate(reloaded, dataset.test(), side);

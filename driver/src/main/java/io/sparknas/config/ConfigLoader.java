@@ -73,6 +73,14 @@ public final class ConfigLoader {
         return load(userFile(userFile), overrides, options);
     }
 
+    /**
+     * {@code config} with one key set to {@code value} (as computed by the program, e.g. anchor boxes fitted to the
+     * data), validated again; the resolved configuration, and so run.json, shows the new value.
+     */
+    public static SparkNasConfig with(SparkNasConfig config, String key, Object value, String origin) {
+        return map(config.resolved().withValue(key, ConfigValueFactory.fromAnyRef(value, origin)));
+    }
+
     /** One key whose value a command line would change in a recorded configuration. */
     public record Change(String key, String recorded, String given) {
     }
@@ -414,6 +422,7 @@ public final class ConfigLoader {
         }
         List<Integer> expands = space.integers("expand-ratios", 1, 16);
         ConfigReader head = new ConfigReader(space.config().getConfig("head"), "space.head");
+        head.bool("fit-anchors");
         List<Anchor> anchors = new ArrayList<>();
         for (List<Double> pair : head.numberPairs("anchor-boxes")) {
             if (!(pair.get(0) > 0 && pair.get(1) > 0 && pair.get(0) <= 1 && pair.get(1) <= 1)) {

@@ -37,6 +37,7 @@ class SupernetCommandTest {
         assertTrue(train.out().contains("supernet: cell 64 px x 0.30, 1 epochs, largest + smallest + 1 random"),
                 train.out());
         assertTrue(train.out().contains("supernet epoch 1/1  phase 3"), train.out());
+        assertTrue(train.out().contains("anchors: fitted to "), "anchors fitted to the training boxes: " + train.out());
         Path checkpoint = out.resolve("supernet.ckpt");
         assertTrue(Files.size(checkpoint) > 100_000, "the checkpoint holds the shared weights");
 

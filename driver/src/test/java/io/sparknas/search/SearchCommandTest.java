@@ -111,6 +111,11 @@ class SearchCommandTest {
         assertEquals("4.1.3", manifest.at("/libraries/spark").asText());
         assertTrue(manifest.at("/git_revision").asText().matches("[0-9a-f]{40}|unknown"));
         assertEquals(6, manifest.at("/config/search/population").asInt(), "the resolved configuration, options included");
+        java.util.regex.Matcher anchors = java.util.regex.Pattern.compile("anchors: \\[\\[([\\d.]+), ([\\d.]+)\\].*"
+                + "as the supernet was trained").matcher(result.out());
+        assertTrue(anchors.find(), "a search on a given supernet uses the anchors it was trained with: " + result.out());
+        assertEquals(Double.parseDouble(anchors.group(1)),
+                manifest.at("/config/space/head/anchor-boxes/0/0").asDouble(), 1e-9, "and records them in run.json");
         assertTrue(manifest.at("/command").asText().startsWith("search --supernet"), manifest.at("/command").asText());
         assertEquals(List.of(0, 1, 2), List.of(Files.exists(dir.resolve("e2e/population/generation=0")) ? 0 : -1,
                 Files.exists(dir.resolve("e2e/population/generation=1")) ? 1 : -1,

@@ -110,6 +110,19 @@ public final class SupernetCheckpoint {
         }
     }
 
+    /**
+     * The anchor boxes (fractions of the image side, {@code [w, h]} pairs) the checkpoint's head was trained with, or
+     * null for a checkpoint written before they were recorded.
+     */
+    public static List<List<Double>> anchorBoxes(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            JsonNode state = JSON.readTree(entries(in, file.toString()).get(STATE));
+            return JSON.convertValue(state.get("anchor_boxes"), new TypeReference<>() { });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the supernet checkpoint " + file, e);
+        }
+    }
+
     private static List<List<Double>> anchorPairs(List<io.sparknas.space.Anchor> anchors) {
         return anchors.stream().map(a -> List.of(a.width(), a.height())).toList();
     }
