@@ -161,12 +161,13 @@ public final class SearchCommand implements Callable<Integer>, ConfiguredCommand
                     + ": continue it with --resume " + runId + ", or choose another --run-id");
         }
         Run run;
-        String supernetOption = supernet;
+        Path supernetFile = null;
         if (resume != null) {
             Run opened = Run.open(spark, outputDir, runId, config, progress);
             RunManifest manifest = opened.manifest();
             refuseChanges(manifest);
-            supernetOption = manifest.option("supernet");
+            String recordedSupernet = manifest.option("supernet");
+            supernetFile = recordedSupernet == null ? null : localSupernet(spark, recordedSupernet);
             config = manifest.configuration(List.of());
             if (!config.spark().equals(configuration().spark()) && !SparkSessions.submitted()) {
                 spark.stop();
@@ -175,7 +176,8 @@ public final class SearchCommand implements Callable<Integer>, ConfiguredCommand
             run = Run.open(spark, outputDir, runId, config, progress);
         } else {
             if (supernet != null) {
-                config = FittedAnchors.fromCheckpoint(config, localSupernet(spark, supernet), printer);
+                supernetFile = localSupernet(spark, supernet);
+                config = FittedAnchors.fromCheckpoint(config, supernetFile, printer);
             } else {
                 config = FittedAnchors.apply(config, DatasetLoading.load(config, printer), printer);
             }
@@ -186,7 +188,6 @@ public final class SearchCommand implements Callable<Integer>, ConfiguredCommand
             run = Run.create(spark, outputDir, runId, config, String.join(" ", spec.commandLine().getParseResult()
                     .originalArgs()), seeds(config), options, progress);
         }
-        Path supernetFile = supernetOption == null ? null : localSupernet(spark, supernetOption);
         String log = run.keepLog();
         printer.printf("run %s -> %s (Spark UI: %s)%n", runId, run.location(), SparkSessions.uiAddress(spark));
         printer.flush();
