@@ -4,7 +4,6 @@ import io.jenetics.IntegerGene;
 import io.jenetics.Selector;
 import io.jenetics.TournamentSelector;
 import io.jenetics.TruncationSelector;
-import io.jenetics.engine.Engine;
 import io.jenetics.ext.moea.NSGA2Selector;
 import io.jenetics.ext.moea.ParetoFront;
 import io.jenetics.ext.moea.UFTournamentSelector;
@@ -52,11 +51,6 @@ public sealed interface SearchObjective<C extends Comparable<? super C>>
 
     /** The fitness of a candidate that could not be scored: worse than any scored one. */
     C worst();
-
-    /** Adds this objective's selectors to an engine builder. */
-    default Engine.Builder<IntegerGene, C> select(Engine.Builder<IntegerGene, C> builder, SearchSettings settings) {
-        return builder.survivorsSelector(survivors(settings)).offspringSelector(parents(settings));
-    }
 
     /** Who of parents and offspring stays in the population. */
     Selector<IntegerGene, C> survivors(SearchSettings settings);
