@@ -275,32 +275,8 @@ public final class SearchOperatorsBenchmark {
                 }
             }
         }
-        int[] genes = codec.encode(bestArchitecture);
-        boolean improved = true;
-        while (improved) {
-            improved = false;
-            int[] bestNeighbour = null;
-            boolean[] live = codec.live(genes);
-            for (int g = 0; g < genes.length; g++) {
-                if (!live[g]) {
-                    continue;
-                }
-                for (int v = 0; v < codec.cardinality(g); v++) {
-                    int[] neighbour = genes.clone();
-                    neighbour[g] = v;
-                    Costs costs = costModel.evaluate(codec.decode(neighbour));
-                    if (costs.feasible() && proxy.of(costs) > best) {
-                        best = proxy.of(costs);
-                        bestNeighbour = neighbour;
-                    }
-                }
-            }
-            if (bestNeighbour != null) {
-                genes = bestNeighbour;
-                improved = true;
-            }
-        }
-        return best;
+        Architecture top = io.sparknas.cost.FeasibleAscent.climb(codec, costModel, bestArchitecture, proxy::of);
+        return Math.max(best, proxy.of(costModel.evaluate(top)));
     }
 
     private static SearchSettings withMode(SearchSettings s, SearchMode mode) {

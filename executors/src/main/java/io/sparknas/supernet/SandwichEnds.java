@@ -2,6 +2,7 @@ package io.sparknas.supernet;
 
 import io.sparknas.cost.CostModel;
 import io.sparknas.cost.Costs;
+import io.sparknas.cost.FeasibleAscent;
 import io.sparknas.space.Architecture;
 import io.sparknas.space.Block;
 import io.sparknas.space.ConvType;
@@ -19,7 +20,7 @@ import java.util.SplittableRandom;
  * <p>How they are found. The smallest is exact: MACs add up over blocks and, at the shallowest depths, each block
  * slot's MACs depend only on its own choices (its input and output channels and stride are fixed by the cell), so
  * taking each slot's cheapest (type, kernel, expansion) without a skip gives the minimum. The largest is the best of
- * steepest ascents over single live choices ({@link GeneCodec#live}), each kept inside the budgets, started from
+ * steepest ascents over single live choices ({@link FeasibleAscent}), each kept inside the budgets, started from
  * {@value #STARTS} random subnets that fit and from the smallest, then improved by iterated local search
  * ({@value #KICKS} times: redraw {@value #KICK_SIZE} choices of the best so far and ascend again): the problem is not
  * separable (latency, SRAM and Flash couple the blocks), so this is a best-known maximum, not a proven one.
@@ -65,7 +66,7 @@ public record SandwichEnds(Architecture largest, Architecture smallest) implemen
         Architecture largest = smallest;
         long largestMacs = costModel.evaluate(smallest).macs();
         for (Architecture start : starts) {
-            Architecture top = ascend(codec, costModel, start);
+            Architecture top = FeasibleAscent.climb(codec, costModel, start, Costs::macs);
             long macs = costModel.evaluate(top).macs();
             if (macs > largestMacs) {
                 largest = top;
@@ -85,7 +86,7 @@ public record SandwichEnds(Architecture largest, Architecture smallest) implemen
             if (!costModel.evaluate(kicked).feasible()) {
                 continue;
             }
-            Architecture top = ascend(codec, costModel, kicked);
+            Architecture top = FeasibleAscent.climb(codec, costModel, kicked, Costs::macs);
             long macs = costModel.evaluate(top).macs();
             if (macs > largestMacs) {
                 largest = top;
@@ -122,37 +123,6 @@ public record SandwichEnds(Architecture largest, Architecture smallest) implemen
             }
         }
         return current;
-    }
-
-    /** Steepest ascent in MACs over single live choices, staying feasible, from {@code start}. */
-    private static Architecture ascend(GeneCodec codec, CostModel costModel, Architecture start) {
-        int[] genes = codec.encode(start);
-        long macs = costModel.evaluate(start).macs();
-        while (true) {
-            int[] best = null;
-            boolean[] live = codec.live(genes);
-            for (int g = 0; g < genes.length; g++) {
-                if (!live[g]) {
-                    continue;
-                }
-                for (int v = 0; v < codec.cardinality(g); v++) {
-                    if (v == genes[g]) {
-                        continue;
-                    }
-                    int[] neighbour = genes.clone();
-                    neighbour[g] = v;
-                    Costs costs = costModel.evaluate(codec.decode(neighbour));
-                    if (costs.feasible() && costs.macs() > macs) {
-                        macs = costs.macs();
-                        best = neighbour;
-                    }
-                }
-            }
-            if (best == null) {
-                return codec.decode(genes);
-            }
-            genes = best;
-        }
     }
 
     private static Architecture withBlock(Architecture architecture, int stage, int index, Block block) {
