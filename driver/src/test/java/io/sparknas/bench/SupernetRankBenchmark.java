@@ -171,7 +171,7 @@ public final class SupernetRankBenchmark {
 
         ObjectNode root = JSON.createObjectNode();
         root.put("benchmark", "supernet-rank");
-        root.put("command", "bench/supernet-rank.sh " + String.join(" ", Arrays.copyOfRange(args, 1, args.length)));
+        root.put("command", "bench/supernet-search-rank.sh " + String.join(" ", Arrays.copyOfRange(args, 1, args.length)));
         root.put("date", Instant.now().toString());
         root.put("git_revision", BenchRecords.gitRevision());
         root.put("cores", Runtime.getRuntime().availableProcessors());
