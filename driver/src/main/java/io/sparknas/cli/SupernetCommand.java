@@ -5,7 +5,10 @@ import io.sparknas.cost.CostModel;
 import io.sparknas.cost.Costs;
 import io.sparknas.data.DetectionDataset;
 import io.sparknas.run.RankedCell;
+import io.sparknas.search.SearchPipeline;
+import io.sparknas.search.SparkSandwichSteps;
 import io.sparknas.selection.SpaceSelectionJob;
+import io.sparknas.spark.SparkSessions;
 import io.sparknas.space.Architecture;
 import io.sparknas.space.SearchSpace;
 import io.sparknas.supernet.SubnetEvaluator;
@@ -19,6 +22,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,7 +46,8 @@ public final class SupernetCommand implements Runnable {
     /** {@code sparknas supernet train}. */
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = {"Train the supernet (supernet.*) by the sandwich rule in one (resolution, width) cell: "
-                    + "the best stage-1 cell for the target unless --resolution and --width are given. One "
+                    + "the best stage-1 cell for the target unless --resolution and --width are given. Each step's "
+                    + "batch is spread over supernet.parallelism Spark tasks (spark.master). One "
                     + "progress line per epoch; the checkpoint OUT/supernet.ckpt is rewritten after every epoch "
                     + "(rerun with --resume to continue).", "",
                     "Example: sparknas supernet train --out runs/supernet --epochs 12"})
@@ -96,10 +101,13 @@ public final class SupernetCommand implements Runnable {
             SupernetTrainer.Trained trained;
             try {
                 CostModel costModel = new CostModel(space, config.target(), config.cost());
+                SparkSession spark = SparkSessions.create(config.spark());
                 SupernetTrainer trainer = new SupernetTrainer(space, settings, checkpoint, line -> {
                     printer.println(line);
                     printer.flush();
-                }, () -> { }, costModel);
+                }, () -> { }, costModel).withSteps(SparkSandwichSteps.on(spark, config.data(),
+                        config.supernetParallelism(), SearchPipeline.threadsPerTask(spark.sparkContext().getConf(),
+                                config.search().threadsPerTask())));
                 printer.println(SupernetTrainer.describe(trainer.ends(), costModel));
                 printer.flush();
                 trained = trainer.train(dataset.train(), dataset.val());

@@ -47,6 +47,14 @@ public record SparkNasConfig(Config resolved, RunSettings run, SparkSettings spa
         return classes.gathered() ? Optional.of("data: " + classes.describe()) : Optional.empty();
     }
 
+    /**
+     * {@code supernet.parallelism}: shards (Spark tasks) per supernet training step; 0 for one per core of the
+     * cluster. Not part of {@link SupernetSettings}: it says where the training runs, and a resumed run may change it.
+     */
+    public int supernetParallelism() {
+        return resolved.getInt("supernet.parallelism");
+    }
+
     /** {@code train.init}: the weights {@code sparknas train} starts from; empty for a random initialisation. */
     public Optional<java.nio.file.Path> trainingInit() {
         String value = resolved.getString("train.init").trim();

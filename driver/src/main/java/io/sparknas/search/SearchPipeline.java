@@ -181,7 +181,9 @@ public final class SearchPipeline {
                 config.supernet().steps(dataset.train().size()), config.supernet().batchSize(), dataset.train().size(),
                 config.supernet().randomSubnets()));
         SupernetTrainer trainer = new SupernetTrainer(cell, config.supernet(), checkpoint, run.progress(),
-                folder::publish, new CostModel(cell, config.target(), config.cost()));
+                folder::publish, new CostModel(cell, config.target(), config.cost()))
+                .withSteps(SparkSandwichSteps.on(spark, config.data(), config.supernetParallelism(),
+                        threadsPerTask(spark.sparkContext().getConf(), config.search().threadsPerTask())));
         run.progress(SupernetTrainer.describe(trainer.ends(), new CostModel(cell, config.target(), config.cost())));
         SupernetTrainer.Trained trained = trainer.train(dataset.train(), dataset.val());
         run.progress(String.format(Locale.ROOT, "supernet: trained in %.1f min", trained.seconds() / 60));

@@ -26,14 +26,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A tiny search through a real Spark standalone cluster: a master and a worker started as their own JVMs on
- * 127.0.0.1 from the Maven jars, the worker's SPARK_HOME a folder whose {@code jars/} holds this test's classpath
- * (class folders packed as jars), the driver in this JVM. Candidates are scored in the worker's executor JVM.
+ * A tiny supernet training and search through a real Spark standalone cluster: a master and two workers of one core
+ * each started as their own JVMs on 127.0.0.1 from the Maven jars, the workers' SPARK_HOME a folder whose
+ * {@code jars/} holds this test's classpath (class folders packed as jars), the driver in this JVM. The supernet's
+ * first epoch runs its steps' two shards on the two workers' executors, its second resumes on {@code local[1]};
+ * then candidates are scored on the cluster's executors.
  */
 class StandaloneClusterTest {
 
     private static final String[] SPARK_PROPERTIES = {"spark.executor.extraJavaOptions", "spark.executor.memory",
-        "spark.driver.host", "spark.driver.bindAddress", "spark.executor.cores", "spark.cores.max"};
+        "spark.driver.host", "spark.driver.bindAddress", "spark.executor.cores", "spark.cores.max",
+        "spark.extraListeners"};
 
     @TempDir
     Path dir;
@@ -55,7 +58,7 @@ class StandaloneClusterTest {
     }
 
     @Test
-    void aTinySearchRunsOnAStandaloneMasterAndWorker() throws Exception {
+    void aSupernetTrainsAcrossTwoWorkersResumesLocallyAndASearchRunsOnTheCluster() throws Exception {
         Path sparkHome = sparkHome();
         int masterPort = freePort();
         String master = "spark://127.0.0.1:" + masterPort;
@@ -65,34 +68,71 @@ class StandaloneClusterTest {
                 "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", Integer.toString(masterPort),
                 "--webui-port", Integer.toString(freePort())), sparkHome, "master.log"));
         waitForPort(masterPort);
-        daemons.add(start(List.of(java, "-Xmx512m", opens, "-cp", System.getProperty("java.class.path"),
-                "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "2", "--memory", "3g",
-                "--webui-port", Integer.toString(freePort()), "--work-dir", dir.resolve("work").toString(), master),
-                sparkHome, "worker.log"));
+        for (int worker = 1; worker <= 2; worker++) {
+            daemons.add(start(List.of(java, "-Xmx512m", opens, "-cp", System.getProperty("java.class.path"),
+                    "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1", "--memory", "3g",
+                    "--webui-port", Integer.toString(freePort()), "--work-dir", dir.resolve("work-" + worker).toString(),
+                    master), sparkHome, "worker-" + worker + ".log"));
+        }
 
         System.setProperty("spark.executor.extraJavaOptions", opens);
         System.setProperty("spark.executor.memory", "2g");
-        System.setProperty("spark.executor.cores", "2");
+        System.setProperty("spark.executor.cores", "1");
         System.setProperty("spark.cores.max", "2");
         System.setProperty("spark.driver.host", "127.0.0.1");
         System.setProperty("spark.driver.bindAddress", "127.0.0.1");
+        System.setProperty("spark.extraListeners", TaskExecutors.class.getName());
+        TaskExecutors.clear();
         Path checkpoint = dir.resolve("supernet");
         String[] tiny = {"--set", "data.synthetic.train=32", "--set", "data.synthetic.val=12", "--set",
             "data.synthetic.test=4", "--set", "data.synthetic.image-size=64", "--set", "supernet.batch-size=16",
             "--set", "supernet.random-subnets=1", "--set", "supernet.recalibration-batches=1", "--set", "spark.ui=false",
             "--set", "final.after-search=false"};
-        assertEquals(0, run(tiny, "supernet", "train", "--out", checkpoint.toString(), "--epochs", "1",
-                "--resolution", "64", "--width", "0.3")[0].length());
+        String cluster = "spark.master=\"" + master + "\"";
+        String[] trained = run(tiny, "supernet", "train", "--out", checkpoint.toString(), "--epochs", "1",
+                "--resolution", "64", "--width", "0.3", "--set", cluster);
+        assertEquals("", trained[0], trained[1] + logs());
+        assertTrue(trained[1].contains("supernet epoch 1/1") && trained[1].contains("2 shard(s)"), trained[1]);
+        assertEquals(2, TaskExecutors.seen().size(), "the shards ran on both workers' executors: "
+                + TaskExecutors.seen());
+        stopSession();
+        String[] resumed = run(tiny, "supernet", "train", "--out", checkpoint.toString(), "--epochs", "2",
+                "--resolution", "64", "--width", "0.3", "--resume", "--set", "spark.master=\"local[1]\"");
+        assertEquals("", resumed[0], resumed[1]);
+        assertTrue(resumed[1].contains("resuming the supernet after epoch 1"), resumed[1]);
+        assertTrue(resumed[1].contains("supernet epoch 2/2") && resumed[1].contains("1 shard(s)"), resumed[1]);
+        Path file = checkpoint.resolve("supernet.ckpt");
+        String anchors = "space.head.anchor-boxes=" + io.sparknas.supernet.SupernetCheckpoint.anchorBoxes(file);
+        io.sparknas.supernet.SupernetCheckpoint.Contents saved = io.sparknas.supernet.SupernetCheckpoint.load(file,
+                io.sparknas.config.ConfigLoader.load(null, List.of(anchors)).space());
+        assertEquals(List.of(2, 1), saved.history().stream().map(io.sparknas.supernet.SupernetEpoch::shards).toList());
+        assertTrue(saved.history().get(1).loss() < saved.history().get(0).loss(), "the loss keeps falling: "
+                + saved.history());
+        stopSession();
         String[] result = run(tiny, "search", "--supernet", checkpoint.resolve("supernet.ckpt").toString(),
                 "--output", dir.resolve("results").toString(), "--run-id", "cluster", "--population", "4",
-                "--generations", "1", "--set", "spark.master=\"" + master + "\"");
-        assertEquals("", result[0], result[1] + "\nmaster: " + log("master.log") + "\nworker: " + log("worker.log"));
+                "--generations", "1", "--set", cluster);
+        assertEquals("", result[0], result[1] + logs());
         assertTrue(result[1].contains("generation 1/1"), result[1]);
         List<Row> rows = SparkSession.active().read().parquet(dir.resolve("results/cluster/candidates").toString())
                 .collectAsList();
         assertTrue(rows.size() >= 4, "the initial population and its offspring: " + rows.size());
         assertTrue(rows.stream().filter(r -> r.<Boolean>getAs("feasible")).allMatch(r -> r.getAs("map50") != null));
-        assertTrue(Files.list(dir.resolve("work")).findAny().isPresent(), "the worker ran an executor");
+        assertTrue(Files.list(dir.resolve("work-1")).findAny().isPresent(), "the worker ran an executor");
+    }
+
+    private static void stopSession() {
+        SparkSession.getActiveSession().foreach(session -> {
+            session.stop();
+            return null;
+        });
+        SparkSession.clearActiveSession();
+        SparkSession.clearDefaultSession();
+    }
+
+    private String logs() {
+        return "\nmaster: " + log("master.log") + "\nworker 1: " + log("worker-1.log") + "\nworker 2: "
+                + log("worker-2.log");
     }
 
     /** Runs the CLI; returns {exit status text ("" when 0), output}. */

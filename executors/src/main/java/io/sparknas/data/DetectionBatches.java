@@ -130,6 +130,24 @@ public final class DetectionBatches implements DataSetIterator {
         return render(index * batchSize, batchSize);
     }
 
+    /**
+     * Part {@code part} of {@code parts} of batch {@code index}: its images {@code [n·part/parts, n·(part+1)/parts)}
+     * (n the batch's size), rendered exactly as {@link #batch(int)} renders them; null when the part is empty.
+     * Data-parallel training gives each task one part.
+     */
+    public DataSet batchPart(int index, int part, int parts) {
+        if (index < 0 || index >= batchCount()) {
+            throw new IndexOutOfBoundsException("batch " + index + " of " + batchCount());
+        }
+        if (part < 0 || part >= parts) {
+            throw new IndexOutOfBoundsException("part " + part + " of " + parts);
+        }
+        int n = Math.min(batchSize, images.size() - index * batchSize);
+        int from = (int) ((long) n * part / parts);
+        int to = (int) ((long) n * (part + 1) / parts);
+        return to == from ? null : render(index * batchSize + from, to - from);
+    }
+
     private DataSet render(int from, int num) {
         int n = Math.min(num, images.size() - from);
         float[] features = new float[n * 3 * side * side];

@@ -16,6 +16,21 @@ public final class Dl4jRuntime {
     private Dl4jRuntime() {
     }
 
+    /**
+     * Limits the calling thread's ND4J operations to {@code threads} threads: ND4J's own thread pool and the
+     * OpenMP parallel regions (oneDNN convolutions) that this thread starts, whose default is one thread per core
+     * whatever ND4J's limit says. A Spark task calls it first, so that tasks x threads does not oversubscribe the
+     * cores: two tasks on two cores, each left at the OpenMP default, ran about 1.3x slower than with one thread
+     * each (docs/benchmarks.md, issue 19).
+     */
+    public static void useThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxThreads(threads);
+        org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+    }
+
     /** Enables DL4J's oneDNN helpers unless the user decided otherwise. Idempotent. */
     public static void configure() {
         if (System.getProperty(HELPERS_DISABLE) == null) {

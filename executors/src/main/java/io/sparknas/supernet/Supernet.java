@@ -14,10 +14,13 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -297,6 +300,75 @@ public final class Supernet {
         }
     }
 
+    /**
+     * The shared arrays that subnets {@code members} cut their weights from: the stem's and head's, and in every
+     * block slot within a member's depth those of the conv type whose weights the member's block uses. What a
+     * distributed step sends to its tasks.
+     */
+    public Set<String> keysFor(Collection<Architecture> members) {
+        Set<String> keys = new TreeSet<>();
+        for (String key : weights.keySet()) {
+            int separator = key.indexOf(TYPE_SEPARATOR);
+            if (separator < 0) {
+                keys.add(key);
+                continue;
+            }
+            java.util.regex.Matcher block = BLOCK_LAYER.matcher(key);
+            if (!block.find()) {
+                keys.add(key);
+                continue;
+            }
+            int stage = Integer.parseInt(block.group(1));
+            int index = Integer.parseInt(block.group(2));
+            String type = key.substring(separator + 1, key.indexOf(':', separator));
+            for (Architecture member : members) {
+                List<Block> blocks = member.stages().get(stage);
+                if (index < blocks.size() && sharing.weightsOf(blocks.get(index).type()).jsonName().equals(type)) {
+                    keys.add(key);
+                    break;
+                }
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * The shared arrays {@code keys} as bytes for one distributed step's tasks ({@link #keysFor}): the floats
+     * copied in bulk ({@link ArrayTransfer}), several times faster to write and read than {@link #toBytes()}.
+     */
+    public synchronized byte[] toTransferBytes(Set<String> keys) {
+        Map<String, INDArray> selected = new TreeMap<>();
+        for (String key : keys) {
+            INDArray weight = weights.get(key);
+            if (weight == null) {
+                throw new IllegalArgumentException("no shared array " + key);
+            }
+            selected.put(key, weight);
+        }
+        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(ArrayTransfer.size(selected));
+             DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF(sharing.configName());
+            ArrayTransfer.writeValues(out, selected);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialize the supernet", e);
+        }
+    }
+
+    /**
+     * The part of a supernet for {@code space} that {@link #toTransferBytes} sent: it loads the weights of the
+     * subnets the keys were chosen for, and no others.
+     */
+    public static Supernet fromTransferBytes(SearchSpace space, byte[] data) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            WeightSharing sharing = WeightSharing.fromConfigName(in.readUTF());
+            return new Supernet(space, ArrayTransfer.readValues(in), sharing);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not supernet transfer bytes", e);
+        }
+    }
+
     /** A supernet for {@code space} from {@link #toBytes()}. */
     public static Supernet fromBytes(SearchSpace space, byte[] data) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
@@ -305,14 +377,19 @@ public final class Supernet {
             for (int i = 0; i < count; i++) {
                 weights.put(in.readUTF(), Nd4j.read(in));
             }
-            boolean separate = weights.keySet().stream()
-                    .anyMatch(k -> k.contains(TYPE_SEPARATOR + ConvType.DEPTHWISE_SEPARABLE.jsonName() + ":"));
-            boolean separable = space.convTypes().contains(ConvType.DEPTHWISE_SEPARABLE)
-                    && space.convTypes().contains(ConvType.MBCONV);
-            return new Supernet(space, weights, separable && !separate ? WeightSharing.SEPARABLE_IN_MBCONV
-                    : WeightSharing.PER_TYPE);
+            return of(space, weights);
         } catch (IOException e) {
             throw new UncheckedIOException("not a supernet checkpoint", e);
         }
+    }
+
+    /** A supernet of {@code weights}, its weight sharing read from their keys. */
+    private static Supernet of(SearchSpace space, Map<String, INDArray> weights) {
+        boolean separate = weights.keySet().stream()
+                .anyMatch(k -> k.contains(TYPE_SEPARATOR + ConvType.DEPTHWISE_SEPARABLE.jsonName() + ":"));
+        boolean separable = space.convTypes().contains(ConvType.DEPTHWISE_SEPARABLE)
+                && space.convTypes().contains(ConvType.MBCONV);
+        return new Supernet(space, weights, separable && !separate ? WeightSharing.SEPARABLE_IN_MBCONV
+                : WeightSharing.PER_TYPE);
     }
 }

@@ -27,18 +27,16 @@ import org.nd4j.linalg.learning.config.NoOp;
 
 /**
  * Trains a supernet by the sandwich rule: at every step the subnets chosen by {@link SandwichSampler} each run
- * forward and backward on the same batch (at their own resolution), their gradients are summed into the shared
- * slices, and {@link SharedWeightOptimizer} takes one step. After every epoch the checkpoint file is rewritten (so a
- * killed run resumes from the last completed epoch) and one progress line is printed, with the recalibrated val
- * mAP of the largest and smallest subnets every {@code evalEvery} epochs. With progressive shrinking, the hidden
- * channels are sorted by importance ({@link ChannelImportanceSorting}) when the expansion ratio becomes elastic.
- * With in-place distillation ({@code supernet.inplace-distillation.weight > 0}) the largest member runs first and
- * every later member at its resolution is trained through the detection distillation loss against the largest's
- * outputs on the same batch (computed in training mode, not back-propagated into the largest).
+ * forward and backward on the same batch (at their own resolution, {@link SandwichPass}), their gradients are summed
+ * into the shared slices, and {@link SharedWeightOptimizer} takes one step. The passes run in this process
+ * ({@link LocalSandwichSteps}) or, with another {@link SandwichStepRunner.Factory}, on the shards of the batch
+ * across a cluster; the optimizer step is always taken here. After every epoch the checkpoint file is rewritten (so
+ * a killed run resumes from the last completed epoch, with any number of shards) and one progress line is printed,
+ * with the recalibrated val mAP of the largest and smallest subnets every {@code evalEvery} epochs. With
+ * progressive shrinking, the hidden channels are sorted by importance ({@link ChannelImportanceSorting}) when the
+ * expansion ratio becomes elastic.
  */
 public final class SupernetTrainer {
-
-    private static final int CACHED_NETWORKS = 6;
 
     private final SearchSpace space;
     private final SupernetSettings settings;
@@ -47,6 +45,7 @@ public final class SupernetTrainer {
     private final Runnable checkpointed;
     private final SandwichEnds ends;
     private final java.util.function.Predicate<Architecture> admissible;
+    private final SandwichStepRunner.Factory steps;
 
     /**
      * @param checkpointFile the checkpoint to write after every epoch and to resume from when it exists; null for
@@ -72,14 +71,28 @@ public final class SupernetTrainer {
      */
     public SupernetTrainer(SearchSpace space, SupernetSettings settings, Path checkpointFile, Consumer<String> progress,
                            Runnable checkpointed, io.sparknas.cost.CostModel costModel) {
+        this(space, settings, checkpointFile, progress, checkpointed,
+                costModel == null ? SandwichEnds.extremes(space) : SandwichEnds.byCost(space, costModel, settings.seed()),
+                costModel == null ? a -> true : a -> costModel.evaluate(a).feasible(),
+                (training, train) -> new LocalSandwichSteps(training, train, 1));
+    }
+
+    private SupernetTrainer(SearchSpace space, SupernetSettings settings, Path checkpointFile,
+                            Consumer<String> progress, Runnable checkpointed, SandwichEnds ends,
+                            java.util.function.Predicate<Architecture> admissible, SandwichStepRunner.Factory steps) {
         this.space = space;
         this.settings = settings;
         this.checkpointFile = checkpointFile;
         this.progress = progress;
         this.checkpointed = checkpointed;
-        this.ends = costModel == null ? SandwichEnds.extremes(space)
-                : SandwichEnds.byCost(space, costModel, settings.seed());
-        this.admissible = costModel == null ? a -> true : a -> costModel.evaluate(a).feasible();
+        this.ends = ends;
+        this.admissible = admissible;
+        this.steps = steps;
+    }
+
+    /** The same trainer, its steps' passes computed by the runners {@code factory} makes (e.g. on Spark). */
+    public SupernetTrainer withSteps(SandwichStepRunner.Factory factory) {
+        return new SupernetTrainer(space, settings, checkpointFile, progress, checkpointed, ends, admissible, factory);
     }
 
     /** One line naming the sandwich's ends and their costs, for progress output. */
@@ -95,18 +108,6 @@ public final class SupernetTrainer {
     /** The largest and smallest members of every step. */
     public SandwichEnds ends() {
         return ends;
-    }
-
-    /** The output layer of a member that imitates the largest at {@code side}: detection plus distillation loss. */
-    private DistillationLossLayer distillationLayer(HeadSpec head, int side) {
-        int grid = side / head.outputStride();
-        return new DistillationLossLayer(new DistillationLoss(DetectorNetworkBuilder.loss(head, grid * grid),
-                settings.inplaceDistillation().weight(), settings.inplaceDistillation().temperature(),
-                settings.inplaceDistillation().threshold()));
-    }
-
-    /** A member's network, kept between steps: plain, or trained through the in-place distillation loss. */
-    private record CachedMember(Architecture architecture, boolean imitates) {
     }
 
     /** The trained supernet and its history. */
@@ -136,95 +137,65 @@ public final class SupernetTrainer {
         }
         SandwichSampler sampler = new SandwichSampler(space, ends, admissible, settings.randomSubnets(),
                 settings.progressiveShrinking(), settings.epochs(), settings.seed());
-        HeadSpec head = space.head();
-        Map<Integer, DetectionBatches> batchesBySide = new HashMap<>();
-        boolean distills = settings.inplaceDistillation().weight() > 0;
-        Map<CachedMember, ComputationGraph> networks = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<CachedMember, ComputationGraph> eldest) {
-                return size() > CACHED_NETWORKS;
-            }
-        };
         long sessionStart = System.nanoTime();
         int startEpoch = history.size();
-        for (int epoch = startEpoch + 1; epoch <= settings.epochs(); epoch++) {
-            long start = System.nanoTime();
-            if (settings.progressiveShrinking() && epoch > 1 && sampler.phase(epoch) == SandwichSampler.ALL_CHOICES
-                    && sampler.phase(epoch - 1) < SandwichSampler.ALL_CHOICES) {
-                int slots = ChannelImportanceSorting.sort(supernet, optimizer);
-                progress.accept("expansion ratio now elastic: hidden channels of " + slots
-                        + " MBConv slots sorted by importance");
-            }
-            for (DetectionBatches batches : batchesBySide.values()) {
-                batches.startEpoch(epoch);
-            }
-            double lossSum = 0;
-            int passes = 0;
-            for (int step = 0; step < stepsPerEpoch; step++) {
-                Map<String, INDArray> sums = new HashMap<>();
-                Map<String, INDArray> used = new HashMap<>();
-                INDArray largestOutput = null;
-                List<Architecture> members = sampler.members(epoch, step);
-                for (int m = 0; m < members.size(); m++) {
-                    Architecture member = members.get(m);
-                    boolean imitate = largestOutput != null && member.resolution() == members.get(0).resolution();
-                    ComputationGraph network = networks.get(new CachedMember(member, imitate));
-                    if (network == null) {
-                        network = imitate ? supernet.extract(member, settings.seed(), new NoOp(),
-                                distillationLayer(head, member.resolution()))
-                                : supernet.extract(member, settings.seed(), new NoOp());
-                        networks.put(new CachedMember(member, imitate), network);
-                    } else {
-                        supernet.load(member, network);
-                    }
-                    int side = member.resolution();
-                    final int currentEpoch = epoch;
-                    DataSet batch = batchesBySide.computeIfAbsent(side, s -> {
-                        DetectionBatches created = new DetectionBatches(train, s, s / head.outputStride(),
-                                DetectorEvaluator.anchorPairs(head), head.classes(), settings.batchSize(),
-                                settings.augmentation(), true, settings.seed());
-                        created.startEpoch(currentEpoch);
-                        return created;
-                    }).batch(step);
-                    INDArray labels = imitate ? Nd4j.concat(1, batch.getLabels(), largestOutput) : batch.getLabels();
-                    network.setInput(0, batch.getFeatures());
-                    network.setLabel(0, labels);
-                    network.computeGradientAndScore();
-                    if (distills && m == 0) {
-                        largestOutput = network.outputSingle(true, batch.getFeatures()).detach();
-                    }
-                    lossSum += network.score();
-                    passes++;
-                    supernet.accumulateGradient(member, network, sums, used);
+        try (SandwichStepRunner runner = steps.create(new SandwichTraining(space, settings), train)) {
+            for (int epoch = startEpoch + 1; epoch <= settings.epochs(); epoch++) {
+                history.add(epoch(supernet, optimizer, sampler, runner, epoch, stepsPerEpoch, train, val));
+                if (checkpointFile != null) {
+                    SupernetCheckpoint.save(checkpointFile, supernet, optimizer, history);
+                    checkpointed.run();
                 }
-                optimizer.step(supernet, sums, used, (epoch - 1) * stepsPerEpoch + step, epoch - 1);
+                SupernetEpoch record = history.get(history.size() - 1);
+                double elapsed = (System.nanoTime() - sessionStart) / 1e9;
+                double eta = elapsed / (epoch - startEpoch) * (settings.epochs() - epoch);
+                progress.accept(String.format(Locale.ROOT,
+                        "supernet epoch %d/%d  phase %d  loss %.4f  val mAP@0.5 largest %s smallest %s  %.1f "
+                                + "subnet-img/s  %d shard(s), communication %.1f s  elapsed %s  eta %s", epoch,
+                        settings.epochs(), record.phase(), record.loss(), format(record.largestValMap50()),
+                        format(record.smallestValMap50()), record.subnetSteps() * (double) settings.batchSize()
+                                / record.seconds(), runner.shards(), record.communicationSeconds(),
+                        DetectorTrainer.duration(elapsed), DetectorTrainer.duration(eta)));
             }
-            boolean evaluate = settings.evalEvery() > 0
-                    && (epoch % settings.evalEvery() == 0 || epoch == settings.epochs());
-            double largestMap = Double.NaN;
-            double smallestMap = Double.NaN;
-            if (evaluate) {
-                SubnetEvaluator evaluator = new SubnetEvaluator(supernet, train, val, settings.recalibrationBatches(),
-                        settings.batchSize(), settings.seed());
-                largestMap = evaluator.evaluate(ends.largest()).map50();
-                smallestMap = evaluator.evaluate(ends.smallest()).map50();
-            }
-            SupernetEpoch record = new SupernetEpoch(epoch, sampler.phase(epoch), lossSum / Math.max(1, passes), passes,
-                    largestMap, smallestMap, (System.nanoTime() - start) / 1e9);
-            history.add(record);
-            if (checkpointFile != null) {
-                SupernetCheckpoint.save(checkpointFile, supernet, optimizer, history);
-                checkpointed.run();
-            }
-            double elapsed = (System.nanoTime() - sessionStart) / 1e9;
-            double eta = elapsed / (epoch - startEpoch) * (settings.epochs() - epoch);
-            progress.accept(String.format(Locale.ROOT,
-                    "supernet epoch %d/%d  phase %d  loss %.4f  val mAP@0.5 largest %s smallest %s  %.1f subnet-img/s"
-                            + "  elapsed %s  eta %s", epoch, settings.epochs(), record.phase(), record.loss(),
-                    format(largestMap), format(smallestMap),
-                    passes * (double) settings.batchSize() / record.seconds(), DetectorTrainer.duration(elapsed), DetectorTrainer.duration(eta)));
         }
         return new Trained(supernet, history, (System.nanoTime() - sessionStart) / 1e9);
+    }
+
+    /** One epoch: its steps, each computed by {@code runner} and applied here, then the optional evaluation. */
+    private SupernetEpoch epoch(Supernet supernet, SharedWeightOptimizer optimizer, SandwichSampler sampler,
+                                SandwichStepRunner runner, int epoch, int stepsPerEpoch, List<DetectionImage> train,
+                                List<DetectionImage> val) {
+        long start = System.nanoTime();
+        if (settings.progressiveShrinking() && epoch > 1 && sampler.phase(epoch) == SandwichSampler.ALL_CHOICES
+                && sampler.phase(epoch - 1) < SandwichSampler.ALL_CHOICES) {
+            int slots = ChannelImportanceSorting.sort(supernet, optimizer);
+            progress.accept("expansion ratio now elastic: hidden channels of " + slots
+                    + " MBConv slots sorted by importance");
+        }
+        double lossSum = 0;
+        int passes = 0;
+        double communication = 0;
+        for (int step = 0; step < stepsPerEpoch; step++) {
+            SandwichStep sandwich = new SandwichStep(epoch, step, sampler.members(epoch, step));
+            StepGradients gradients = runner.run(supernet, sandwich);
+            lossSum += gradients.loss();
+            passes += sandwich.members().size();
+            communication += gradients.communicationSeconds();
+            optimizer.step(supernet, gradients.sums(), gradients.used(), (epoch - 1) * stepsPerEpoch + step,
+                    epoch - 1);
+        }
+        boolean evaluate = settings.evalEvery() > 0
+                && (epoch % settings.evalEvery() == 0 || epoch == settings.epochs());
+        double largestMap = Double.NaN;
+        double smallestMap = Double.NaN;
+        if (evaluate) {
+            SubnetEvaluator evaluator = new SubnetEvaluator(supernet, train, val, settings.recalibrationBatches(),
+                    settings.batchSize(), settings.seed());
+            largestMap = evaluator.evaluate(ends.largest()).map50();
+            smallestMap = evaluator.evaluate(ends.smallest()).map50();
+        }
+        return new SupernetEpoch(epoch, sampler.phase(epoch), lossSum / Math.max(1, passes), passes, largestMap,
+                smallestMap, (System.nanoTime() - start) / 1e9, runner.shards(), communication);
     }
 
     private static String format(double map) {

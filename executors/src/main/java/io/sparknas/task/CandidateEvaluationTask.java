@@ -15,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The Spark function that scores a partition of candidates with inherited weights. The supernet arrives as
@@ -45,7 +44,7 @@ public final class CandidateEvaluationTask implements FlatMapFunction<Iterator<C
                     + "attempt of partition " + (task == null ? -1 : task.partitionId()));
         }
         if (context.threadsPerTask() > 0) {
-            Nd4j.getEnvironment().setMaxThreads(context.threadsPerTask());
+            io.sparknas.net.Dl4jRuntime.useThreads(context.threadsPerTask());
         }
         Supernet supernet = SUPERNETS.computeIfAbsent(checkpoint.id(),
                 id -> SupernetCheckpoint.weights(context.space(), checkpoint.value()));

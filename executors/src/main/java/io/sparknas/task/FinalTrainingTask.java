@@ -19,7 +19,6 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The Spark function that trains chosen candidates fully, one per task: from scratch or from the supernet's
@@ -52,7 +51,7 @@ public final class FinalTrainingTask implements FlatMapFunction<Iterator<FinalTr
         TaskContext task = TaskContext.get();
         int attempt = task == null ? 0 : task.attemptNumber();
         if (context.threadsPerTask() > 0) {
-            Nd4j.getEnvironment().setMaxThreads(context.threadsPerTask());
+            io.sparknas.net.Dl4jRuntime.useThreads(context.threadsPerTask());
         }
         DetectionDataset dataset = ExecutorDatasets.get(context.data());
         List<FinalTrainingResult> results = new ArrayList<>();

@@ -155,7 +155,8 @@ class SupernetTrainingTest {
         assertEquals(3 * 3 * 3, straight.history().stream().mapToInt(SupernetEpoch::subnetSteps).sum(),
                 "3 epochs x 3 steps x (largest + smallest + 1 random)");
         assertTrue(lines.get(0).matches("supernet epoch 1/3  phase 3  loss [\\d.]+  val mAP@0\\.5 largest .+ smallest "
-                + ".+  [\\d.]+ subnet-img/s  elapsed \\S+  eta \\S+"), lines.get(0));
+                + ".+  [\\d.]+ subnet-img/s  1 shard\\(s\\), communication 0\\.0 s  elapsed \\S+  eta \\S+"),
+                lines.get(0));
 
         Path checkpoint = dir.resolve("supernet.ckpt");
         List<Integer> checkpointed = new ArrayList<>();
