@@ -19,7 +19,10 @@ import io.sparknas.run.CandidateRow;
 import io.sparknas.search.CandidateLedger;
 import io.sparknas.search.Evolution;
 import io.sparknas.search.SearchObjective;
+import io.sparknas.search.SearchPipeline;
+import io.sparknas.search.SparkSandwichSteps;
 import io.sparknas.seed.Seeds;
+import io.sparknas.spark.SparkSessions;
 import io.sparknas.space.Architecture;
 import io.sparknas.space.ArchitectureJson;
 import io.sparknas.space.GeneCodec;
@@ -45,11 +48,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * Does the supernet rank? Issue 18's benchmark, over the default search's cell, target and data: architectures that
  * fit, evenly spread over the feasible MAC range, each trained stand-alone long enough for their val mAPs to spread;
- * a supernet trained with the configuration's {@code supernet.*} (override with {@code --set}); every architecture
+ * a supernet trained with the configuration's {@code supernet.*} (override with {@code --set}) as the tool trains
+ * it, on Spark ({@code spark.master}, {@code supernet.parallelism} shards per step); every architecture
  * scored with inherited weights after BatchNorm recalibration; Kendall τ-b and Spearman ρ between the two with a
  * bootstrap 90 % interval, and the top-5 overlap. Then GA, aging and random search on the trained supernet at equal
  * budget over several seeds: each searcher's best inherited val mAP, and the stand-alone val mAP of that best.
@@ -117,12 +122,16 @@ public final class SupernetRankBenchmark {
         }
 
         SupernetSettings supernetSettings = config.supernet();
+        SparkSession spark = SparkSessions.create(config.spark());
+        int shards = Math.min(supernetSettings.batchSize(), config.supernetParallelism() > 0
+                ? config.supernetParallelism() : spark.sparkContext().defaultParallelism());
         String supernetKey = fingerprint(supernetSettings + "|" + cell + "|" + config.data() + "|"
-                + config.target());
+                + config.target() + "|shards=" + shards);
         Path checkpoint = cache.resolve("supernet-" + supernetKey).resolve("supernet.ckpt");
         Files.createDirectories(checkpoint.getParent());
         SupernetTrainer trainer = new SupernetTrainer(cell, supernetSettings, checkpoint, System.out::println,
-                () -> { }, costModel);
+                () -> { }, costModel).withSteps(SparkSandwichSteps.on(spark, config.data(), shards,
+                        SearchPipeline.threadsPerTask(spark.sparkContext().getConf(), config.search().threadsPerTask())));
         System.out.println(SupernetTrainer.describe(trainer.ends(), costModel));
         SupernetTrainer.Trained supernet = trainer.train(data.train(), data.val());
         double supernetMinutes = supernet.history().stream().mapToDouble(e -> e.seconds()).sum() / 60;
@@ -182,6 +191,8 @@ public final class SupernetRankBenchmark {
         parameters.put("data", config.data().toString());
         parameters.put("standalone_training", training.toString());
         parameters.put("supernet", supernetSettings.toString());
+        parameters.put("supernet_spark_master", spark.sparkContext().master());
+        parameters.put("supernet_shards", shards);
         parameters.put("search_budget", budget);
         parameters.put("search_seeds", seeds);
         ArrayNode rows = root.putArray("architectures");
