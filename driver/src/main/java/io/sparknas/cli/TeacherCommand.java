@@ -31,7 +31,8 @@ public final class TeacherCommand implements Runnable {
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = {"Train the ViT teacher on the configured dataset (no pretrained weights are downloaded): "
                     + "patch embedding, transformer encoder blocks with multi-head self-attention and a detection "
-                    + "head on the patch tokens, whose grid is the students' output grid. Writes OUT/teacher.zip and "
+                    + "head on the patch tokens, whose grid is the students' output grid; each step's batch spread "
+                    + "over final.teacher.parallelism Spark tasks (spark.master). Writes OUT/teacher.zip and "
                     + "OUT/teacher.json (side, grid, val mAP), for 'sparknas finalize --teacher OUT/teacher.zip'.", "",
                     "Example: sparknas teacher train --out runs/teacher --student-side 80"})
     static final class Train implements Callable<Integer>, ConfiguredCommand {
@@ -70,7 +71,7 @@ public final class TeacherCommand implements Runnable {
             TeacherProvider provider = new TeacherProvider(config, line -> {
                 printer.println(line);
                 printer.flush();
-            });
+            }, io.sparknas.spark.SparkSessions.create(config.spark()));
             int grid = studentSide / stride;
             try {
                 provider.train(out, studentSide * config.finals().teacher().sideFactor(), grid,

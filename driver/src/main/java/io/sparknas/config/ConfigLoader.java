@@ -281,6 +281,7 @@ public final class ConfigLoader {
         SupernetSettings supernet = supernet(new ConfigReader(config.getConfig("supernet"), "supernet"),
                 training.augmentation(), run.seed());
         new ConfigReader(config.getConfig("supernet"), "supernet").integer("parallelism", 0, 4096);
+        new ConfigReader(config.getConfig("final.teacher"), "final.teacher").integer("parallelism", 0, 4096);
         SearchSettings search = search(new ConfigReader(config.getConfig("search"), "search"));
         SpaceSelectionSettings selection = new SpaceSelectionSettings(
                 root.integer("space-selection.samples-per-cell", 1, 10_000_000),

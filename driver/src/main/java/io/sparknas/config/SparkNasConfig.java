@@ -55,6 +55,11 @@ public record SparkNasConfig(Config resolved, RunSettings run, SparkSettings spa
         return resolved.getInt("supernet.parallelism");
     }
 
+    /** {@code final.teacher.parallelism}: shards (Spark tasks) per teacher training step; 0 for one per core. */
+    public int teacherParallelism() {
+        return resolved.getInt("final.teacher.parallelism");
+    }
+
     /** {@code train.init}: the weights {@code sparknas train} starts from; empty for a random initialisation. */
     public Optional<java.nio.file.Path> trainingInit() {
         String value = resolved.getString("train.init").trim();

@@ -8,12 +8,16 @@ import io.sparknas.config.SparkNasConfig;
 import io.sparknas.data.DetectionDataset;
 import io.sparknas.eval.DetectionMetrics;
 import io.sparknas.eval.DetectorEvaluator;
+import io.sparknas.search.SearchPipeline;
 import io.sparknas.space.HeadSpec;
+import io.sparknas.task.NetworkShardContext;
 import io.sparknas.task.TeacherArtifact;
+import io.sparknas.train.BatchFit;
 import io.sparknas.train.DetectionTeacher;
 import io.sparknas.train.DetectorTrainer;
 import io.sparknas.train.NetworkTeacher;
 import io.sparknas.train.OnnxTeacher;
+import io.sparknas.train.TeacherRecipe;
 import io.sparknas.train.TeacherSpec;
 import io.sparknas.train.TrainingCheckpoint;
 import io.sparknas.train.TrainingSettings;
@@ -25,6 +29,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
@@ -41,9 +46,21 @@ public final class TeacherProvider {
     private final SparkNasConfig config;
     private final Consumer<String> progress;
 
+    private final SparkSession spark;
+
+    /** A provider that trains a teacher in this process. */
     public TeacherProvider(SparkNasConfig config, Consumer<String> progress) {
+        this(config, progress, null);
+    }
+
+    /**
+     * A provider that trains a teacher on {@code spark}'s executors, {@code final.teacher.parallelism} shards per
+     * step ({@link SparkBatchFit}); null for this process.
+     */
+    public TeacherProvider(SparkNasConfig config, Consumer<String> progress, SparkSession spark) {
         this.config = config;
         this.progress = progress;
+        this.spark = spark;
     }
 
     /**
@@ -140,8 +157,13 @@ public final class TeacherProvider {
                         + "%dx%d patches of %d px, %,d parameters, %d epochs on %d images", spec.dim(), spec.depth(),
                 spec.heads(), side, grid, grid, side / grid, network.numParams(), training.epochs(),
                 data.train().size()));
+        BatchFit fit = spark == null ? BatchFit.IN_PROCESS : new SparkBatchFit(spark, new NetworkShardContext(
+                new TeacherRecipe(side, teacherHead, spec, training.seed(), training.weightDecay()), config.data(),
+                side, teacherHead, training.batchSize(), training.augmentation(), training.seed(),
+                SearchPipeline.threadsPerTask(spark.sparkContext().getConf(), config.search().threadsPerTask())),
+                SparkBatchFit.shards(spark, config.teacherParallelism()));
         DetectorTrainer.Trained trained = new DetectorTrainer(teacherHead, training, null,
-                line -> progress.accept("teacher: " + line)).run(network, side, data.train(), data.val(),
+                line -> progress.accept("teacher: " + line)).withFit(fit).run(network, side, data.train(), data.val(),
                 new TrainingCheckpoint.State(0, -1, 0, List.of()));
         try {
             Files.createDirectories(dir);

@@ -5,7 +5,7 @@ import io.sparknas.data.DetectionImage;
 import io.sparknas.supernet.SandwichStep;
 import io.sparknas.supernet.SandwichStepRunner;
 import io.sparknas.supernet.SandwichTraining;
-import io.sparknas.supernet.StepGradients;
+import io.sparknas.train.StepGradients;
 import io.sparknas.supernet.Supernet;
 import io.sparknas.task.SandwichShardContext;
 import io.sparknas.task.SandwichShardTask;

@@ -11,7 +11,7 @@ import io.sparknas.space.SearchSpace;
 import io.sparknas.supernet.LocalSandwichSteps;
 import io.sparknas.supernet.SandwichStep;
 import io.sparknas.supernet.SandwichTraining;
-import io.sparknas.supernet.StepGradients;
+import io.sparknas.train.StepGradients;
 import io.sparknas.supernet.Supernet;
 import io.sparknas.supernet.SupernetEpoch;
 import io.sparknas.supernet.SupernetTrainer;

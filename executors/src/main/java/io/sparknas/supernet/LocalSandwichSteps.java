@@ -1,6 +1,7 @@
 package io.sparknas.supernet;
 
 import io.sparknas.data.DetectionImage;
+import io.sparknas.train.StepGradients;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -8,6 +8,7 @@ import io.sparknas.space.Architecture;
 import io.sparknas.space.HeadSpec;
 import io.sparknas.train.DistillationLoss;
 import io.sparknas.train.DistillationLossLayer;
+import io.sparknas.train.StepGradients;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.sparknas.supernet;
 
+import io.sparknas.train.StepGradients;
+
 /**
  * Computes a sandwich step's gradients against the supernet's current weights: in this process
  * ({@link LocalSandwichSteps}) or spread over the tasks of a Spark cluster (the driver's implementation). The

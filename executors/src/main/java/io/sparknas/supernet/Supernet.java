@@ -7,6 +7,7 @@ import io.sparknas.space.Block;
 import io.sparknas.space.ConvType;
 import io.sparknas.space.SearchSpace;
 import io.sparknas.space.StageSpec;
+import io.sparknas.train.ArrayTransfer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

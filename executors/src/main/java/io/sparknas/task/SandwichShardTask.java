@@ -2,7 +2,7 @@ package io.sparknas.task;
 
 import io.sparknas.supernet.SandwichPass;
 import io.sparknas.supernet.SandwichStep;
-import io.sparknas.supernet.StepGradients;
+import io.sparknas.train.StepGradients;
 import io.sparknas.net.Dl4jRuntime;
 import io.sparknas.supernet.Supernet;
 import java.util.Map;

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * Trains one detector: the configured optimizer with a warm-up cosine learning rate and weight decay, validation
@@ -37,16 +36,29 @@ public final class DetectorTrainer {
     private final TrainingSettings settings;
     private final TrainingCheckpoint checkpoint;
     private final Consumer<String> progress;
+    private final BatchFit fit;
 
     /**
      * @param checkpointFolder where checkpoints go; null for none (then no resume either)
      * @param progress         receives one line per epoch
      */
     public DetectorTrainer(HeadSpec head, TrainingSettings settings, Path checkpointFolder, Consumer<String> progress) {
+        this(head, settings, checkpointFolder == null ? null : new TrainingCheckpoint(checkpointFolder), progress,
+                BatchFit.IN_PROCESS);
+    }
+
+    private DetectorTrainer(HeadSpec head, TrainingSettings settings, TrainingCheckpoint checkpoint,
+                            Consumer<String> progress, BatchFit fit) {
         this.head = head;
         this.settings = settings;
-        this.checkpoint = checkpointFolder == null ? null : new TrainingCheckpoint(checkpointFolder);
+        this.checkpoint = checkpoint;
         this.progress = progress;
+        this.fit = fit;
+    }
+
+    /** The same trainer, each batch's step taken by {@code batchFit} (e.g. data-parallel on Spark). */
+    public DetectorTrainer withFit(BatchFit batchFit) {
+        return new DetectorTrainer(head, settings, checkpoint, progress, batchFit);
     }
 
     /** The trained network and what training did. */
@@ -118,10 +130,8 @@ public final class DetectorTrainer {
             batches.startEpoch(epoch);
             double lossSum = 0;
             int steps = 0;
-            while (batches.hasNext()) {
-                DataSet batch = batches.next();
-                network.fit(batch);
-                lossSum += network.score();
+            for (int step = 0; step < batches.batchCount(); step++) {
+                lossSum += fit.step(network, batches, epoch, step);
                 steps++;
             }
             double epochTrainSeconds = (System.nanoTime() - start) / 1e9;
@@ -156,9 +166,11 @@ public final class DetectorTrainer {
             int done = epoch - state.epoch();
             double eta = elapsed / done * (settings.epochs() - epoch);
             progress.accept(String.format(Locale.ROOT,
-                    "epoch %d/%d  loss %.4f  val mAP@0.5 %s  %.1f img/s  elapsed %s  eta %s", epoch, settings.epochs(),
+                    "epoch %d/%d  loss %.4f  val mAP@0.5 %s  %.1f img/s%s  elapsed %s  eta %s", epoch, settings.epochs(),
                     record.loss(), Double.isNaN(map) ? "  -   " : String.format(Locale.ROOT, "%.4f", map),
-                    record.imagesPerSecond(), duration(elapsed), duration(eta)));
+                    record.imagesPerSecond(), fit == BatchFit.IN_PROCESS ? "" : String.format(Locale.ROOT,
+                            "  %d shard(s), communication %.1f s", fit.shards(), fit.communicationSeconds()),
+                    duration(elapsed), duration(eta)));
             if (settings.patience() > 0 && sinceBest >= settings.patience() && best >= EARLY_STOP_FLOOR) {
                 stoppedEarly = true;
                 progress.accept("early stop: no better val mAP in " + settings.patience() + " evaluations");

@@ -14,6 +14,7 @@ import io.sparknas.eval.DetectorEvaluator;
 import io.sparknas.space.Architecture;
 import io.sparknas.space.SearchSpace;
 import io.sparknas.space.TestSpaces;
+import io.sparknas.train.StepGradients;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.sparknas.supernet;
+package io.sparknas.train;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -12,19 +12,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Named float arrays as bytes for the trip between the driver and the tasks of a distributed supernet step: name,
+ * Named float arrays as bytes for the trip between the driver and the tasks of a distributed training step: name,
  * shape, then the raw little-endian floats copied in bulk; 0/1 masks as one byte per entry. Written by hand
  * because {@code Nd4j.write} (the checkpoint format) copies element by element through a {@code DataOutputStream},
  * about 185 MB/s on the machine of docs/benchmarks.md: 70 ms each way for the default cell's 12.6 MB supernet,
  * which was most of a distributed step's overhead.
  */
-final class ArrayTransfer {
+public final class ArrayTransfer {
 
     private ArrayTransfer() {
     }
 
     /** The bytes {@link #writeValues} writes for {@code arrays}, roughly (to size a buffer). */
-    static int size(Map<String, INDArray> arrays) {
+    public static int size(Map<String, INDArray> arrays) {
         long size = 4;
         for (Map.Entry<String, INDArray> entry : arrays.entrySet()) {
             size += 2 + entry.getKey().length() + 1 + 8L * entry.getValue().rank() + 4 * entry.getValue().length();
@@ -33,12 +33,12 @@ final class ArrayTransfer {
     }
 
     /** Writes float arrays, their values in full. */
-    static void writeValues(DataOutputStream out, Map<String, INDArray> arrays) throws IOException {
+    public static void writeValues(DataOutputStream out, Map<String, INDArray> arrays) throws IOException {
         write(out, arrays, false);
     }
 
     /** Writes 0/1 masks, one byte per entry. */
-    static void writeMasks(DataOutputStream out, Map<String, INDArray> masks) throws IOException {
+    public static void writeMasks(DataOutputStream out, Map<String, INDArray> masks) throws IOException {
         write(out, masks, true);
     }
 
@@ -71,12 +71,12 @@ final class ArrayTransfer {
     }
 
     /** Reads what {@link #writeValues} wrote. */
-    static Map<String, INDArray> readValues(DataInputStream in) throws IOException {
+    public static Map<String, INDArray> readValues(DataInputStream in) throws IOException {
         return read(in, false);
     }
 
     /** Reads what {@link #writeMasks} wrote. */
-    static Map<String, INDArray> readMasks(DataInputStream in) throws IOException {
+    public static Map<String, INDArray> readMasks(DataInputStream in) throws IOException {
         return read(in, true);
     }
 

@@ -1,4 +1,4 @@
-package io.sparknas.supernet;
+package io.sparknas.train;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -13,10 +13,11 @@ import java.util.TreeMap;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The gradients of one sandwich step, or of one shard of its batch: per shared key the gradient summed over the
- * step's members, each member's gradient being the mean over the batch; the masks of the entries some member used
- * (for weight decay); the members' losses. A shard's figures are already scaled by its share of the batch, so the
- * shards of a step add up to the step ({@link #combine}). Crosses from Spark tasks to the driver as bytes.
+ * The gradients of one data-parallel training step, or of one shard of its batch, by array name: for a supernet's
+ * sandwich step the gradient of each shared array summed over the step's members (each the mean over the batch) and
+ * the masks of the entries some member used (for weight decay); for a plain network its flattened gradient. A
+ * shard's figures are already scaled so that the shards of a step add up to the step ({@link #combine}). Crosses
+ * from Spark tasks to the driver as bytes.
  */
 public final class StepGradients {
 
