@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sparknas", mixinStandardHelpOptions = true, version = "SparkNAS 0.1.0",
         description = "Hardware-aware neural architecture search for microcontroller object detectors, on Apache Spark.",
         subcommands = {CostCommand.class, SpaceCommand.class, DataCommand.class, TrainCommand.class, SupernetCommand.class, SearchCommand.class,
-            SweepCommand.class, LlmCommand.class, TeacherCommand.class, FinalizeCommand.class, ReportCommand.class,
+            SweepCommand.class, LlmCommand.class, TeacherCommand.class, FinalizeCommand.class, ExportCommand.class, ReportCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Run 'sparknas COMMAND --help' for a command's options.",
                 "Configuration: conf/sparknas.conf documents every key; override with --config FILE or --set KEY=VALUE."})

@@ -205,4 +205,53 @@ class DataAndTrainCommandsTest {
         assertEquals(2, again.status());
         assertTrue(again.err().contains("already holds a checkpoint: pass --resume"), again.err());
     }
+
+    @Test
+    void exportWritesAnOnnxModelThatComputesWhatTheTrainedModelComputes() throws Exception {
+        Path arch = dir.resolve("tiny.json");
+        Files.writeString(arch, "{\"resolution\":64,\"width\":0.3,\"stages\":[[{\"type\":\"depthwise-separable\",\"kernel\":3}],"
+                + "[{\"type\":\"mbconv\",\"kernel\":5,\"expand\":3,\"skip\":false}],[{\"type\":\"standard\",\"kernel\":3}],"
+                + "[{\"type\":\"mbconv\",\"kernel\":3,\"expand\":3},{\"type\":\"mbconv\",\"kernel\":3,\"expand\":3}],"
+                + "[{\"type\":\"mbconv\",\"kernel\":3,\"expand\":3}]]}");
+        Path out = dir.resolve("trained");
+        CliErrorsTest.Result train = CliErrorsTest.run(with(TINY, "train", "--arch", arch.toString(), "--epochs", "1",
+                "--out", out.toString(), "--set", "train.batch-size=16"));
+        assertEquals(0, train.status(), train.err());
+        Path onnx = out.resolve("model.onnx");
+        CliErrorsTest.Result export = CliErrorsTest.run(with(TINY, "export", "--model", out.resolve("model.zip").toString(),
+                "--arch", arch.toString(), "--out", onnx.toString()));
+        assertEquals(0, export.status(), export.err());
+        assertTrue(export.out().contains("ONNX opset 13"), export.out());
+
+        org.deeplearning4j.nn.graph.ComputationGraph trained = org.deeplearning4j.util.ModelSerializer
+                .restoreComputationGraph(out.resolve("model.zip").toFile(), false);
+        org.nd4j.linalg.api.ndarray.INDArray images = org.nd4j.linalg.factory.Nd4j.rand(
+                org.nd4j.linalg.api.buffer.DataType.FLOAT, 3, 3, 64, 64);
+        org.nd4j.linalg.api.ndarray.INDArray expected = trained.outputSingle(false, images);
+        ai.onnxruntime.OrtEnvironment environment = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        try (ai.onnxruntime.OrtSession session = environment.createSession(onnx.toString(),
+                new ai.onnxruntime.OrtSession.SessionOptions());
+             ai.onnxruntime.OnnxTensor input = ai.onnxruntime.OnnxTensor.createTensor(environment,
+                     java.nio.FloatBuffer.wrap(images.data().asFloat()), new long[] {3, 3, 64, 64});
+             ai.onnxruntime.OrtSession.Result result = session.run(java.util.Map.of("images", input))) {
+            float[] values = new float[(int) expected.length()];
+            ((ai.onnxruntime.OnnxTensor) result.get("predictions").orElseThrow()).getFloatBuffer().get(values);
+            double gap = org.nd4j.linalg.factory.Nd4j.create(values, expected.shape(), 'c').sub(expected)
+                    .amaxNumber().doubleValue() / expected.amaxNumber().doubleValue();
+            assertTrue(gap < 1e-4, "relative difference " + gap);
+            java.util.Map<String, String> metadata = session.getMetadata().getCustomMetadata();
+            assertTrue(metadata.get("sparknas.architecture").contains("\"resolution\":64"), metadata.toString());
+            assertTrue(metadata.get("sparknas.anchors").contains("\"grid\":4"), metadata.toString());
+            assertEquals(String.join(",", io.sparknas.config.ConfigLoader.load(null, java.util.List.of())
+                    .classes().names()), metadata.get("sparknas.classes"));
+        }
+
+        Path other = dir.resolve("other.json");
+        Files.writeString(other, Files.readString(arch).replace("\"kernel\":5", "\"kernel\":7"));
+        CliErrorsTest.Result mismatch = CliErrorsTest.run(with(TINY, "export", "--model",
+                out.resolve("model.zip").toString(), "--arch", other.toString(), "--out", dir.resolve("x.onnx").toString()));
+        assertEquals(2, mismatch.status());
+        assertTrue(mismatch.err().contains("give the architecture the model was trained for"), mismatch.err());
+        assertTrue(!Files.exists(dir.resolve("x.onnx")), "nothing written for a mismatch");
+    }
 }
