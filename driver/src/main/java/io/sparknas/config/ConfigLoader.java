@@ -282,6 +282,12 @@ public final class ConfigLoader {
                 training.augmentation(), run.seed());
         new ConfigReader(config.getConfig("supernet"), "supernet").integer("parallelism", 0, 4096);
         new ConfigReader(config.getConfig("final.teacher"), "final.teacher").integer("parallelism", 0, 4096);
+        ConfigReader eval = new ConfigReader(config.getConfig("eval"), "eval");
+        try {
+            io.sparknas.export.EvalEngine.fromConfigName(eval.string("engine"));
+        } catch (IllegalArgumentException e) {
+            throw eval.invalid("engine", e.getMessage());
+        }
         SearchSettings search = search(new ConfigReader(config.getConfig("search"), "search"));
         SpaceSelectionSettings selection = new SpaceSelectionSettings(
                 root.integer("space-selection.samples-per-cell", 1, 10_000_000),

@@ -55,6 +55,11 @@ public record SparkNasConfig(Config resolved, RunSettings run, SparkSettings spa
         return resolved.getInt("supernet.parallelism");
     }
 
+    /** {@code eval.engine}: what runs a scored subnet's validation forward pass. */
+    public io.sparknas.export.EvalEngine evalEngine() {
+        return io.sparknas.export.EvalEngine.fromConfigName(resolved.getString("eval.engine"));
+    }
+
     /** {@code final.teacher.parallelism}: shards (Spark tasks) per teacher training step; 0 for one per core. */
     public int teacherParallelism() {
         return resolved.getInt("final.teacher.parallelism");

@@ -79,7 +79,8 @@ public final class SearchPipeline {
         SearchSettings settings = config.search();
         EvaluationContext evaluation = new EvaluationContext(cell, config.data(),
                 config.supernet().recalibrationBatches(), config.supernet().batchSize(),
-                threadsPerTask(spark.sparkContext().getConf(), settings.threadsPerTask()), settings.failFirstAttempt());
+                threadsPerTask(spark.sparkContext().getConf(), settings.threadsPerTask()), settings.failFirstAttempt(),
+                config.evalEngine());
         CostModel costModel = new CostModel(cell, config.target(), config.cost());
         String provenance = String.format(Locale.ROOT, "supernet %s epoch %d; BN recalibration %d x %d images",
                 checkpoint.getFileName(), contents.epoch(), config.supernet().recalibrationBatches(),

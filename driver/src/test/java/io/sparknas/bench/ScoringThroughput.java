@@ -66,7 +66,7 @@ public final class ScoringThroughput {
                 spark.sparkContext().setLogLevel("WARN");
                 EvaluationContext context = new EvaluationContext(cell, config.data(),
                         config.supernet().recalibrationBatches(), config.supernet().batchSize(),
-                        Integer.parseInt(setup[1]), false);
+                        Integer.parseInt(setup[1]), false, config.evalEngine());
                 try (SparkScorer scorer = new SparkScorer(spark, bytes, context, 0)) {
                     scorer.score(requests.subList(0, 2), "warm-up");
                     long start = System.nanoTime();

@@ -151,6 +151,11 @@ public final class Supernet {
         return weights.get(key).dup();
     }
 
+    /** The layer graph of a subnet (what {@link #extract} builds its network from). */
+    public io.sparknas.cost.LayerGraph lower(Architecture architecture) {
+        return lowering.lower(architecture);
+    }
+
     /** A new network for {@code architecture} whose weights are copied slices of the supernet's. */
     public ComputationGraph extract(Architecture architecture, long seed, IUpdater updater) {
         ComputationGraph network = DetectorNetworkBuilder.build(lowering.lower(architecture), space.head(), seed,

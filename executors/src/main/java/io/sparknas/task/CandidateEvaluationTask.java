@@ -54,7 +54,7 @@ public final class CandidateEvaluationTask implements FlatMapFunction<Iterator<C
         while (requests.hasNext()) {
             CandidateRequest request = requests.next();
             SubnetEvaluator evaluator = new SubnetEvaluator(supernet, dataset.train(), dataset.val(),
-                    context.recalibrationBatches(), context.batchSize(), request.seed());
+                    context.recalibrationBatches(), context.batchSize(), request.seed(), context.engine());
             SubnetScore score = evaluator.evaluate(request.architecture());
             scores.add(new CandidateScore(request.candidateId(), score.map50(), score.mapCoco(), score.seconds(), host,
                     attempt));

@@ -12,7 +12,9 @@ import io.sparknas.space.SearchSpace;
  * @param batchSize            images per recalibration and evaluation batch
  * @param threadsPerTask       ND4J threads per task, so tasks x threads does not oversubscribe the cores
  * @param failFirstAttempt     test only: the first attempt of every task of this job fails, to exercise retries
+ * @param engine               what runs the validation forward pass ({@code eval.engine})
  */
 public record EvaluationContext(SearchSpace space, DatasetSource data, int recalibrationBatches, int batchSize,
-                                int threadsPerTask, boolean failFirstAttempt) implements java.io.Serializable {
+                                int threadsPerTask, boolean failFirstAttempt, io.sparknas.export.EvalEngine engine)
+        implements java.io.Serializable {
 }

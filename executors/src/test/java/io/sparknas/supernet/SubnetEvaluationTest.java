@@ -63,6 +63,25 @@ class SubnetEvaluationTest {
         assertTrue(recalibrated > calibrated - 0.05, "to about the trained level: " + recalibrated + " vs " + calibrated);
     }
 
+    /** The ONNX Runtime engine scores a recalibrated subnet as DL4J does (here on the images it was fitted to). */
+    @Test
+    void onnxRuntimeScoresWhatDl4jScores() {
+        Architecture architecture = SPACE.smallest();
+        TrainingSettings settings = new TrainingSettings(30, 16, "adam", 1e-2, 0.9, 2, 0, 0, 30,
+                Augmentation.NONE, 13);
+        ComputationGraph trained = new DetectorTrainer(SPACE.head(), settings, null, line -> { })
+                .train(new ArchitectureLowering(SPACE).lower(architecture), DATA.train(), DATA.val()).network();
+        Supernet holder = Supernet.initialize(SPACE, 1, new NoOp());
+        holder.writeBack(architecture, trained);
+        SubnetScore dl4j = new SubnetEvaluator(holder, DATA.train(), DATA.train(), 2, 16, 4,
+                io.sparknas.export.EvalEngine.DL4J).evaluate(architecture);
+        SubnetScore onnx = new SubnetEvaluator(holder, DATA.train(), DATA.train(), 2, 16, 4,
+                io.sparknas.export.EvalEngine.ONNXRUNTIME).evaluate(architecture);
+        assertTrue(dl4j.map50() > 0.1, "a subnet that detects: mAP " + dl4j.map50());
+        assertEquals(dl4j.map50(), onnx.map50(), 1e-3);
+        assertEquals(dl4j.mapCoco(), onnx.mapCoco(), 1e-3);
+    }
+
     @Test
     void aScoreIsDeterministicForCheckpointArchitectureAndSeed() {
         Supernet supernet = new SupernetTrainer(SPACE, new SupernetSettings(1, 16, 0, 1, 3e-3, 0, 0, false, 2, 0,
