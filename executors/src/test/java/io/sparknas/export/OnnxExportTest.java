@@ -111,10 +111,10 @@ class OnnxExportTest {
 
     @Test
     void samePaddingPutsTheExtraRowAtTheEnd() {
-        assertEquals(List.of(1, 1), toList(OnnxExport.samePadding(16, 16, 3, 1)));
-        assertEquals(List.of(0, 1), toList(OnnxExport.samePadding(16, 8, 3, 2)));
-        assertEquals(List.of(1, 2), toList(OnnxExport.samePadding(16, 8, 5, 2)));
-        assertEquals(List.of(0, 0), toList(OnnxExport.samePadding(16, 16, 1, 1)));
+        assertEquals(List.of(1, 1), toList(FoldedDetector.samePadding(16, 16, 3, 1)));
+        assertEquals(List.of(0, 1), toList(FoldedDetector.samePadding(16, 8, 3, 2)));
+        assertEquals(List.of(1, 2), toList(FoldedDetector.samePadding(16, 8, 5, 2)));
+        assertEquals(List.of(0, 0), toList(FoldedDetector.samePadding(16, 16, 1, 1)));
     }
 
     private static List<Integer> toList(int[] values) {
