@@ -246,6 +246,21 @@ class DataAndTrainCommandsTest {
                     .classes().names()), metadata.get("sparknas.classes"));
         }
 
+        Path int8 = out.resolve("model-int8.onnx");
+        CliErrorsTest.Result quantized = CliErrorsTest.run(with(TINY, "export", "--model",
+                out.resolve("model.zip").toString(), "--arch", arch.toString(), "--format", "onnx-int8",
+                "--calibration-images", "32", "--out", int8.toString()));
+        assertEquals(0, quantized.status(), quantized.err());
+        assertTrue(quantized.out().contains("int8, min-max calibration on 32 images: val mAP@0.5")
+                && quantized.out().contains("int8, percentile calibration on 32 images: val mAP@0.5")
+                && quantized.out().contains("calibration kept"), quantized.out());
+        try (ai.onnxruntime.OrtSession session = ai.onnxruntime.OrtEnvironment.getEnvironment().createSession(
+                int8.toString(), new ai.onnxruntime.OrtSession.SessionOptions())) {
+            java.util.Map<String, String> metadata = session.getMetadata().getCustomMetadata();
+            assertTrue(metadata.get("sparknas.quantization").startsWith("int8 QDQ"), metadata.toString());
+            assertEquals(java.util.List.of("images"), java.util.List.copyOf(session.getInputNames()));
+        }
+
         Path other = dir.resolve("other.json");
         Files.writeString(other, Files.readString(arch).replace("\"kernel\":5", "\"kernel\":7"));
         CliErrorsTest.Result mismatch = CliErrorsTest.run(with(TINY, "export", "--model",
