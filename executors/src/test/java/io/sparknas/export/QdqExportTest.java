@@ -104,6 +104,67 @@ class QdqExportTest {
     }
 
     @Test
+    void theJavaIntegerReferenceAgreesWithOnnxRuntimeWithinOneLevel() throws Exception {
+        List<ActivationRange> ranges = Calibration.of(detector, calibration).ranges(Calibration.Method.PERCENTILE);
+        Onnx.ModelProto model = QdqExport.model(detector, ranges, Map.of(), true);
+        IntegerReference reference = new IntegerReference(detector, ranges);
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        INDArray images = calibration.get(0);
+        long compared = 0;
+        long within = 0;
+        long exact = 0;
+        int worst = 0;
+        List<OrtSession.Result> results = new ArrayList<>();
+        try (OrtSession session = environment.createSession(model.toByteArray(), new OrtSession.SessionOptions())) {
+            for (int n = 0; n < 8; n++) {
+                INDArray image = images.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(n, n + 1));
+                Map<String, OnnxTensor> outputs = run(session, image, environment, results);
+                List<byte[]> ours = reference.run(image.dup('c').data().asFloat());
+                int last = ours.size() - 1;
+                java.nio.ByteBuffer theirs = outputs.get(OnnxExport.tensorName(detector, last) + QdqExport.QUANTIZED)
+                        .getByteBuffer();
+                for (int i = 0; i < ours.get(last).length; i++) {
+                    int gap = Math.abs(ours.get(last)[i] - theirs.get(i));
+                    worst = Math.max(worst, gap);
+                    compared++;
+                    within += gap <= 1 ? 1 : 0;
+                    exact += gap == 0 ? 1 : 0;
+                }
+                java.nio.ByteBuffer input = outputs.get(OnnxExport.INPUT + QdqExport.QUANTIZED).getByteBuffer();
+                for (int i = 0; i < ours.get(0).length; i++) {
+                    assertEquals(input.get(i), ours.get(0)[i], "the quantized input, value " + i);
+                }
+            }
+        } finally {
+            for (OrtSession.Result result : results) {
+                result.close();
+            }
+        }
+        double share = within / (double) compared;
+        System.out.printf("integer reference vs ONNX Runtime: %d outputs, %.4f %% exact, %.4f %% within one level, "
+                + "largest gap %d%n", compared, 100.0 * exact / compared, 100 * share, worst);
+        assertTrue(share >= 0.999, "within one level on " + share + " of the outputs (largest gap " + worst + ")");
+    }
+
+    @Test
+    void fixedPointMultipliersStandForTheirRealValues() {
+        for (double real : new double[] {0.0001234, 0.25, 0.5, 0.75, 0.999999, 1.5, 3.0e-6}) {
+            FixedPoint.Multiplier m = FixedPoint.quantize(real);
+            assertTrue(m.multiplier() >= (1 << 30), "normalized: " + m);
+            assertEquals(real, m.value(), real * 1e-9);
+        }
+        FixedPoint.Multiplier half = FixedPoint.quantize(0.5);
+        assertEquals(50, FixedPoint.multiply(100, half));
+        assertEquals(-50, FixedPoint.multiply(-100, half));
+        assertEquals(2, FixedPoint.multiply(3, half), "the doubling high multiply rounds a half up");
+        assertEquals(-1, FixedPoint.multiply(-3, half), "-1.5 as well, as gemmlowp's does");
+        FixedPoint.Multiplier eighth = FixedPoint.quantize(0.125);
+        assertEquals(-2, eighth.shift());
+        assertEquals(2, FixedPoint.multiply(12, eighth), "1.5 after the rounding shift: half away from zero");
+        assertEquals(-2, FixedPoint.multiply(-12, eighth), "-1.5 too");
+    }
+
+    @Test
     void weightsAreSymmetricPerChannelAndBiasesSitAtTheAccumulatorsScale() {
         FoldedDetector.Conv conv = (FoldedDetector.Conv) detector.ops().get(0);
         QuantizedWeights quantized = QuantizedWeights.of(conv, 1 / 255f);
