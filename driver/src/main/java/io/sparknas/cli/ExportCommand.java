@@ -121,10 +121,10 @@ final class ExportCommand implements Callable<Integer> {
             throw new UserInputException("--model " + model + " does not match --arch " + arch + ": "
                     + e.getMessage(), e);
         }
-        byte[] bytes = format.equals("onnx") ? OnnxExport.model(folded, metadata, false).toByteArray()
-                : quantized(folded, metadata, dataset, head, side, printer);
         Path parent = out.toAbsolutePath().getParent();
         Files.createDirectories(parent);
+        byte[] bytes = format.equals("onnx") ? OnnxExport.model(folded, metadata, false).toByteArray()
+                : quantized(folded, architecture.shortName(), metadata, dataset, head, side, printer);
         Path partial = parent.resolve(out.getFileName() + ".partial");
         Files.write(partial, bytes);
         Files.move(partial, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
@@ -138,10 +138,12 @@ final class ExportCommand implements Callable<Integer> {
     /**
      * The int8 QDQ model: activation ranges calibrated on the first {@code --calibration-images} training images
      * (letterboxed, not augmented) by both methods, each scored on the validation split through ONNX Runtime, the
-     * better one kept (the fp32 model's score printed beside them).
+     * better one kept. The fp32 and both int8 variants are also scored on the test split, printed, and written
+     * beside the model ({@code OUT} with {@code .json}) with the choice.
      */
-    private byte[] quantized(FoldedDetector folded, Map<String, String> metadata, DetectionDataset dataset,
-                             HeadSpec head, int side, PrintWriter printer) {
+    private byte[] quantized(FoldedDetector folded, String architecture, Map<String, String> metadata,
+                             DetectionDataset dataset, HeadSpec head, int side, PrintWriter printer)
+            throws IOException {
         List<DetectionImage> images = dataset.train().subList(0,
                 Math.min(calibrationImages, dataset.train().size()));
         DetectionBatches batches = new DetectionBatches(images, side,
@@ -153,35 +155,59 @@ final class ExportCommand implements Callable<Integer> {
         }
         Calibration calibration = Calibration.of(folded, inputs);
         DetectorEvaluator evaluator = new DetectorEvaluator(head, 32);
-        double fp32 = score(OnnxExport.model(folded, Map.of(), false).toByteArray(), evaluator, dataset,
-                side);
+        double[] fp32 = scores(OnnxExport.model(folded, Map.of(), false).toByteArray(), evaluator, dataset, side);
+        ObjectNode record = JSON.createObjectNode();
+        record.put("model", model.toString());
+        record.put("architecture", architecture);
+        record.put("calibration_images", images.size());
+        record.put("fp32_val_map50", fp32[0]);
+        putScore(record, "fp32_test_map50", fp32[1]);
         byte[] best = null;
         double bestMap = -1;
         String chosen = null;
+        ObjectNode methods = record.putObject("int8");
         for (Calibration.Method method : Calibration.Method.values()) {
             Map<String, String> described = new LinkedHashMap<>(metadata);
             described.put("sparknas.quantization", "int8 QDQ: weights symmetric per output channel, activations "
                     + "asymmetric per tensor (" + method.configName() + " ranges over " + images.size()
                     + " training images), biases int32");
             byte[] candidate = QdqExport.model(folded, calibration.ranges(method), described, false).toByteArray();
-            double map = score(candidate, evaluator, dataset, side);
-            printer.printf(Locale.ROOT, "int8, %s calibration on %d images: val mAP@0.5 %.4f (fp32 %.4f)%n",
-                    method.configName(), images.size(), map, fp32);
-            if (map > bestMap) {
-                bestMap = map;
+            double[] map = scores(candidate, evaluator, dataset, side);
+            printer.printf(Locale.ROOT, "int8, %s calibration on %d images: val mAP@0.5 %.4f (fp32 %.4f)%s%n",
+                    method.configName(), images.size(), map[0], fp32[0], Double.isNaN(map[1]) ? ""
+                            : String.format(Locale.ROOT, ", test %.4f (fp32 %.4f)", map[1], fp32[1]));
+            ObjectNode row = methods.putObject(method.configName());
+            row.put("val_map50", map[0]);
+            putScore(row, "test_map50", map[1]);
+            if (map[0] > bestMap) {
+                bestMap = map[0];
                 best = candidate;
                 chosen = method.configName();
             }
         }
+        record.put("chosen", chosen);
         printer.printf(Locale.ROOT, "int8: %s calibration kept (val mAP@0.5 %.4f, %+.4f against fp32)%n", chosen,
-                bestMap, bestMap - fp32);
+                bestMap, bestMap - fp32[0]);
+        Path summary = out.resolveSibling(out.getFileName() + ".json");
+        Files.writeString(summary, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(record) + "\n");
         return best;
     }
 
-    private static double score(byte[] onnx, DetectorEvaluator evaluator, DetectionDataset dataset,
-                                int side) {
+    private static void putScore(ObjectNode node, String field, double value) {
+        if (Double.isNaN(value)) {
+            node.putNull(field);
+        } else {
+            node.put(field, value);
+        }
+    }
+
+    /** Val and test mAP@0.5 of an ONNX detector (test NaN when the data has no test split). */
+    private static double[] scores(byte[] onnx, DetectorEvaluator evaluator, DetectionDataset dataset, int side) {
         try (OnnxPredictor predictor = new OnnxPredictor(onnx, Runtime.getRuntime().availableProcessors())) {
-            return evaluator.evaluate(predictor::predict, dataset.val(), side).map50();
+            double val = evaluator.evaluate(predictor::predict, dataset.val(), side).map50();
+            double test = dataset.test().isEmpty() ? Double.NaN
+                    : evaluator.evaluate(predictor::predict, dataset.test(), side).map50();
+            return new double[] {val, test};
         }
     }
 

@@ -254,6 +254,11 @@ class DataAndTrainCommandsTest {
         assertTrue(quantized.out().contains("int8, min-max calibration on 32 images: val mAP@0.5")
                 && quantized.out().contains("int8, percentile calibration on 32 images: val mAP@0.5")
                 && quantized.out().contains("calibration kept"), quantized.out());
+        com.fasterxml.jackson.databind.JsonNode figures = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.resolve("model-int8.onnx.json").toFile());
+        assertEquals(32, figures.get("calibration_images").asInt());
+        assertTrue(figures.get("int8").has("min-max") && figures.get("int8").has("percentile"), figures.toString());
+        assertTrue(figures.get("fp32_test_map50").isNumber(), figures.toString());
         try (ai.onnxruntime.OrtSession session = ai.onnxruntime.OrtEnvironment.getEnvironment().createSession(
                 int8.toString(), new ai.onnxruntime.OrtSession.SessionOptions())) {
             java.util.Map<String, String> metadata = session.getMetadata().getCustomMetadata();
