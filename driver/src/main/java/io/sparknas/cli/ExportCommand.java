@@ -70,7 +70,7 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "onnx",
             description = "onnx (fp32) or onnx-int8 (post-training quantization, QDQ: int8 weights per output "
                     + "channel, int8 activations per tensor, int32 biases; calibrated on --calibration-images "
-                    + "training images by min-max and by percentile, the one with the better val mAP@0.5 written). "
+                    + "training images by min-max, by percentile and by least squared error, the one with the best val mAP@0.5 written). "
                     + "Default: ${DEFAULT-VALUE}.")
     String format;
 
