@@ -8,6 +8,7 @@
 # bench-results/supernet-rank/ (--cache DIR); run it again until it completes (hours on 2 cores).
 #   bench/supernet-search-rank.sh [--architectures 16] [--standalone-epochs 20] [--budget 64] [--seeds 3]
 #       [--cell 80 0.9] [--set supernet.epochs=30 --set supernet.weight-sharing=separable-in-mbconv ...]
+#       [--supernet-only]   (train or load the supernet and score its ends; nothing else)
 set -euo pipefail
 BENCH_HEAP=12g exec "$(dirname "$0")/driver-main.sh" io.sparknas.bench.SupernetRankBenchmark \
   "${SUPERNET_RANK_RECORD:-docs/bench/supernet-rank.json}" "$@"
