@@ -9,6 +9,7 @@
 #   bench/supernet-search-rank.sh [--architectures 16] [--standalone-epochs 20] [--budget 64] [--seeds 3]
 #       [--cell 80 0.9] [--set supernet.epochs=30 --set supernet.weight-sharing=separable-in-mbconv ...]
 #       [--supernet-only]   (train or load the supernet and score its ends; nothing else)
+#       [--cached-only]     (rank only the architectures already trained stand-alone; no searches: interim record)
 set -euo pipefail
 BENCH_HEAP=12g exec "$(dirname "$0")/driver-main.sh" io.sparknas.bench.SupernetRankBenchmark \
   "${SUPERNET_RANK_RECORD:-docs/bench/supernet-rank.json}" "$@"

@@ -17,10 +17,16 @@ import io.sparknas.export.OnnxExport;
 import io.sparknas.export.OnnxPredictor;
 import io.sparknas.export.QdqExport;
 import io.sparknas.net.DetectorNetworkBuilder;
+import io.sparknas.run.FinalModelRow;
+import io.sparknas.run.LocalCopy;
+import io.sparknas.run.Run;
+import io.sparknas.run.RunIds;
+import io.sparknas.run.RunNotFoundException;
 import io.sparknas.space.Anchor;
 import io.sparknas.space.Architecture;
 import io.sparknas.space.ArchitectureJson;
 import io.sparknas.space.HeadSpec;
+import io.sparknas.spark.SparkSessions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -31,10 +37,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.NoOp;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,15 +52,20 @@ import picocli.CommandLine.Spec;
 /** {@code sparknas export}: a trained detector in a format other tools run. */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Export a trained detector (a model.zip of 'sparknas train' and the architecture it was "
-                + "trained for) as ONNX (opset 13), fp32 or int8 (--format onnx-int8): BatchNorm folded into the convolutions, input 'images' [N, 3, S, S] "
+                + "trained for, or a finalized run's final model: --run RUN [--rank N]) as ONNX (opset 13), fp32 or "
+                + "int8 (--format onnx-int8): BatchNorm folded into the convolutions, input 'images' [N, 3, S, S] "
                 + "RGB in [0, 1] letterboxed, output 'predictions', the raw YOLO grid [N, A*(5+C), G, G]; the "
                 + "architecture, classes, anchors and preprocessing in the model's metadata. The anchors are fitted to "
                 + "the training labels as 'train' fitted them (same configuration and data).", "",
                 "Example: sparknas export --model runs/small/model.zip --arch examples/arch-small.json "
-                        + "--out runs/small/model.onnx"})
+                        + "--out runs/small/model.onnx",
+                "         sparknas export --run search-20261126-101500-ab12 --format onnx-int8 --out best-int8.onnx"})
 final class ExportCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The model file being exported (the given one, or a local copy of a run's). */
+    private Path model;
 
     @Spec
     CommandSpec spec;
@@ -60,12 +73,43 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The trained model (model.zip).")
-    Path model;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
 
-    @Option(names = "--arch", required = true, paramLabel = "FILE",
-            description = "The architecture the model was trained for (JSON, as given to 'sparknas train').")
-    Path arch;
+    /** What to export: a trained model and its architecture, or a run's final model. */
+    static final class Source {
+        @ArgGroup(exclusive = false)
+        Trained trained;
+
+        @ArgGroup(exclusive = false)
+        Final finalModel;
+    }
+
+    /** {@code --model FILE --arch FILE}. */
+    static final class Trained {
+        @Option(names = "--model", required = true, paramLabel = "FILE",
+                description = "The trained model (model.zip of 'sparknas train').")
+        Path model;
+
+        @Option(names = "--arch", required = true, paramLabel = "FILE",
+                description = "The architecture the model was trained for (JSON, as given to 'sparknas train').")
+        Path arch;
+    }
+
+    /** {@code --run RUN [--rank N] [--output DIR]}. */
+    static final class Final {
+        @Option(names = "--run", required = true, paramLabel = "RUN_ID",
+                description = "A finalized run: export one of its final models (its recorded configuration, anchors "
+                        + "and classes; the model with or without distillation, whichever scored the better val mAP).")
+        String run;
+
+        @Option(names = "--rank", paramLabel = "N", defaultValue = "1",
+                description = "The final model's rank in the run (default: ${DEFAULT-VALUE}, the best).")
+        int rank;
+
+        @Option(names = "--output", paramLabel = "DIR", description = "Results folder (default: run.output-dir).")
+        String output;
+    }
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "onnx",
             description = "onnx (fp32) or onnx-int8 (post-training quantization, QDQ: int8 weights per output "
@@ -90,26 +134,26 @@ final class ExportCommand implements Callable<Integer> {
         if (calibrationImages < 1) {
             throw new UserInputException("--calibration-images: must be at least 1, got " + calibrationImages);
         }
-        if (!Files.isRegularFile(model)) {
-            throw new UserInputException("--model: " + model + " not found");
-        }
-        SparkNasConfig config = common.load();
-        Architecture architecture = ArchitectureFiles.read(arch, config.space());
         PrintWriter printer = spec.commandLine().getOut();
-        DetectionDataset dataset = DatasetLoading.loadForTraining(config, printer);
-        config = FittedAnchors.apply(config, dataset, printer);
+        Chosen chosen = source.trained != null ? trained(printer) : fromRun(printer);
+        SparkNasConfig config = chosen.config();
+        Architecture architecture = chosen.architecture();
+        DetectionDataset dataset = chosen.dataset();
+        model = chosen.model();
         HeadSpec head = config.space().narrow(architecture.resolution(), architecture.width()).head();
         LayerGraph graph = new CostModel(config.space(), config.target(), config.cost()).lower(architecture);
         ComputationGraph network;
         try {
             network = ModelSerializer.restoreComputationGraph(model.toFile(), false);
         } catch (IOException | RuntimeException e) {
-            throw new UserInputException("--model: " + model + " is not a DL4J model zip: " + e.getMessage(), e);
+            throw new UserInputException(chosen.what() + ": " + model + " is not a DL4J model zip: " + e.getMessage(),
+                    e);
         }
         long expected = DetectorNetworkBuilder.build(graph, head, 0, new NoOp(), 0).numParams();
         if (network.numParams() != expected) {
-            throw new UserInputException("--model " + model + " has " + network.numParams() + " parameters, --arch "
-                    + arch + " needs " + expected + ": give the architecture the model was trained for");
+            throw new UserInputException(chosen.what() + ": " + model + " has " + network.numParams()
+                    + " parameters, its architecture needs " + expected
+                    + ": give the architecture the model was trained for");
         }
         int side = architecture.resolution();
         Map<String, String> metadata = OnnxExport.metadata(ArchitectureJson.encode(architecture),
@@ -118,7 +162,7 @@ final class ExportCommand implements Callable<Integer> {
         try {
             folded = FoldedDetector.of(network, graph);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new UserInputException("--model " + model + " does not match --arch " + arch + ": "
+            throw new UserInputException(chosen.what() + ": " + model + " does not match its architecture: "
                     + e.getMessage(), e);
         }
         Path parent = out.toAbsolutePath().getParent();
@@ -133,6 +177,60 @@ final class ExportCommand implements Callable<Integer> {
                 model, architecture.shortName(), side, head.classes(), out, OnnxExport.OPSET, bytes.length);
         printer.flush();
         return 0;
+    }
+
+    /** The model to export, its architecture, the configuration it was trained with and the data. */
+    private record Chosen(Path model, Architecture architecture, SparkNasConfig config, DetectionDataset dataset,
+                          String what) {
+    }
+
+    private Chosen trained(PrintWriter printer) {
+        if (!Files.isRegularFile(source.trained.model)) {
+            throw new UserInputException("--model: " + source.trained.model + " not found");
+        }
+        SparkNasConfig config = common.load();
+        Architecture architecture = ArchitectureFiles.read(source.trained.arch, config.space());
+        DetectionDataset dataset = DatasetLoading.loadForTraining(config, printer);
+        config = FittedAnchors.apply(config, dataset, printer);
+        return new Chosen(source.trained.model, architecture, config, dataset, "--model");
+    }
+
+    /**
+     * A run's final model of {@code --rank}: its first seed, the variant (with or without distillation) with the
+     * better val mAP.
+     */
+    private Chosen fromRun(PrintWriter printer) {
+        SparkNasConfig given = common.load();
+        SparkSession spark = SparkSessions.create(given.spark());
+        String outputDir = source.finalModel.output != null ? source.finalModel.output : given.run().outputDir();
+        Run run;
+        try {
+            run = Run.open(spark, outputDir, RunIds.validate(source.finalModel.run), given, printer::println);
+        } catch (RunNotFoundException e) {
+            throw new UserInputException("--run " + source.finalModel.run + ": " + e.getMessage()
+                    + " (is --output or run.output-dir the folder the run was written to?)", e);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--run: " + e.getMessage(), e);
+        }
+        SparkNasConfig config = common.loadRecorded(run.manifest(), "export", List.of("spark.", "run.output-dir"));
+        if (!run.finalModels().exists()) {
+            throw new UserInputException("--run " + source.finalModel.run + " has no final models yet: run "
+                    + "'sparknas finalize --run " + source.finalModel.run + "' first");
+        }
+        FinalModelRow row = run.finalModels().read().stream().filter(r -> r.rank() == source.finalModel.rank)
+                .min(java.util.Comparator.comparingLong(FinalModelRow::seed)).orElseThrow(() -> new UserInputException(
+                        "--rank " + source.finalModel.rank + ": the run's final models have ranks "
+                                + run.finalModels().read().stream().map(FinalModelRow::rank).distinct().sorted().toList()));
+        boolean distilled = row.withKd().valMap50() > row.withoutKd().valMap50();
+        String artifact = (distilled ? row.withKd() : row.withoutKd()).artifact();
+        printer.printf(Locale.ROOT, "final model rank %d, seed %d, %s distillation (val mAP@0.5 %.4f, test %.4f): %s%n",
+                row.rank(), row.seed(), distilled ? "with" : "without",
+                (distilled ? row.withKd() : row.withoutKd()).valMap50(),
+                (distilled ? row.withKd() : row.withoutKd()).testMap50(), artifact);
+        Path local = LocalCopy.of(artifact, spark, "--run " + source.finalModel.run + " model");
+        DetectionDataset dataset = config.data().load(io.sparknas.data.DataFiles.local());
+        return new Chosen(local, ArchitectureJson.decode(row.architecture()), config, dataset,
+                "--run " + source.finalModel.run + " rank " + row.rank());
     }
 
     /**

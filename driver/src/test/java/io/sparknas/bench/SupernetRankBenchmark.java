@@ -65,9 +65,12 @@ import org.apache.spark.sql.SparkSession;
  * hours on 2 cores is meant to be run again until it completes.
  *
  * <p>{@code --supernet-only} trains (or loads) the supernet and scores its two ends, skipping everything else: to
- * train a variant's supernet ahead of the stand-alone set.
+ * train a variant's supernet ahead of the stand-alone set. {@code --cached-only} trains no architecture stand-alone
+ * and runs no search: it ranks the architectures whose stand-alone training is cached (an interim record, marked
+ * {@code "partial": true}).
  *
  * <pre>java ... io.sparknas.bench.SupernetRankBenchmark OUT.json [--cache DIR] [--architectures N] [--supernet-only]
+ *     [--cached-only]
  *     [--standalone-epochs N] [--cell RESOLUTION WIDTH] [--budget N] [--seeds N] [--set KEY=VALUE ...]</pre>
  */
 public final class SupernetRankBenchmark {
@@ -92,6 +95,7 @@ public final class SupernetRankBenchmark {
         int budget = 64;
         int seeds = 3;
         boolean supernetOnly = false;
+        boolean cachedOnly = false;
         List<String> overrides = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
@@ -105,6 +109,7 @@ public final class SupernetRankBenchmark {
                 case "--budget" -> budget = Integer.parseInt(args[++i]);
                 case "--seeds" -> seeds = Integer.parseInt(args[++i]);
                 case "--supernet-only" -> supernetOnly = true;
+                case "--cached-only" -> cachedOnly = true;
                 case "--set" -> overrides.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
@@ -120,10 +125,20 @@ public final class SupernetRankBenchmark {
                 width, config.target().name(), data.train().size(), data.val().size(), cache);
 
         List<Architecture> architectures = pick(cell, costModel, count, config.run().seed());
+        int planned = architectures.size();
         Map<Architecture, Standalone> standalone = new HashMap<>();
         for (int i = 0; i < architectures.size() && !supernetOnly; i++) {
-            standalone.put(architectures.get(i), standalone(cell, training, architectures.get(i), data, cache,
-                    "[" + (i + 1) + "/" + architectures.size() + "] "));
+            Standalone trained = standalone(cell, training, architectures.get(i), data, cache,
+                    "[" + (i + 1) + "/" + architectures.size() + "] ", cachedOnly);
+            if (trained != null) {
+                standalone.put(architectures.get(i), trained);
+            }
+        }
+        if (cachedOnly) {
+            architectures = architectures.stream().filter(standalone::containsKey).toList();
+            seeds = 0;
+            System.out.printf(Locale.ROOT, "cached only: %d of %d architectures trained stand-alone so far; no "
+                    + "searches%n", architectures.size(), planned);
         }
 
         SupernetSettings supernetSettings = config.supernet();
@@ -228,6 +243,8 @@ public final class SupernetRankBenchmark {
         root.put("largest", trainer.ends().largest().shortName());
         root.put("smallest", trainer.ends().smallest().shortName());
         root.put("supernet_training_minutes", supernetMinutes);
+        root.put("partial", architectures.size() < planned);
+        root.put("architectures_planned", planned);
         root.set("searchers", searches);
         root.put("seconds_this_session", (System.nanoTime() - start) / 1e9);
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -261,6 +278,13 @@ public final class SupernetRankBenchmark {
     /** A stand-alone training of {@code architecture}, from the cache or trained now and cached. */
     private static Standalone standalone(SearchSpace cell, TrainingSettings training, Architecture architecture,
                                          DetectionDataset data, Path cache, String prefix) throws IOException {
+        return standalone(cell, training, architecture, data, cache, prefix, false);
+    }
+
+    /** As above; with {@code cachedOnly}, null instead of training what is not cached. */
+    private static Standalone standalone(SearchSpace cell, TrainingSettings training, Architecture architecture,
+                                         DetectionDataset data, Path cache, String prefix, boolean cachedOnly)
+            throws IOException {
         String key = fingerprint(ArchitectureJson.encode(architecture) + "|" + training + "|" + cell.head());
         Path file = cache.resolve("standalone-" + key + ".json");
         if (Files.isRegularFile(file)) {
@@ -269,6 +293,9 @@ public final class SupernetRankBenchmark {
                     node.get("best_val_map50").asDouble(), architecture.shortName());
             return new Standalone(node.get("best_val_map50").asDouble(), node.get("final_val_map50").asDouble(),
                     node.get("epochs").asInt(), node.get("seconds").asDouble());
+        }
+        if (cachedOnly) {
+            return null;
         }
         System.out.println(prefix + "stand-alone training " + architecture.shortName());
         TrainingResult result = new DetectorTrainer(cell.head(), training, null, line -> System.out.println(prefix

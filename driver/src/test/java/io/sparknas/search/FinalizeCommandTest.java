@@ -156,6 +156,24 @@ class FinalizeCommandTest {
         assertTrue(Files.isRegularFile(record), "the retrained model has its record again");
         TinySearch.stopSpark();
 
+        Path exported = shared.resolve("rank2-int8.onnx");
+        TinySearch.Result export = TinySearch.run(with("export", "--run", "tiny", "--rank", "2", "--format",
+                "onnx-int8", "--calibration-images", "8", "--out", exported.toString()));
+        assertEquals(0, export.status(), export.err() + export.out());
+        assertTrue(export.out().contains("final model rank 2, seed 1, with") && export.out().contains("calibration kept"),
+                export.out());
+        try (ai.onnxruntime.OrtSession session = ai.onnxruntime.OrtEnvironment.getEnvironment().createSession(
+                exported.toString(), new ai.onnxruntime.OrtSession.SessionOptions())) {
+            assertEquals(io.sparknas.space.ArchitectureJson.encode(io.sparknas.space.ArchitectureJson.decode(
+                            rows.get(1).<String>getAs("architecture"))),
+                    session.getMetadata().getCustomMetadata().get("sparknas.architecture"));
+        }
+        TinySearch.Result noSuchRank = TinySearch.run(with("export", "--run", "tiny", "--rank", "9", "--out",
+                shared.resolve("none.onnx").toString()));
+        assertEquals(2, noSuchRank.status());
+        assertTrue(noSuchRank.err().contains("--rank 9: the run's final models have ranks [1, 2]"), noSuchRank.err());
+        TinySearch.stopSpark();
+
         TinySearch.Result again = TinySearch.run(with("finalize", "--run", "tiny", "--top", "1", "--epochs", "1",
                 "--teacher-onnx", onnx.toString(), "--set", "final.init=inherited", "--supernet",
                 checkpoint.toString()));
