@@ -3,8 +3,6 @@
 # packages in a virtual environment, the notebook executed headless against the run, and its outputs checked:
 # no errors, and its plots present.
 #   scripts/notebook-check.sh [WORK_DIR]
-# pip reads the machine's own package index when pip's configuration names one (global.extra-index-url, a local
-# file:// index on these machines), so nothing waits on an index it cannot reach.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work="${1:-$(mktemp -d)}"
@@ -16,15 +14,7 @@ bin/sparknas search --output "$work" --run-id ci-tiny --population 4 --generatio
   || { tail -40 "$work/search.log"; exit 1; }
 grep -E '^(generation|finalize|teacher)' "$work/search.log" || true
 
-python3 -m venv "$work/venv"
-indexes="$(python3 -m pip config get global.extra-index-url 2>/dev/null || true)"
-index_args=()
-if [[ -n "$indexes" ]]; then
-  read -r -a urls <<< "$indexes"
-  index_args=(--index-url "${urls[0]}")
-  for url in "${urls[@]:1}"; do index_args+=(--extra-index-url "$url"); done
-fi
-"$work/venv/bin/pip" install -q "${index_args[@]}" -r notebooks/requirements.txt 2> >(grep -v 'is ignored: it is neither' >&2)
+scripts/python-venv.sh "$work/venv" -r notebooks/requirements.txt
 
 SPARKNAS_RESULTS="$work" SPARKNAS_RUN=ci-tiny "$work/venv/bin/jupyter" nbconvert --to notebook --execute \
   --allow-errors notebooks/sparknas-analysis.ipynb --output "$work/executed.ipynb" 2>&1 | grep -v 'without encryption' || true

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CI check of the ONNX exports: a tiny model trained for one epoch, exported as fp32 ONNX and as int8 QDQ ONNX,
 # both checked by the ONNX project's own checker (onnx.checker.check_model, full check with shape inference) in a
-# virtual environment from the machine's package index (as scripts/notebook-check.sh installs its packages).
+# virtual environment from the machine's package index (scripts/python-venv.sh).
 #   scripts/onnx-check.sh [WORK_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,15 +18,7 @@ for format in onnx onnx-int8; do
   grep -E '^(int8|exported)' "$work/export-$format.log"
 done
 
-python3 -m venv "$work/venv"
-indexes="$(python3 -m pip config get global.extra-index-url 2>/dev/null || true)"
-index_args=()
-if [[ -n "$indexes" ]]; then
-  read -r -a urls <<< "$indexes"
-  index_args=(--index-url "${urls[0]}")
-  for url in "${urls[@]:1}"; do index_args+=(--extra-index-url "$url"); done
-fi
-"$work/venv/bin/pip" install -q "${index_args[@]}" onnx 2> >(grep -v 'is ignored: it is neither' >&2)
+scripts/python-venv.sh "$work/venv" onnx
 "$work/venv/bin/python" - "$work/model-onnx.onnx" "$work/model-onnx-int8.onnx" <<'PY'
 import sys
 import onnx
