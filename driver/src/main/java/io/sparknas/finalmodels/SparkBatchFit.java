@@ -60,7 +60,7 @@ public final class SparkBatchFit implements BatchFit {
         double compute = parts.stream().mapToDouble(StepGradients::computeSeconds).max().orElse(0);
         StepGradients sum = StepGradients.combine(parts, 0);
         communication += Math.max(0, (System.nanoTime() - start) / 1e9 - compute);
-        NetworkShardStep.apply(network, sum, sum.images(), batches.batchPart(step, 0, shards));
+        NetworkShardStep.apply(network, sum, sum.images(), () -> batches.batchPart(step, shards - 1, shards));
         return sum.loss();
     }
 

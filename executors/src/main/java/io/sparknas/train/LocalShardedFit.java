@@ -27,7 +27,7 @@ public final class LocalShardedFit implements BatchFit {
             parts.add(NetworkShardStep.gradient(network, batches, step, shard, shards));
         }
         StepGradients sum = StepGradients.combine(parts, 0);
-        NetworkShardStep.apply(network, sum, sum.images(), batches.batchPart(step, shards - 1, shards));
+        NetworkShardStep.apply(network, sum, sum.images(), () -> batches.batchPart(step, shards - 1, shards));
         return sum.loss();
     }
 

@@ -67,13 +67,15 @@ public final class NetworkShardStep {
     /**
      * Applies the summed gradient of a step over {@code batchImages} images as DL4J's {@code fit} would: the
      * network's updater (learning-rate schedule, Adam, weight decay) at its iteration and epoch, then the step, then
-     * the iteration count. {@code probe} is a batch to initialize the gradient views with when the network has
-     * not computed a gradient yet (its values are overwritten).
+     * the iteration count. {@code probe} gives a batch to initialize the gradient views with, asked for only when
+     * the network has not computed a gradient yet (its values are overwritten).
      */
-    public static void apply(ComputationGraph network, StepGradients sum, int batchImages, DataSet probe) {
+    public static void apply(ComputationGraph network, StepGradients sum, int batchImages,
+                             java.util.function.Supplier<DataSet> probe) {
         if (network.gradient() == null) {
-            network.setInput(0, probe.getFeatures());
-            network.setLabel(0, probe.getLabels());
+            DataSet batch = probe.get();
+            network.setInput(0, batch.getFeatures());
+            network.setLabel(0, batch.getLabels());
             network.computeGradientAndScore();
         }
         network.getFlattenedGradients().assign(sum.sums().get(FLAT));
