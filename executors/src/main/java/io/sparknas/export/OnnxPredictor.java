@@ -35,17 +35,30 @@ public final class OnnxPredictor implements AutoCloseable {
 
     /** The raw prediction grid {@code [N, A·(5+C), G, G]} for {@code images} {@code [N, 3, S, S]}. */
     public INDArray predict(INDArray images) {
-        try (OnnxTensor input = OnnxTensor.createTensor(environment, FloatBuffer.wrap(images.dup('c').data()
-                .asFloat()), images.shape());
-             OrtSession.Result result = session.run(Map.of(OnnxExport.INPUT, input))) {
-            OnnxTensor output = (OnnxTensor) result.get(OnnxExport.OUTPUT).orElseThrow();
-            long[] shape = ((TensorInfo) output.getInfo()).getShape();
-            FloatBuffer values = output.getFloatBuffer();
-            float[] copy = new float[values.remaining()];
-            values.get(copy);
-            return Nd4j.create(copy, shape, 'c');
+        try {
+            return run(environment, session, OnnxExport.INPUT, images, result -> result.get(OnnxExport.OUTPUT)
+                    .orElseThrow());
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime inference failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs {@code session} on a float batch fed to {@code input} and copies the float tensor {@code output} picks
+     * from the result; shared by every caller of ONNX Runtime on image batches (subnet scoring, ONNX teachers).
+     */
+    public static INDArray run(OrtEnvironment environment, OrtSession session, String input, INDArray images,
+                               java.util.function.Function<OrtSession.Result, ai.onnxruntime.OnnxValue> output)
+            throws OrtException {
+        try (OnnxTensor tensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(images.dup('c').data()
+                .asFloat()), images.shape());
+             OrtSession.Result result = session.run(Map.of(input, tensor))) {
+            OnnxTensor values = (OnnxTensor) output.apply(result);
+            long[] shape = ((TensorInfo) values.getInfo()).getShape();
+            FloatBuffer buffer = values.getFloatBuffer();
+            float[] copy = new float[buffer.remaining()];
+            buffer.get(copy);
+            return Nd4j.create(copy, shape, 'c');
         }
     }
 

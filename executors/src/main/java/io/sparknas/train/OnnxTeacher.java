@@ -1,13 +1,11 @@
 package io.sparknas.train;
 
 import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.sparknas.space.HeadSpec;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -94,15 +92,8 @@ public final class OnnxTeacher implements DetectionTeacher {
 
     @Override
     public INDArray predict(INDArray images) {
-        float[] pixels = images.dup('c').data().asFloat();
-        try (OnnxTensor tensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(pixels), images.shape());
-             OrtSession.Result result = session.run(Map.of(input, tensor))) {
-            OnnxTensor output = (OnnxTensor) result.get(0);
-            long[] shape = ((TensorInfo) output.getInfo()).getShape();
-            FloatBuffer values = output.getFloatBuffer();
-            float[] copy = new float[values.remaining()];
-            values.get(copy);
-            return Nd4j.create(copy, shape, 'c');
+        try {
+            return io.sparknas.export.OnnxPredictor.run(environment, session, input, images, result -> result.get(0));
         } catch (OrtException e) {
             throw new IllegalStateException(description + ": inference failed: " + e.getMessage(), e);
         } catch (ClassCastException e) {
