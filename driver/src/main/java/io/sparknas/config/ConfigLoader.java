@@ -539,7 +539,8 @@ public final class ConfigLoader {
                 weightSharing(supernet), new io.sparknas.train.DistillationSettings(
                         supernet.number("inplace-distillation.weight", 0, 1000),
                         supernet.number("inplace-distillation.temperature", 0.01, 1000),
-                        supernet.number("inplace-distillation.threshold", 0, 1)));
+                        supernet.number("inplace-distillation.threshold", 0, 1)),
+                supernet.bool("zero-kernel-rings"));
     }
 
     private static io.sparknas.supernet.WeightSharing weightSharing(ConfigReader supernet) {

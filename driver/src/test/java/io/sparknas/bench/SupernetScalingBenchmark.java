@@ -84,7 +84,7 @@ public final class SupernetScalingBenchmark {
                 settings.stepsPerEpoch(), settings.randomSubnets(), settings.learningRate(), settings.warmupEpochs(),
                 settings.weightDecay(), settings.progressiveShrinking(), settings.recalibrationBatches(),
                 settings.evalEvery(), settings.augmentation(), settings.seed() + 1, settings.weightSharing(),
-                settings.inplaceDistillation());
+                settings.inplaceDistillation(), settings.zeroKernelRings());
         measured.add(measure("local1_threads2_other_seed", "local[1]", 1, 2, reseeded, cell, costModel, config,
                 data));
 

@@ -74,6 +74,70 @@ public final class Supernet {
         return new Supernet(space, largestWeights(space, seed, updater, sharing), sharing);
     }
 
+    /**
+     * A freshly initialised supernet as {@link #initialize(SearchSpace, long, IUpdater, WeightSharing)}; with
+     * {@code zeroKernelRings} every shared kernel larger than the space's smallest starts with zeros outside its
+     * centre of the smallest size, so a larger kernel first computes what the smaller one does and its ring is
+     * learnt from the subnets that choose it (the diagnosis is in docs/supernet.md).
+     */
+    public static Supernet initialize(SearchSpace space, long seed, IUpdater updater, WeightSharing sharing,
+                                      boolean zeroKernelRings) {
+        Supernet supernet = initialize(space, seed, updater, sharing);
+        if (zeroKernelRings) {
+            supernet.zeroKernelRings();
+        }
+        return supernet;
+    }
+
+    private void zeroKernelRings() {
+        int smallest = space.kernels().get(0);
+        int largest = space.kernels().get(space.kernels().size() - 1);
+        if (largest == smallest) {
+            return;
+        }
+        for (ConvType type : space.orderedConvTypes()) {
+            Architecture architecture = uniform(space, type);
+            ComputationGraph network = DetectorNetworkBuilder.build(lowering.lower(architecture), space.head(), 0,
+                    new org.nd4j.linalg.learning.config.NoOp(), 0);
+            for (Layer layer : network.getLayers()) {
+                String name = layer.conf().getLayer().getLayerName();
+                if (!BLOCK_LAYER.matcher(name).find()) {
+                    continue;
+                }
+                boolean depthwise = layer.conf().getLayer() instanceof DepthwiseConvolution2D;
+                for (String param : layer.paramTable().keySet()) {
+                    INDArray shared = weights.get(key(architecture, name, param, sharing));
+                    if (shared.rank() == 4 && spatialSize(shared.shape(), depthwise) == largest) {
+                        zeroOutsideCentre(shared, smallest, depthwise);
+                    }
+                }
+            }
+        }
+    }
+
+    private static long spatialSize(long[] shape, boolean depthwise) {
+        return depthwise ? shape[0] : shape[3];
+    }
+
+    private static void zeroOutsideCentre(INDArray kernel, int keep, boolean depthwise) {
+        INDArray centre = kernel.get(slice(kernel.shape(), centreShape(kernel.shape(), keep, depthwise), depthwise))
+                .dup();
+        kernel.assign(0);
+        kernel.get(slice(kernel.shape(), centre.shape(), depthwise)).assign(centre);
+    }
+
+    private static long[] centreShape(long[] shape, int keep, boolean depthwise) {
+        long[] centre = shape.clone();
+        if (depthwise) {
+            centre[0] = keep;
+            centre[1] = keep;
+        } else {
+            centre[2] = keep;
+            centre[3] = keep;
+        }
+        return centre;
+    }
+
     private static Map<String, INDArray> largestWeights(SearchSpace space, long seed, IUpdater updater,
                                                         WeightSharing sharing) {
         Map<String, INDArray> weights = new TreeMap<>();

@@ -26,16 +26,29 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * @param inplaceDistillation   in-place distillation (Once-for-All, BigNAS): every member but the largest also
  *                              imitates the largest member's outputs on the same batch, with the detection
  *                              distillation loss; weight 0 turns it off
+ * @param zeroKernelRings       initialise the part of each shared kernel outside the smallest kernel's centre at zero,
+ *                              so a larger kernel starts as the smaller one that the sandwich ends train, and its ring
+ *                              grows from the random members' gradients instead of adding untrained noise
  */
 public record SupernetSettings(int epochs, int batchSize, int stepsPerEpoch, int randomSubnets, double learningRate, double warmupEpochs,
                                double weightDecay, boolean progressiveShrinking, int recalibrationBatches,
                                int evalEvery, Augmentation augmentation, long seed, WeightSharing weightSharing,
-                               io.sparknas.train.DistillationSettings inplaceDistillation)
+                               io.sparknas.train.DistillationSettings inplaceDistillation, boolean zeroKernelRings)
         implements java.io.Serializable {
 
     /** No in-place distillation. */
     public static final io.sparknas.train.DistillationSettings NO_DISTILLATION =
             new io.sparknas.train.DistillationSettings(0, 1, 0.5);
+
+    /** Settings whose kernel rings start random (as DL4J initialises the largest kernel). */
+    public SupernetSettings(int epochs, int batchSize, int stepsPerEpoch, int randomSubnets, double learningRate,
+                            double warmupEpochs, double weightDecay, boolean progressiveShrinking,
+                            int recalibrationBatches, int evalEvery, Augmentation augmentation, long seed,
+                            WeightSharing weightSharing, io.sparknas.train.DistillationSettings inplaceDistillation) {
+        this(epochs, batchSize, stepsPerEpoch, randomSubnets, learningRate, warmupEpochs, weightDecay,
+                progressiveShrinking, recalibrationBatches, evalEvery, augmentation, seed, weightSharing,
+                inplaceDistillation, false);
+    }
 
     public SupernetSettings {
         java.util.Objects.requireNonNull(weightSharing, "weightSharing");
@@ -53,7 +66,7 @@ public record SupernetSettings(int epochs, int batchSize, int stepsPerEpoch, int
     public SupernetSettings withEpochs(int newEpochs) {
         return new SupernetSettings(newEpochs, batchSize, stepsPerEpoch, randomSubnets, learningRate, warmupEpochs, weightDecay,
                 progressiveShrinking, recalibrationBatches, evalEvery, augmentation, seed, weightSharing,
-                inplaceDistillation);
+                inplaceDistillation, zeroKernelRings);
     }
 
     /** Optimizer steps per epoch over {@code images} training images. */

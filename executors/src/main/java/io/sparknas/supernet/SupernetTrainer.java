@@ -134,7 +134,8 @@ public final class SupernetTrainer {
             history.addAll(contents.history());
             progress.accept("resuming the supernet after epoch " + contents.epoch() + " from " + checkpointFile);
         } else {
-            supernet = Supernet.initialize(space, settings.seed(), new NoOp(), settings.weightSharing());
+            supernet = Supernet.initialize(space, settings.seed(), new NoOp(), settings.weightSharing(),
+                    settings.zeroKernelRings());
         }
         SandwichSampler sampler = new SandwichSampler(space, ends, admissible, settings.randomSubnets(),
                 settings.progressiveShrinking(), settings.epochs(), settings.seed());
