@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# CI check of the analysis notebook: a tiny SparkNAS run (search and finalize), the notebook's pinned Python
-# packages in a virtual environment, the notebook executed headless against the run, and its outputs checked:
-# no errors, and its plots present.
+# CI check of the analysis notebook: a tiny SparkNAS run (search and finalize, whose ONNX exports must exist), the
+# notebook's pinned Python packages in a virtual environment, the notebook executed headless against the run, and
+# its outputs checked: no errors, and its plots present.
 #   scripts/notebook-check.sh [WORK_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +12,12 @@ echo "notebook check in $work"
 bin/sparknas search --output "$work" --run-id ci-tiny --population 4 --generations 1 \
   --config scripts/tiny-search.conf > "$work/search.log" 2>&1 \
   || { tail -40 "$work/search.log"; exit 1; }
-grep -E '^(generation|finalize|teacher)' "$work/search.log" || true
+grep -E '^(generation|finalize|teacher|final model)' "$work/search.log" || true
+# finalize exports every final model beside its DL4J zip: fp32 ONNX and int8 QDQ ONNX
+for suffix in .onnx .int8.onnx; do
+  compgen -G "$work/ci-tiny/models/*-seed1$suffix" > /dev/null \
+    || { echo "notebook check failed: finalize wrote no models/*$suffix"; ls -l "$work/ci-tiny/models"; exit 1; }
+done
 
 scripts/python-venv.sh "$work/venv" -r notebooks/requirements.txt
 

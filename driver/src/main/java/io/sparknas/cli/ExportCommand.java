@@ -1,28 +1,21 @@
 package io.sparknas.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparknas.config.SparkNasConfig;
 import io.sparknas.cost.CostModel;
 import io.sparknas.cost.LayerGraph;
-import io.sparknas.data.Augmentation;
-import io.sparknas.data.DetectionBatches;
 import io.sparknas.data.DetectionDataset;
-import io.sparknas.data.DetectionImage;
-import io.sparknas.eval.DetectorEvaluator;
 import io.sparknas.export.Calibration;
+import io.sparknas.export.DeploymentExport;
 import io.sparknas.export.FoldedDetector;
 import io.sparknas.export.OnnxExport;
-import io.sparknas.export.OnnxPredictor;
-import io.sparknas.export.QdqExport;
 import io.sparknas.net.DetectorNetworkBuilder;
 import io.sparknas.run.FinalModelRow;
 import io.sparknas.run.LocalCopy;
 import io.sparknas.run.Run;
 import io.sparknas.run.RunIds;
 import io.sparknas.run.RunNotFoundException;
-import io.sparknas.space.Anchor;
 import io.sparknas.space.Architecture;
 import io.sparknas.space.ArchitectureJson;
 import io.sparknas.space.HeadSpec;
@@ -31,8 +24,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,7 +31,6 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.NoOp;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -157,7 +147,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         int side = architecture.resolution();
         Map<String, String> metadata = OnnxExport.metadata(ArchitectureJson.encode(architecture),
-                config.classes().names(), anchors(head, side), side);
+                config.classes().names(), OnnxExport.anchors(head, side), side);
         FoldedDetector folded;
         try {
             folded = FoldedDetector.of(network, graph);
@@ -234,61 +224,37 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     /**
-     * The int8 QDQ model: activation ranges calibrated on the first {@code --calibration-images} training images
-     * (letterboxed, not augmented) by both methods, each scored on the validation split through ONNX Runtime, the
-     * better one kept. The fp32 and both int8 variants are also scored on the test split, printed, and written
-     * beside the model ({@code OUT} with {@code .json}) with the choice.
+     * The int8 QDQ model ({@link DeploymentExport}: ranges calibrated on the first {@code --calibration-images}
+     * training images by each method, the one with the best val mAP kept). The fp32 and every int8 variant are
+     * scored on the val and test splits, printed, and written beside the model ({@code OUT} with {@code .json}).
      */
     private byte[] quantized(FoldedDetector folded, String architecture, Map<String, String> metadata,
                              DetectionDataset dataset, HeadSpec head, int side, PrintWriter printer)
             throws IOException {
-        List<DetectionImage> images = dataset.train().subList(0,
-                Math.min(calibrationImages, dataset.train().size()));
-        DetectionBatches batches = new DetectionBatches(images, side,
-                side / head.outputStride(), DetectorEvaluator.anchorPairs(head), head.classes(), 32,
-                Augmentation.NONE, false, 0);
-        List<INDArray> inputs = new ArrayList<>();
-        for (int i = 0; i < batches.batchCount(); i++) {
-            inputs.add(batches.batch(i).getFeatures());
-        }
-        Calibration calibration = Calibration.of(folded, inputs);
-        DetectorEvaluator evaluator = new DetectorEvaluator(head, 32);
-        double[] fp32 = scores(OnnxExport.model(folded, Map.of(), false).toByteArray(), evaluator, dataset, side);
+        DeploymentExport.Result result = DeploymentExport.of(folded, metadata, dataset, head, side, calibrationImages,
+                Runtime.getRuntime().availableProcessors(), line -> {
+                    printer.println(line);
+                    printer.flush();
+                });
         ObjectNode record = JSON.createObjectNode();
         record.put("model", model.toString());
         record.put("architecture", architecture);
-        record.put("calibration_images", images.size());
-        record.put("fp32_val_map50", fp32[0]);
-        putScore(record, "fp32_test_map50", fp32[1]);
-        byte[] best = null;
-        double bestMap = -1;
-        String chosen = null;
+        record.put("calibration_images", result.calibrationImages());
+        record.put("fp32_val_map50", result.fp32Scores().valMap50());
+        putScore(record, "fp32_test_map50", result.fp32Scores().testMap50());
         ObjectNode methods = record.putObject("int8");
-        for (Calibration.Method method : Calibration.Method.values()) {
-            Map<String, String> described = new LinkedHashMap<>(metadata);
-            described.put("sparknas.quantization", "int8 QDQ: weights symmetric per output channel, activations "
-                    + "asymmetric per tensor (" + method.configName() + " ranges over " + images.size()
-                    + " training images), biases int32");
-            byte[] candidate = QdqExport.model(folded, calibration.ranges(method), described, false).toByteArray();
-            double[] map = scores(candidate, evaluator, dataset, side);
-            printer.printf(Locale.ROOT, "int8, %s calibration on %d images: val mAP@0.5 %.4f (fp32 %.4f)%s%n",
-                    method.configName(), images.size(), map[0], fp32[0], Double.isNaN(map[1]) ? ""
-                            : String.format(Locale.ROOT, ", test %.4f (fp32 %.4f)", map[1], fp32[1]));
-            ObjectNode row = methods.putObject(method.configName());
-            row.put("val_map50", map[0]);
-            putScore(row, "test_map50", map[1]);
-            if (map[0] > bestMap) {
-                bestMap = map[0];
-                best = candidate;
-                chosen = method.configName();
-            }
+        for (Map.Entry<Calibration.Method, DeploymentExport.Scores> entry : result.int8Scores().entrySet()) {
+            ObjectNode row = methods.putObject(entry.getKey().configName());
+            row.put("val_map50", entry.getValue().valMap50());
+            putScore(row, "test_map50", entry.getValue().testMap50());
         }
-        record.put("chosen", chosen);
-        printer.printf(Locale.ROOT, "int8: %s calibration kept (val mAP@0.5 %.4f, %+.4f against fp32)%n", chosen,
-                bestMap, bestMap - fp32[0]);
+        record.put("chosen", result.chosen().configName());
+        printer.printf(Locale.ROOT, "int8: %s calibration kept (val mAP@0.5 %.4f, %+.4f against fp32)%n",
+                result.chosen().configName(), result.chosenScores().valMap50(),
+                result.chosenScores().valMap50() - result.fp32Scores().valMap50());
         Path summary = out.resolveSibling(out.getFileName() + ".json");
         Files.writeString(summary, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(record) + "\n");
-        return best;
+        return result.int8();
     }
 
     private static void putScore(ObjectNode node, String field, double value) {
@@ -297,30 +263,5 @@ final class ExportCommand implements Callable<Integer> {
         } else {
             node.put(field, value);
         }
-    }
-
-    /** Val and test mAP@0.5 of an ONNX detector (test NaN when the data has no test split). */
-    private static double[] scores(byte[] onnx, DetectorEvaluator evaluator, DetectionDataset dataset, int side) {
-        try (OnnxPredictor predictor = new OnnxPredictor(onnx, Runtime.getRuntime().availableProcessors())) {
-            double val = evaluator.evaluate(predictor::predict, dataset.val(), side).map50();
-            double test = dataset.test().isEmpty() ? Double.NaN
-                    : evaluator.evaluate(predictor::predict, dataset.test(), side).map50();
-            return new double[] {val, test};
-        }
-    }
-
-    /** The anchors as the metadata gives them: grid cells (what the decoder multiplies) and the grid. */
-    private static String anchors(HeadSpec head, int side) {
-        ObjectNode root = JSON.createObjectNode();
-        int grid = side / head.outputStride();
-        root.put("grid", grid);
-        root.put("stride", head.outputStride());
-        ArrayNode cells = root.putArray("grid_cells");
-        ArrayNode fractions = root.putArray("fractions_of_side");
-        for (Anchor anchor : head.anchors()) {
-            cells.addArray().add(anchor.width()).add(anchor.height());
-            fractions.addArray().add(anchor.width() / grid).add(anchor.height() / grid);
-        }
-        return root.toString();
     }
 }

@@ -12,9 +12,10 @@ import io.sparknas.train.DistillationSettings;
  * @param inherited    whether training starts from the supernet's weights (else from scratch)
  * @param distillation the distillation loss's settings
  * @param teacher      the ViT teacher trained when none is given
+ * @param calibrationImages training images that calibrate each final model's int8 export
  */
 public record FinalSettings(boolean afterSearch, int top, int seeds, int epochs, boolean inherited,
-                            DistillationSettings distillation, TeacherSettings teacher) {
+                            DistillationSettings distillation, TeacherSettings teacher, int calibrationImages) {
 
     /**
      * The ViT teacher.

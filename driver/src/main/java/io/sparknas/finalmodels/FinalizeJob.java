@@ -40,7 +40,7 @@ import org.apache.spark.sql.SparkSession;
  * Stage 5, {@code sparknas finalize}: the run's best feasible candidates (by val mAP; in a multi-objective search,
  * from the Pareto front) trained fully, each seed once without and once with distillation, one Spark task per
  * training, scored on the test split, written to {@code final_models/} with the trained models in
- * {@code models/}. The teacher is resolved and checked first, and its outputs for the training images are computed
+ * {@code models/}, each also exported there as fp32 ONNX and as int8 QDQ ONNX (scored on the test split too). The teacher is resolved and checked first, and its outputs for the training images are computed
  * once across executors and cached in {@code teacher_outputs/}.
  */
 public final class FinalizeJob {
@@ -104,6 +104,7 @@ public final class FinalizeJob {
                 config.training().withEpochs(request.epochs()), config.finals().distillation(),
                 config.finals().inherited(), run.location(Run.MODELS),
                 SearchPipeline.threadsPerTask(spark.sparkContext().getConf(), config.search().threadsPerTask()),
+                config.finals().calibrationImages(),
                 fingerprint(teacher.artifact()) + "|" + (supernetBytes == null ? "scratch" : sha256(supernetBytes)));
         long start = System.nanoTime();
         context.setJobDescription("SparkNAS " + run.id() + ": finalize, " + requests.size() + " trainings");
@@ -123,7 +124,21 @@ public final class FinalizeJob {
                                 + "teacher)", reused)));
         List<FinalModelRow> rows = rows(chosen, results, request, teacher);
         run.finalModels().write(rows);
+        for (FinalModelRow row : rows) {
+            run.progress(deployable(row, "without", row.withoutKd()));
+            run.progress(deployable(row, "with", row.withKd()));
+        }
         return rows;
+    }
+
+    /** One line per trained model: fp32 against int8 test mAP@0.5 and where the ONNX files are. */
+    private static String deployable(FinalModelRow row, String distillation, FinalModelRow.Training training) {
+        Double int8 = training.int8(io.sparknas.task.FinalExport::int8TestMap50);
+        return String.format(Locale.ROOT, "final model rank %d seed %d %s distillation: test mAP@0.5 fp32 %.4f, "
+                        + "int8 %s (%s calibration); %s, %s", row.rank(), row.seed(), distillation,
+                training.testMap50(), int8 == null ? "-" : String.format(Locale.ROOT, "%.4f", int8),
+                training.file(io.sparknas.task.FinalExport::calibration), training.file(io.sparknas.task.FinalExport::onnx),
+                training.file(io.sparknas.task.FinalExport::onnxInt8));
     }
 
     private List<FinalModelRow> rows(List<CandidateRow> chosen, List<FinalTrainingResult> results, Request request,

@@ -9,11 +9,14 @@ import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.data.category.DefaultCategoryDataset;
 
-/** Test mAP of each final model trained without and with distillation, with the teacher's test mAP as a line. */
+/**
+ * Test mAP of each final model trained without and with distillation, fp32 and (when exported) int8, with the
+ * teacher's test mAP as a line.
+ */
 final class FinalModelsChart {
 
-    /** One final model: its label and test mAPs. */
-    record Bar(String label, double withoutKd, double withKd) {
+    /** One final model: its label and test mAPs (the int8 ones null when the model was not exported). */
+    record Bar(String label, double withoutKd, double withKd, Double int8WithoutKd, Double int8WithKd) {
     }
 
     private FinalModelsChart() {
@@ -25,7 +28,13 @@ final class FinalModelsChart {
             data.addValue(bar.withoutKd(), "without distillation", bar.label());
             data.addValue(bar.withKd(), "with distillation", bar.label());
         }
-        JFreeChart chart = ChartFactory.createBarChart("Final models: test mAP@0.5 without and with distillation",
+        for (Bar bar : bars) {
+            if (bar.int8WithoutKd() != null && bar.int8WithKd() != null) {
+                data.addValue(bar.int8WithoutKd(), "without distillation, int8", bar.label());
+                data.addValue(bar.int8WithKd(), "with distillation, int8", bar.label());
+            }
+        }
+        JFreeChart chart = ChartFactory.createBarChart("Final models: test mAP@0.5 without and with distillation, fp32 and int8",
                 "candidate (rank, seed)", "test mAP@0.5 (0-1)", data, PlotOrientation.VERTICAL, true, false, false);
         CategoryPlot plot = chart.getCategoryPlot();
         plot.setBackgroundPaint(Color.WHITE);

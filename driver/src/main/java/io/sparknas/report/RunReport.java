@@ -8,6 +8,7 @@ import io.sparknas.cost.Costs;
 import io.sparknas.cost.LayerGraph;
 import io.sparknas.run.CandidateRow;
 import io.sparknas.run.FinalModelRow;
+import io.sparknas.task.FinalExport;
 import io.sparknas.run.GenerationSummary;
 import io.sparknas.run.ProposalRow;
 import io.sparknas.run.RankedCell;
@@ -147,19 +148,39 @@ public final class RunReport {
         List<List<String>> table = new ArrayList<>();
         for (FinalModelRow row : rows) {
             String label = "#" + row.rank() + " seed " + row.seed();
-            bars.add(new FinalModelsChart.Bar(label, row.withoutKd().testMap50(), row.withKd().testMap50()));
+            Double int8Without = row.withoutKd().int8(FinalExport::int8TestMap50);
+            Double int8With = row.withKd().int8(FinalExport::int8TestMap50);
+            bars.add(new FinalModelsChart.Bar(label, row.withoutKd().testMap50(), row.withKd().testMap50(),
+                    int8Without, int8With));
             table.add(List.of(label, row.candidateId(),
                     String.format(Locale.ROOT, "%.2f", row.macs() / 1e6),
                     String.format(Locale.ROOT, "%.1f", row.peakSram() / 1024.0),
                     String.format(Locale.ROOT, "%.4f", row.withoutKd().testMap50()),
+                    figure(int8Without),
                     String.format(Locale.ROOT, "%.4f", row.withKd().testMap50()),
-                    String.format(Locale.ROOT, "%.1f", (row.withoutKd().seconds() + row.withKd().seconds()) / 60)));
+                    figure(int8With),
+                    String.format(Locale.ROOT, "%.1f", (row.withoutKd().seconds() + row.withKd().seconds()) / 60),
+                    deployFiles(row.withKd().valMap50() > row.withoutKd().valMap50() ? row.withKd()
+                            : row.withoutKd())));
         }
         FinalModelRow first = rows.get(0);
         page.image(FinalModelsChart.chart(bars, first.teacher(), first.teacherTestMap50()),
-                "test mAP@0.5 without and with distillation");
-        page.table(List.of("model", "candidate", "MMACs", "peak SRAM (KiB)", "test mAP@0.5 without KD",
-                "with KD", "training minutes (both)"), table);
+                "test mAP@0.5 without and with distillation, fp32 and int8");
+        page.table(List.of("model", "candidate", "MMACs", "peak SRAM (KiB)", "test mAP@0.5 without KD", "int8",
+                "with KD", "int8", "training minutes (both)", "deployable files (the better val mAP)"), table);
+    }
+
+    private static String figure(Double value) {
+        return value == null ? "-" : String.format(Locale.ROOT, "%.4f", value);
+    }
+
+    private static String deployFiles(FinalModelRow.Training training) {
+        String onnx = training.file(FinalExport::onnx);
+        return onnx == null ? "not exported" : fileName(onnx) + ", " + fileName(training.file(FinalExport::onnxInt8));
+    }
+
+    private static String fileName(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     private <T> T read(String table, Supplier<T> reader) {

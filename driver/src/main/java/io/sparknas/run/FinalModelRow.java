@@ -1,9 +1,11 @@
 package io.sparknas.run;
 
+import io.sparknas.task.FinalExport;
 import io.sparknas.task.FinalTrainingResult;
 
 /**
- * One row of {@code final_models/}: a chosen candidate trained fully with one seed, without and with distillation.
+ * One row of {@code final_models/}: a chosen candidate trained fully with one seed, without and with distillation,
+ * each training exported as fp32 and int8 ONNX (the int8 model's test figures beside the fp32 ones).
  *
  * @param runId            the run
  * @param candidateId      the candidate
@@ -60,6 +62,18 @@ public record FinalModelRow(String runId, String candidateId, int rank, Proposer
             .decimal("teacher_test_map50", FinalModelRow::teacherTestMap50)
             .string("artifact_without_kd", r -> r.withoutKd().artifact())
             .string("artifact_with_kd", r -> r.withKd().artifact())
+            .optionalDecimal("int8_test_map50_without_kd", r -> r.withoutKd().int8(FinalExport::int8TestMap50))
+            .optionalDecimal("int8_test_map50_with_kd", r -> r.withKd().int8(FinalExport::int8TestMap50))
+            .optionalDecimal("int8_test_map_coco_without_kd", r -> r.withoutKd().int8(FinalExport::int8TestMapCoco))
+            .optionalDecimal("int8_test_map_coco_with_kd", r -> r.withKd().int8(FinalExport::int8TestMapCoco))
+            .optionalDecimal("int8_val_map50_without_kd", r -> r.withoutKd().int8(FinalExport::int8ValMap50))
+            .optionalDecimal("int8_val_map50_with_kd", r -> r.withKd().int8(FinalExport::int8ValMap50))
+            .optionalString("int8_calibration_without_kd", r -> r.withoutKd().file(FinalExport::calibration))
+            .optionalString("int8_calibration_with_kd", r -> r.withKd().file(FinalExport::calibration))
+            .optionalString("onnx_without_kd", r -> r.withoutKd().file(FinalExport::onnx))
+            .optionalString("onnx_with_kd", r -> r.withKd().file(FinalExport::onnx))
+            .optionalString("onnx_int8_without_kd", r -> r.withoutKd().file(FinalExport::onnxInt8))
+            .optionalString("onnx_int8_with_kd", r -> r.withKd().file(FinalExport::onnxInt8))
             .string("provenance", FinalModelRow::provenance)
             .build(row -> new FinalModelRow(row.string("run_id"), row.string("candidate_id"), row.integer("rank"),
                     Proposer.fromText(row.string("proposer")), row.string("architecture"), row.longInteger("macs"),
@@ -78,21 +92,46 @@ public record FinalModelRow(String runId, String candidateId, int rank, Proposer
      * @param epochs      epochs run
      * @param seconds     training seconds
      * @param artifact    the trained model's path
+     * @param exported    its ONNX and int8 ONNX exports and the int8 figures (null in tables written before
+     *                    finalize exported)
      */
     public record Training(double testMap50, double testMapCoco, double valMap50, int epochs, double seconds,
-                           String artifact) {
+                           String artifact, FinalExport exported) {
 
         /** The figures of a task's result. */
         public static Training of(FinalTrainingResult result) {
             return new Training(result.testMap50(), result.testMapCoco(), result.valMap50(), result.epochs(),
-                    result.seconds(), result.artifact());
+                    result.seconds(), result.artifact(), result.exported());
+        }
+
+        /** An int8 figure (null when not exported or not measured). */
+        public Double int8(java.util.function.ToDoubleFunction<FinalExport> figure) {
+            if (exported == null) {
+                return null;
+            }
+            double value = figure.applyAsDouble(exported);
+            return Double.isNaN(value) ? null : value;
+        }
+
+        /** A field of the exports (null when not exported). */
+        public String file(java.util.function.Function<FinalExport, String> field) {
+            return exported == null ? null : field.apply(exported);
         }
 
         /** The figures stored in the columns ending in {@code suffix} ({@code without_kd}, {@code with_kd}). */
         static Training stored(StoredRow row, String suffix) {
+            String onnx = row.optionalString("onnx_" + suffix);
+            FinalExport exported = onnx == null ? null : new FinalExport(onnx, row.optionalString("onnx_int8_" + suffix),
+                    row.optionalString("int8_calibration_" + suffix), nanIfNull(row.optionalDecimal("int8_val_map50_"
+                    + suffix)), nanIfNull(row.optionalDecimal("int8_test_map50_" + suffix)),
+                    nanIfNull(row.optionalDecimal("int8_test_map_coco_" + suffix)));
             return new Training(row.decimal("test_map50_" + suffix), row.decimal("test_map_coco_" + suffix),
                     row.decimal("val_map50_" + suffix), row.integer("epochs_run_" + suffix),
-                    row.decimal("seconds_" + suffix), row.string("artifact_" + suffix));
+                    row.decimal("seconds_" + suffix), row.string("artifact_" + suffix), exported);
+        }
+
+        private static double nanIfNull(Double value) {
+            return value == null ? Double.NaN : value;
         }
     }
 }

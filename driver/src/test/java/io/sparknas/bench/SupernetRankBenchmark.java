@@ -158,6 +158,12 @@ public final class SupernetRankBenchmark {
         SubnetEvaluator evaluator = new SubnetEvaluator(supernet.supernet(), data.train(), data.val(),
                 supernetSettings.recalibrationBatches(), supernetSettings.batchSize(), supernetSettings.seed());
 
+        List<SingleChangeDiagnosis.Group> diagnosis = SingleChangeDiagnosis.of(trainer.ends().largest(), cell,
+                a -> evaluator.evaluate(a).map50());
+        for (SingleChangeDiagnosis.Group group : diagnosis) {
+            System.out.printf(Locale.ROOT, "one change from the largest: %-42s inherited mean %.4f  min %.4f  max %.4f"
+                    + "  (%d places)%n", group.change(), group.mean(), group.min(), group.max(), group.scores().size());
+        }
         if (supernetOnly) {
             System.out.printf(Locale.ROOT, "supernet only: largest %.4f smallest %.4f (inherited val mAP@0.5), %.1f min "
                             + "of training; %s%n", evaluator.evaluate(trainer.ends().largest()).map50(),
@@ -243,6 +249,15 @@ public final class SupernetRankBenchmark {
         root.put("largest", trainer.ends().largest().shortName());
         root.put("smallest", trainer.ends().smallest().shortName());
         root.put("supernet_training_minutes", supernetMinutes);
+        ArrayNode changes = root.putArray("single_changes_from_largest");
+        for (SingleChangeDiagnosis.Group group : diagnosis) {
+            ObjectNode change = changes.addObject();
+            change.put("change", group.change());
+            change.put("places", group.scores().size());
+            change.put("inherited_map50_mean", group.mean());
+            change.put("inherited_map50_min", group.min());
+            change.put("inherited_map50_max", group.max());
+        }
         root.put("partial", architectures.size() < planned);
         root.put("architectures_planned", planned);
         root.set("searchers", searches);

@@ -82,7 +82,14 @@ class RunTest {
         assertEquals(6, old.size());
         assertEquals(old.get("candidates"), CandidateRow.CODEC.schema());
         assertEquals(old.get("proposals"), ProposalRow.CODEC.schema());
-        assertEquals(old.get("final_models"), FinalModelRow.CODEC.schema());
+        StructType finals = FinalModelRow.CODEC.schema();
+        List<String> exports = java.util.Arrays.stream(finals.fieldNames())
+                .filter(f -> f.startsWith("int8_") || f.startsWith("onnx_")).toList();
+        assertEquals(12, exports.size(), "final_models gained the int8 figures and the ONNX files (issue 20)");
+        assertEquals(old.get("final_models"), new StructType(java.util.Arrays.stream(finals.fields())
+                .filter(f -> !exports.contains(f.name())).toArray(org.apache.spark.sql.types.StructField[]::new)),
+                "the other columns are as they were");
+        exports.forEach(f -> assertTrue(finals.apply(f).nullable(), f + " is absent in old runs, so it may be null"));
         assertEquals(old.get("space_selection"), SpaceSelectionRow.CODEC.schema());
         assertEquals(old.get("teacher_outputs"), TeacherOutputsCache.CODEC.schema());
         StructType population = PopulationMember.CODEC.schema();

@@ -116,15 +116,39 @@ class FinalizeCommandTest {
                 assertTrue(value >= 0 && value <= 1, column + " = " + value);
             }
             assertEquals(teacherMap, row.<Double>getAs("teacher_test_map50"), 1e-9);
-            for (String column : List.of("artifact_without_kd", "artifact_with_kd")) {
-                Path file = Path.of(row.<String>getAs(column).replaceFirst("^file:", ""));
-                assertTrue(Files.isRegularFile(file), column + ": " + file);
+            for (String variant : List.of("without_kd", "with_kd")) {
+                String artifact = row.<String>getAs("artifact_" + variant);
+                Path file = Path.of(artifact.replaceFirst("^file:", ""));
+                assertTrue(Files.isRegularFile(file), variant + ": " + file);
                 ComputationGraph model = ModelSerializer.restoreComputationGraph(file.toFile(), false);
-                assertArrayEquals(new long[] {1, head.predictionChannels(), 4, 4},
-                        model.outputSingle(org.nd4j.linalg.factory.Nd4j.rand(1, 3, 64, 64)).shape());
+                org.nd4j.linalg.api.ndarray.INDArray images = org.nd4j.linalg.factory.Nd4j.rand(2, 3, 64, 64);
+                org.nd4j.linalg.api.ndarray.INDArray expected = model.outputSingle(images);
+                assertArrayEquals(new long[] {2, head.predictionChannels(), 4, 4}, expected.shape());
                 assertFalse(model.getLayer("yolo").conf().getLayer() instanceof DistillationLossLayer,
                         "a plain detector whichever loss trained it");
                 assertTrue(model.getLayer("yolo").conf().getLayer() instanceof CnnLossLayer);
+
+                String base = artifact.substring(0, artifact.length() - ".zip".length());
+                assertEquals(base + ".onnx", row.getAs("onnx_" + variant), "the fp32 export beside the model");
+                assertEquals(base + ".int8.onnx", row.getAs("onnx_int8_" + variant), "the int8 export beside it");
+                String calibration = row.getAs("int8_calibration_" + variant);
+                assertTrue(List.of("min-max", "percentile", "mse").contains(calibration), calibration);
+                byte[] fp32 = Files.readAllBytes(Path.of((base + ".onnx").replaceFirst("^file:", "")));
+                try (io.sparknas.export.OnnxPredictor onnxModel = new io.sparknas.export.OnnxPredictor(fp32, 1)) {
+                    org.nd4j.linalg.api.ndarray.INDArray actual = onnxModel.predict(images);
+                    double scale = expected.norm2Number().doubleValue() / Math.sqrt(expected.length());
+                    assertTrue(actual.sub(expected).amaxNumber().doubleValue() <= 1e-4 * Math.max(1, scale),
+                            "the fp32 ONNX model computes what the trained DL4J model does (" + variant + ")");
+                }
+                byte[] int8 = Files.readAllBytes(Path.of((base + ".int8.onnx").replaceFirst("^file:", "")));
+                double int8Map = row.<Double>getAs("int8_test_map50_" + variant);
+                assertTrue(int8Map >= 0 && int8Map <= 1, "int8 " + variant + " = " + int8Map);
+                try (io.sparknas.export.OnnxPredictor quantized = new io.sparknas.export.OnnxPredictor(int8, 1)) {
+                    io.sparknas.eval.DetectionMetrics test = new DetectorEvaluator(head, 32).evaluate(
+                            quantized::predict, data.test(), 64);
+                    assertEquals(test.map50(), int8Map, 1e-9, "the recorded int8 figure is the int8 file's");
+                    assertEquals(test.mapCoco(), row.<Double>getAs("int8_test_map_coco_" + variant), 1e-9);
+                }
             }
         }
         List<float[]> cached = TinySearch.open(results, "tiny").teacherOutputs().read(readFingerprint(runDir));
@@ -149,7 +173,8 @@ class FinalizeCommandTest {
         List<Row> again2 = SparkSession.active().read().parquet(runDir + "/" + Run.FINAL_MODELS).orderBy("rank")
                 .collectAsList();
         for (int i = 0; i < 2; i++) {
-            for (String column : List.of("test_map50_without_kd", "test_map50_with_kd", "val_map50_with_kd")) {
+            for (String column : List.of("test_map50_without_kd", "test_map50_with_kd", "val_map50_with_kd",
+                    "int8_test_map50_without_kd", "int8_test_map50_with_kd")) {
                 assertEquals(rows.get(i).<Double>getAs(column), again2.get(i).<Double>getAs(column), 1e-9, column);
             }
         }

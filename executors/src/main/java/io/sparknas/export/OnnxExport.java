@@ -162,6 +162,25 @@ public final class OnnxExport {
                 .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(elementType).setShape(dims))).build();
     }
 
+    /**
+     * The anchors as the metadata gives them: the grid, its stride, and each anchor in grid cells (what the decoder
+     * multiplies) and as fractions of the image side.
+     */
+    public static String anchors(io.sparknas.space.HeadSpec head, int side) {
+        com.fasterxml.jackson.databind.node.ObjectNode root =
+                new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        int grid = side / head.outputStride();
+        root.put("grid", grid);
+        root.put("stride", head.outputStride());
+        com.fasterxml.jackson.databind.node.ArrayNode cells = root.putArray("grid_cells");
+        com.fasterxml.jackson.databind.node.ArrayNode fractions = root.putArray("fractions_of_side");
+        for (io.sparknas.space.Anchor anchor : head.anchors()) {
+            cells.addArray().add(anchor.width()).add(anchor.height());
+            fractions.addArray().add(anchor.width() / grid).add(anchor.height() / grid);
+        }
+        return root.toString();
+    }
+
     /** The metadata every export carries, in a stable order. */
     public static Map<String, String> metadata(String architectureJson, List<String> classes, String anchors,
                                                int side) {

@@ -17,10 +17,11 @@ import io.sparknas.train.TrainingSettings;
  * @param inherited      whether training starts from the supernet's weights (else from scratch)
  * @param artifactDir    the folder (any Hadoop path) the trained models are written to
  * @param threadsPerTask ND4J threads per task
+ * @param calibrationImages training images that calibrate the int8 export's activation ranges
  * @param resumeKey      what else decides a training's result (the teacher's and the supernet's fingerprints), part
  *                       of each {@link FinalTrainingRecord}'s key
  */
 public record FinalTrainingContext(SearchSpace space, CostModel costModel, DatasetSource data, TrainingSettings training,
                                    DistillationSettings distillation, boolean inherited, String artifactDir,
-                                   int threadsPerTask, String resumeKey) implements java.io.Serializable {
+                                   int threadsPerTask, int calibrationImages, String resumeKey) implements java.io.Serializable {
 }

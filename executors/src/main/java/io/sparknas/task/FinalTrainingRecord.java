@@ -16,7 +16,8 @@ import org.apache.hadoop.fs.Path;
  * The JSON written beside a trained final model ({@code NAME.json} next to {@code NAME.zip}), after the model: what
  * trained it (a key over the architecture, seed, distillation, training settings, data and teacher) and what it
  * gave. A finalize run again, after a crash or to add seeds, reuses a training whose record has the same key and
- * whose model exists, instead of training it again; any other record is ignored and overwritten.
+ * whose model exists, instead of training it again (and exports it to ONNX when the record has no exported files
+ * yet); any other record is ignored and overwritten.
  */
 final class FinalTrainingRecord {
 
@@ -52,9 +53,30 @@ final class FinalTrainingRecord {
                     root.get("seed").asLong(), root.get("val_map50").asDouble(), root.get("test_map50").asDouble(),
                     root.get("test_map_coco").asDouble(), root.get("epochs").asInt(), root.get("best_epoch").asInt(),
                     root.get("seconds").asDouble(), model.toString(), root.get("host").asText(),
-                    root.get("attempt").asInt(), true);
+                    root.get("attempt").asInt(), true, exported(root.get("exported")));
         } catch (IOException | NullPointerException e) {
             return null;
+        }
+    }
+
+    private static FinalExport exported(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            return null;
+        }
+        return new FinalExport(node.get("onnx").asText(), node.get("onnx_int8").asText(),
+                node.get("calibration").asText(), score(node.get("int8_val_map50")),
+                score(node.get("int8_test_map50")), score(node.get("int8_test_map_coco")));
+    }
+
+    private static double score(JsonNode node) {
+        return node == null || node.isNull() ? Double.NaN : node.asDouble();
+    }
+
+    private static void putScore(ObjectNode node, String field, double value) {
+        if (Double.isNaN(value)) {
+            node.putNull(field);
+        } else {
+            node.put(field, value);
         }
     }
 
@@ -73,6 +95,15 @@ final class FinalTrainingRecord {
         root.put("seconds", result.seconds());
         root.put("host", result.host());
         root.put("attempt", result.attempt());
+        if (result.exported() != null) {
+            ObjectNode exported = root.putObject("exported");
+            exported.put("onnx", result.exported().onnx());
+            exported.put("onnx_int8", result.exported().onnxInt8());
+            exported.put("calibration", result.exported().calibration());
+            putScore(exported, "int8_val_map50", result.exported().int8ValMap50());
+            putScore(exported, "int8_test_map50", result.exported().int8TestMap50());
+            putScore(exported, "int8_test_map_coco", result.exported().int8TestMapCoco());
+        }
         Path record = recordOf(model);
         try {
             FileSystem fs = model.getFileSystem(new Configuration());

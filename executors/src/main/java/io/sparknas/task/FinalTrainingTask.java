@@ -1,6 +1,9 @@
 package io.sparknas.task;
 
 import io.sparknas.data.DetectionDataset;
+import io.sparknas.export.DeploymentExport;
+import io.sparknas.export.FoldedDetector;
+import io.sparknas.export.OnnxExport;
 import io.sparknas.supernet.Supernet;
 import io.sparknas.supernet.SupernetCheckpoint;
 import io.sparknas.train.FinalTrainer;
@@ -23,7 +26,7 @@ import org.deeplearning4j.util.ModelSerializer;
 /**
  * The Spark function that trains chosen candidates fully, one per task: from scratch or from the supernet's
  * weights, with or without the teacher's cached outputs; it scores the result on the test split and writes the
- * trained detector to the artifact folder. A retried task trains the same way from the same seed and overwrites
+ * trained detector to the artifact folder, with its fp32 and int8 ONNX exports. A retried task trains the same way from the same seed and overwrites
  * the same file, so nothing is duplicated.
  */
 public final class FinalTrainingTask implements FlatMapFunction<Iterator<FinalTrainingRequest>, FinalTrainingResult> {
@@ -60,43 +63,110 @@ public final class FinalTrainingTask implements FlatMapFunction<Iterator<FinalTr
             String key = FinalTrainingRecord.key(request, context);
             Path model = new Path(context.artifactDir(), request.artifactName());
             FinalTrainingResult done = FinalTrainingRecord.read(model, key);
-            if (done != null) {
+            if (done != null && exportsExist(done.exported())) {
                 results.add(done);
                 continue;
             }
-            var settings = context.training().withSeed(request.seed());
-            FinalTrainer trainer = new FinalTrainer(context.space().head(), settings,
-                    context.distillation(), line -> { });
-            ComputationGraph start = null;
-            if (context.inherited()) {
-                Supernet weights = SUPERNETS.computeIfAbsent(supernet.id(),
-                        id -> SupernetCheckpoint.weights(context.space(), supernet.value()));
-                start = weights.extract(request.architecture(), request.seed(), settings.updater(1));
+            ComputationGraph network;
+            FinalTrainingResult result;
+            if (done != null) {
+                network = read(model);
+                result = done;
+            } else {
+                var settings = context.training().withSeed(request.seed());
+                FinalTrainer trainer = new FinalTrainer(context.space().head(), settings,
+                        context.distillation(), line -> { });
+                ComputationGraph start = null;
+                if (context.inherited()) {
+                    Supernet weights = SUPERNETS.computeIfAbsent(supernet.id(),
+                            id -> SupernetCheckpoint.weights(context.space(), supernet.value()));
+                    start = weights.extract(request.architecture(), request.seed(), settings.updater(1));
+                }
+                FinalTrainer.Outcome outcome = trainer.train(context.costModel().lower(request.architecture()),
+                        dataset, request.distill() ? teacherOutputs.value() : null, start);
+                network = outcome.network();
+                String artifact = write(model, bytes(network));
+                result = new FinalTrainingResult(request.candidateId(), request.distill(), request.seed(),
+                        outcome.training().bestValMap50(), outcome.test().map50(), outcome.test().mapCoco(),
+                        outcome.training().epochsRun(), outcome.training().bestEpoch(), outcome.training().seconds(),
+                        artifact, CandidateEvaluationTask.host(), attempt, false, null);
+                FinalTrainingRecord.write(model, key, result);
             }
-            FinalTrainer.Outcome outcome = trainer.train(context.costModel().lower(request.architecture()), dataset,
-                    request.distill() ? teacherOutputs.value() : null, start);
-            String artifact = write(outcome.network(), request.artifactName());
-            FinalTrainingResult result = new FinalTrainingResult(request.candidateId(), request.distill(),
-                    request.seed(), outcome.training().bestValMap50(), outcome.test().map50(), outcome.test().mapCoco(),
-                    outcome.training().epochsRun(), outcome.training().bestEpoch(), outcome.training().seconds(),
-                    artifact, CandidateEvaluationTask.host(), attempt, false);
+            result = result.withExported(export(network, request, model, dataset));
             FinalTrainingRecord.write(model, key, result);
             results.add(result);
         }
         return results.iterator();
     }
 
-    private String write(ComputationGraph network, String name) {
-        Path path = new Path(context.artifactDir(), name);
+    /**
+     * Writes the fp32 and int8 ONNX models beside {@code model} ({@code NAME.onnx}, {@code NAME.int8.onnx}) with
+     * the metadata a deployment needs, and scores the int8 one.
+     */
+    private FinalExport export(ComputationGraph network, FinalTrainingRequest request, Path model,
+                               DetectionDataset dataset) {
+        io.sparknas.space.Architecture architecture = request.architecture();
+        io.sparknas.cost.LayerGraph graph = context.costModel().lower(architecture);
+        io.sparknas.space.HeadSpec head = context.space().head();
+        int side = architecture.resolution();
+        java.util.Map<String, String> metadata = OnnxExport.metadata(
+                io.sparknas.space.ArchitectureJson.encode(architecture), context.data().classes(),
+                OnnxExport.anchors(head, side), side);
+        int threads = context.threadsPerTask() > 0 ? context.threadsPerTask()
+                : Runtime.getRuntime().availableProcessors();
+        DeploymentExport.Result exported = DeploymentExport.of(FoldedDetector.of(network, graph), metadata, dataset,
+                head, side, context.calibrationImages(), threads, line -> { });
+        String base = model.getName().substring(0, model.getName().length() - ".zip".length());
+        String onnx = write(new Path(model.getParent(), base + ".onnx"), exported.fp32());
+        String int8 = write(new Path(model.getParent(), base + ".int8.onnx"), exported.int8());
+        DeploymentExport.Scores scores = exported.chosenScores();
+        return new FinalExport(onnx, int8, exported.chosen().configName(), scores.valMap50(), scores.testMap50(),
+                scores.testMapCoco());
+    }
+
+    private static boolean exportsExist(FinalExport exported) {
+        if (exported == null) {
+            return false;
+        }
+        try {
+            Path onnx = new Path(exported.onnx());
+            Path int8 = new Path(exported.onnxInt8());
+            FileSystem fs = onnx.getFileSystem(new Configuration());
+            return fs.exists(onnx) && fs.exists(int8);
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static ComputationGraph read(Path model) {
+        try {
+            FileSystem fs = model.getFileSystem(new Configuration());
+            try (java.io.InputStream in = fs.open(model)) {
+                return ModelSerializer.restoreComputationGraph(in, false);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the trained model " + model, e);
+        }
+    }
+
+    private static byte[] bytes(ComputationGraph network) {
         try (ByteArrayOutputStream bytes = new ByteArrayOutputStream()) {
             ModelSerializer.writeModel(network, bytes, false);
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialise the trained model", e);
+        }
+    }
+
+    private static String write(Path path, byte[] bytes) {
+        try {
             FileSystem fs = path.getFileSystem(new Configuration());
             try (OutputStream out = fs.create(path, true)) {
-                out.write(bytes.toByteArray());
+                out.write(bytes);
             }
             return path.toString();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the trained model to " + path, e);
+            throw new UncheckedIOException("cannot write " + path, e);
         }
     }
 }

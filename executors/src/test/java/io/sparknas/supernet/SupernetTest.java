@@ -1,6 +1,7 @@
 package io.sparknas.supernet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,6 +38,40 @@ class SupernetTest {
         List<List<Block>> stages = new java.util.ArrayList<>(base.stages());
         stages.set(1, List.of(new Block(ConvType.MBCONV, 3, 3, false)));
         stages.set(4, List.of(new Block(ConvType.MBCONV, 5, 4, false)));
+        return new Architecture(64, 0.5, stages);
+    }
+
+    @Test
+    void withZeroKernelRingsEveryLargerKernelFirstComputesWhatItsSmallestCentreDoes() {
+        INDArray images = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3, 64, 64);
+        for (WeightSharing sharing : WeightSharing.values()) {
+            Supernet zeroed = Supernet.initialize(SPACE, 5, new Sgd(0.01), sharing, true);
+            Supernet random = Supernet.initialize(SPACE, 5, new Sgd(0.01), sharing, false);
+            for (ConvType type : SPACE.orderedConvTypes()) {
+                Architecture k3 = withStage2(type, 3);
+                INDArray small = zeroed.extract(k3, 1, new Sgd(0.01)).outputSingle(true, images);
+                assertEquals(small, random.extract(k3, 1, new Sgd(0.01)).outputSingle(true, images),
+                        "the centres are the same initialisation either way: " + sharing + " " + type);
+                for (int kernel : List.of(5, 7)) {
+                    Architecture larger = withStage2(type, kernel);
+                    INDArray zeroRing = zeroed.extract(larger, 1, new Sgd(0.01)).outputSingle(true, images);
+                    INDArray randomRing = random.extract(larger, 1, new Sgd(0.01)).outputSingle(true, images);
+                    assertTrue(zeroRing.equalsWithEps(small, 1e-5), sharing + " " + type + " k" + kernel
+                            + " computes what k3 does");
+                    assertFalse(randomRing.equalsWithEps(small, 1e-5), sharing + " " + type + " k" + kernel
+                            + ": a random ring changes the output");
+                }
+            }
+        }
+    }
+
+    /** {@link #sample()} with kernel 3 everywhere but stage 2: two blocks of {@code type} and {@code kernel}. */
+    private static Architecture withStage2(ConvType type, int kernel) {
+        List<List<Block>> stages = new java.util.ArrayList<>();
+        for (List<Block> stage : sample().stages()) {
+            stages.add(stage.stream().map(b -> new Block(b.type(), 3, b.expand(), b.skip())).toList());
+        }
+        stages.set(2, List.of(new Block(type, kernel, 4, false), new Block(type, kernel, 3, true)));
         return new Architecture(64, 0.5, stages);
     }
 

@@ -1,0 +1,117 @@
+package io.sparknas.export;
+
+import io.sparknas.data.Augmentation;
+import io.sparknas.data.DetectionBatches;
+import io.sparknas.data.DetectionDataset;
+import io.sparknas.data.DetectionImage;
+import io.sparknas.eval.DetectionMetrics;
+import io.sparknas.eval.DetectorEvaluator;
+import io.sparknas.space.HeadSpec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The two deployable files of a trained detector, scored: the fp32 ONNX model and the int8 QDQ model whose
+ * activation ranges come from the first training images (letterboxed, not augmented) by each
+ * {@link Calibration.Method}, the method with the best val mAP@0.5 kept. Every model is scored through ONNX
+ * Runtime on the val and test splits, so fp32 and int8 are compared by the same engine. Used by
+ * {@code sparknas export} and by the final trainings, which export on the executor that trained the model.
+ */
+public final class DeploymentExport {
+
+    /** A model's figures; the test ones are NaN when the data has no test split. */
+    public record Scores(double valMap50, double testMap50, double testMapCoco) implements java.io.Serializable {
+    }
+
+    /**
+     * What the export produced.
+     *
+     * @param fp32              the fp32 ONNX model
+     * @param int8              the int8 QDQ ONNX model, calibrated by {@code chosen}
+     * @param chosen            the calibration method kept (best int8 val mAP@0.5)
+     * @param calibrationImages training images the ranges were measured on
+     * @param fp32Scores        the fp32 model's figures
+     * @param int8Scores        each method's int8 figures
+     */
+    public record Result(byte[] fp32, byte[] int8, Calibration.Method chosen, int calibrationImages, Scores fp32Scores,
+                         Map<Calibration.Method, Scores> int8Scores) {
+
+        public Result {
+            int8Scores = Collections.unmodifiableMap(new EnumMap<>(int8Scores));
+        }
+
+        /** The kept int8 model's figures. */
+        public Scores chosenScores() {
+            return int8Scores.get(chosen);
+        }
+    }
+
+    private DeploymentExport() {
+    }
+
+    /**
+     * Exports and scores {@code detector}.
+     *
+     * @param metadata          the models' {@code metadata_props} ({@link OnnxExport#metadata})
+     * @param calibrationImages how many training images calibrate the activation ranges (at most all of them)
+     * @param threads           ONNX Runtime threads for scoring
+     * @param progress          one line per int8 method
+     */
+    public static Result of(FoldedDetector detector, Map<String, String> metadata, DetectionDataset dataset,
+                            HeadSpec head, int side, int calibrationImages, int threads, Consumer<String> progress) {
+        if (calibrationImages < 1) {
+            throw new IllegalArgumentException("calibration images must be at least 1, got " + calibrationImages);
+        }
+        List<DetectionImage> images = dataset.train().subList(0, Math.min(calibrationImages, dataset.train().size()));
+        DetectionBatches batches = new DetectionBatches(images, side, side / head.outputStride(),
+                DetectorEvaluator.anchorPairs(head), head.classes(), 32, Augmentation.NONE, false, 0);
+        List<INDArray> inputs = new ArrayList<>();
+        for (int i = 0; i < batches.batchCount(); i++) {
+            inputs.add(batches.batch(i).getFeatures());
+        }
+        Calibration calibration = Calibration.of(detector, inputs);
+        DetectorEvaluator evaluator = new DetectorEvaluator(head, 32);
+        byte[] fp32 = OnnxExport.model(detector, metadata, false).toByteArray();
+        Scores fp32Scores = scores(fp32, evaluator, dataset, side, threads);
+        Map<Calibration.Method, Scores> int8Scores = new EnumMap<>(Calibration.Method.class);
+        byte[] best = null;
+        Calibration.Method chosen = null;
+        for (Calibration.Method method : Calibration.Method.values()) {
+            Map<String, String> described = new LinkedHashMap<>(metadata);
+            described.put("sparknas.quantization", "int8 QDQ: weights symmetric per output channel, activations "
+                    + "asymmetric per tensor (" + method.configName() + " ranges over " + images.size()
+                    + " training images), biases int32");
+            byte[] candidate = QdqExport.model(detector, calibration.ranges(method), described, false).toByteArray();
+            Scores scores = scores(candidate, evaluator, dataset, side, threads);
+            int8Scores.put(method, scores);
+            progress.accept(String.format(Locale.ROOT, "int8, %s calibration on %d images: val mAP@0.5 %.4f "
+                    + "(fp32 %.4f)%s", method.configName(), images.size(), scores.valMap50(), fp32Scores.valMap50(),
+                    Double.isNaN(scores.testMap50()) ? "" : String.format(Locale.ROOT, ", test %.4f (fp32 %.4f)",
+                            scores.testMap50(), fp32Scores.testMap50())));
+            if (chosen == null || scores.valMap50() > int8Scores.get(chosen).valMap50()) {
+                chosen = method;
+                best = candidate;
+            }
+        }
+        return new Result(fp32, best, chosen, images.size(), fp32Scores, int8Scores);
+    }
+
+    private static Scores scores(byte[] onnx, DetectorEvaluator evaluator, DetectionDataset dataset, int side,
+                                 int threads) {
+        try (OnnxPredictor predictor = new OnnxPredictor(onnx, threads)) {
+            double val = evaluator.evaluate(predictor::predict, dataset.val(), side).map50();
+            if (dataset.test().isEmpty()) {
+                return new Scores(val, Double.NaN, Double.NaN);
+            }
+            DetectionMetrics test = evaluator.evaluate(predictor::predict, dataset.test(), side);
+            return new Scores(val, test.map50(), test.mapCoco());
+        }
+    }
+}
