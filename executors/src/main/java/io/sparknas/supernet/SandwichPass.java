@@ -118,8 +118,7 @@ public final class SandwichPass {
         int grid = side / head.outputStride();
         SupernetSettings settings = training.settings();
         return new DistillationLossLayer(new DistillationLoss(DetectorNetworkBuilder.loss(head, grid * grid),
-                settings.inplaceDistillation().weight(), settings.inplaceDistillation().temperature(),
-                settings.inplaceDistillation().threshold()));
+                settings.inplaceDistillation()));
     }
 
     /** The training batches at {@code side}, positioned at {@code epoch}'s shuffle and augmentation. */

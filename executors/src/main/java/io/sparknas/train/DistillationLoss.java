@@ -15,17 +15,21 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * {@code CnnLossLayer}. The labels carry both targets side by side on the channel axis: the ground truth
  * ({@code A·(5+C)} channels, as {@link YoloLoss} reads them) and then the teacher's raw outputs (the same layout).
  *
- * <p>Per anchor, with σ the sigmoid and {@code T} the temperature, the distillation term is
+ * <p>The terms follow the head, which trains objectness and every class as an independent sigmoid. Per anchor of
+ * a cell, with σ the sigmoid, {@code T} the temperature and "the teacher sees an object" meaning
+ * {@code σ(t_obj) > threshold}:
  * <ul>
- *   <li>class distributions: {@code T² · KL(softmax(t_cls / T) ‖ softmax(s_cls / T))} on every cell and anchor
- *       (Hinton et al.; {@code T²} keeps the gradient's scale independent of {@code T});</li>
- *   <li>where the teacher is confident ({@code σ(t_obj) > threshold}): objectness imitation
- *       {@code KL(Bern(σ(t_obj)) ‖ Bern(σ(s_obj)))}, and box imitation, {@code KL} of the Bernoulli offsets
- *       {@code σ(tx), σ(ty)} and squared error of {@code tw, th}.</li>
+ *   <li>classes, where the teacher sees an object: {@code T² · Σ_c KL(Bern(σ(t_c / T)) ‖ Bern(σ(s_c / T)))}, the
+ *       binary cross-entropy against the teacher's softened probabilities less its entropy (so 0 at the teacher);
+ *       background cells, where the teacher's class logits were never trained, give no class signal;</li>
+ *   <li>objectness, on every cell: {@code KL(Bern(σ(t_obj)) ‖ Bern(σ(s_obj)))}, so the student also learns where
+ *       the teacher sees nothing;</li>
+ *   <li>boxes, where the teacher sees an object: {@code KL} of the Bernoulli offsets {@code σ(tx), σ(ty)} and the
+ *       squared error of {@code tw, th}.</li>
  * </ul>
- * Each term is a divergence, so the term is exactly 0 when the student's outputs equal the teacher's. The loss is
- * {@code detection + λ · distillation}. Gradients are in closed form: {@code T·(p_s − p_t)} for the softened
- * classes, {@code σ(s) − σ(t)} for the Bernoulli terms, {@code 2(s − t)} for the squared errors.
+ * Each term has its own weight (0 turns it off); the loss is {@code detection + λ · distillation}. Gradients are in
+ * closed form: {@code T·(σ(s/T) − σ(t/T))} per class, {@code σ(s) − σ(t)} for the Bernoulli terms, {@code 2(s − t)}
+ * for the squared errors, each times its term's weight.
  */
 public final class DistillationLoss implements ILossFunction {
 
@@ -36,23 +40,44 @@ public final class DistillationLoss implements ILossFunction {
     private final double weight;
     private final double temperature;
     private final double threshold;
+    private final double classWeight;
+    private final double objectnessWeight;
+    private final double boxWeight;
+
+    /** A loss with {@code settings}' λ, temperature, threshold and term weights. */
+    public DistillationLoss(YoloLoss detection, DistillationSettings settings) {
+        this(detection, settings.weight(), settings.temperature(), settings.threshold(), settings.classWeight(),
+                settings.objectnessWeight(), settings.boxWeight());
+    }
+
+    /** Every term on with weight 1. */
+    public DistillationLoss(YoloLoss detection, double weight, double temperature, double threshold) {
+        this(detection, weight, temperature, threshold, 1, 1, 1);
+    }
 
     /**
-     * @param detection   the ground-truth detection loss
-     * @param weight      λ, the weight of the distillation term
-     * @param temperature T, the softening of the class distributions
-     * @param threshold   teacher objectness probability above which boxes and objectness are imitated
+     * @param detection        the ground-truth detection loss
+     * @param weight           λ, the weight of the distillation term
+     * @param temperature      T, the softening of the class sigmoids
+     * @param threshold        teacher objectness probability above which classes and boxes are imitated
+     * @param classWeight      weight of the class term
+     * @param objectnessWeight weight of the objectness term
+     * @param boxWeight        weight of the box term
      */
     public DistillationLoss(@JsonProperty("detection") YoloLoss detection, @JsonProperty("weight") double weight,
                             @JsonProperty("temperature") double temperature,
-                            @JsonProperty("threshold") double threshold) {
-        if (!(temperature > 0)) {
-            throw new IllegalArgumentException("temperature must be positive, got " + temperature);
-        }
+                            @JsonProperty("threshold") double threshold,
+                            @JsonProperty("classWeight") double classWeight,
+                            @JsonProperty("objectnessWeight") double objectnessWeight,
+                            @JsonProperty("boxWeight") double boxWeight) {
+        new DistillationSettings(weight, temperature, threshold, classWeight, objectnessWeight, boxWeight);
         this.detection = detection;
         this.weight = weight;
         this.temperature = temperature;
         this.threshold = threshold;
+        this.classWeight = classWeight;
+        this.objectnessWeight = objectnessWeight;
+        this.boxWeight = boxWeight;
     }
 
     @JsonProperty("detection")
@@ -73,6 +98,21 @@ public final class DistillationLoss implements ILossFunction {
     @JsonProperty("threshold")
     public double getThreshold() {
         return threshold;
+    }
+
+    @JsonProperty("classWeight")
+    public double getClassWeight() {
+        return classWeight;
+    }
+
+    @JsonProperty("objectnessWeight")
+    public double getObjectnessWeight() {
+        return objectnessWeight;
+    }
+
+    @JsonProperty("boxWeight")
+    public double getBoxWeight() {
+        return boxWeight;
     }
 
     /** The ground-truth half of combined labels. */
@@ -127,6 +167,13 @@ public final class DistillationLoss implements ILossFunction {
         return distill(teacherOutputs, studentOutputs, null);
     }
 
+    /** The gradient of the distillation term alone (without λ) with respect to the student's raw outputs. */
+    public INDArray distillationGradient(INDArray teacherOutputs, INDArray studentOutputs) {
+        float[] gradient = new float[(int) studentOutputs.length()];
+        distill(teacherOutputs, studentOutputs, gradient);
+        return Nd4j.create(gradient, studentOutputs.shape(), 'c');
+    }
+
     private double[] scores(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         long width = requireCombined(labels, preOutput);
         double[] rows = detection.computeScoreArray(groundTruth(labels, width), preOutput, activationFn, mask)
@@ -146,36 +193,43 @@ public final class DistillationLoss implements ILossFunction {
         int stride = 5 + detection.getClasses();
         int anchors = width / stride;
         int classes = detection.getClasses();
-        double[] pt = new double[classes];
-        double[] ps = new double[classes];
         double[] scores = new double[rows];
         for (int r = 0; r < rows; r++) {
             double score = 0;
             for (int a = 0; a < anchors; a++) {
                 int base = r * width + a * stride;
-                softmax(t, base + 5, classes, pt);
-                softmax(s, base + 5, classes, ps);
-                double kl = 0;
-                for (int c = 0; c < classes; c++) {
-                    kl += pt[c] * (Math.log(pt[c] + EPS) - Math.log(ps[c] + EPS));
+                double teacherObject = sigmoid(t[base + 4]);
+                if (objectnessWeight > 0) {
+                    score += objectnessWeight * bernoulliKl(teacherObject, sigmoid(s[base + 4]));
                     if (gradient != null) {
-                        gradient[base + 5 + c] = (float) (temperature * (ps[c] - pt[c]));
+                        gradient[base + 4] = (float) (objectnessWeight * (sigmoid(s[base + 4]) - teacherObject));
                     }
                 }
-                score += temperature * temperature * kl;
-                double confidence = sigmoid(t[base + 4]);
-                if (confidence > threshold) {
-                    for (int k : new int[] {0, 1, 4}) {
-                        score += bernoulliKl(sigmoid(t[base + k]), sigmoid(s[base + k]));
+                if (!(teacherObject > threshold)) {
+                    continue;
+                }
+                if (classWeight > 0) {
+                    for (int c = 0; c < classes; c++) {
+                        double pt = sigmoid(t[base + 5 + c] / temperature);
+                        double ps = sigmoid(s[base + 5 + c] / temperature);
+                        score += classWeight * temperature * temperature * bernoulliKl(pt, ps);
                         if (gradient != null) {
-                            gradient[base + k] = (float) (sigmoid(s[base + k]) - sigmoid(t[base + k]));
+                            gradient[base + 5 + c] = (float) (classWeight * temperature * (ps - pt));
+                        }
+                    }
+                }
+                if (boxWeight > 0) {
+                    for (int k : new int[] {0, 1}) {
+                        score += boxWeight * bernoulliKl(sigmoid(t[base + k]), sigmoid(s[base + k]));
+                        if (gradient != null) {
+                            gradient[base + k] = (float) (boxWeight * (sigmoid(s[base + k]) - sigmoid(t[base + k])));
                         }
                     }
                     for (int k : new int[] {2, 3}) {
                         double d = s[base + k] - t[base + k];
-                        score += d * d;
+                        score += boxWeight * d * d;
                         if (gradient != null) {
-                            gradient[base + k] = (float) (2 * d);
+                            gradient[base + k] = (float) (boxWeight * 2 * d);
                         }
                     }
                 }
@@ -183,21 +237,6 @@ public final class DistillationLoss implements ILossFunction {
             scores[r] = score;
         }
         return scores;
-    }
-
-    private void softmax(float[] logits, int from, int count, double[] out) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < count; c++) {
-            max = Math.max(max, logits[from + c] / temperature);
-        }
-        double sum = 0;
-        for (int c = 0; c < count; c++) {
-            out[c] = Math.exp(logits[from + c] / temperature - max);
-            sum += out[c];
-        }
-        for (int c = 0; c < count; c++) {
-            out[c] /= sum;
-        }
     }
 
     private static double bernoulliKl(double p, double q) {
@@ -219,7 +258,8 @@ public final class DistillationLoss implements ILossFunction {
 
     @Override
     public String name() {
-        return "DistillationLoss(lambda=" + weight + ", T=" + temperature + ", threshold=" + threshold + ")";
+        return "DistillationLoss(lambda=" + weight + ", T=" + temperature + ", threshold=" + threshold + ", class "
+                + classWeight + ", objectness " + objectnessWeight + ", box " + boxWeight + ")";
     }
 
     @Override

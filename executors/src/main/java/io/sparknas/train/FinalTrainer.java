@@ -59,8 +59,7 @@ public final class FinalTrainer {
             network = DetectorNetworkBuilder.build(graph, head, settings.seed(), settings.updater(iterations),
                     settings.weightDecay());
         } else {
-            DistillationLoss loss = new DistillationLoss(DetectorNetworkBuilder.loss(head, grid * grid),
-                    distillation.weight(), distillation.temperature(), distillation.threshold());
+            DistillationLoss loss = new DistillationLoss(DetectorNetworkBuilder.loss(head, grid * grid), distillation);
             network = DetectorNetworkBuilder.build(graph, head, settings.seed(), settings.updater(iterations),
                     settings.weightDecay(), new DistillationLossLayer(loss));
         }

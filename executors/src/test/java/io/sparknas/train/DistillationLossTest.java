@@ -58,36 +58,81 @@ class DistillationLossTest {
     }
 
     @Test
-    void gradientsMatchFiniteDifferences() {
-        Nd4j.getRandom().setSeed(2);
-        int rows = 6;
-        INDArray gt = Nd4j.zeros(DataType.DOUBLE, rows, WIDTH);
-        gt.putScalar(new long[] {1, 4}, 1.0);
-        gt.putScalar(new long[] {1, 5 + 2}, 1.0);
-        gt.putScalar(new long[] {1, 0}, 0.3);
-        gt.putScalar(new long[] {1, 1}, 0.6);
-        INDArray teacher = Nd4j.randn(DataType.DOUBLE, rows, WIDTH).muli(2);
-        INDArray labels = Nd4j.concat(1, gt, teacher);
-        INDArray student = Nd4j.randn(DataType.DOUBLE, rows, WIDTH);
-        DistillationLoss loss = loss(0.7);
-        ActivationIdentity identity = new ActivationIdentity();
-        INDArray gradient = loss.computeGradient(labels, student, identity, null);
-        double h = 1e-2;
-        int checked = 0;
+    void eachTermsGradientMatchesFiniteDifferences() {
+        double[][] terms = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {1, 1, 1}};
+        for (double[] term : terms) {
+            Nd4j.getRandom().setSeed(2);
+            int rows = 6;
+            INDArray gt = Nd4j.zeros(DataType.DOUBLE, rows, WIDTH);
+            gt.putScalar(new long[] {1, 4}, 1.0);
+            gt.putScalar(new long[] {1, 5 + 2}, 1.0);
+            gt.putScalar(new long[] {1, 0}, 0.3);
+            gt.putScalar(new long[] {1, 1}, 0.6);
+            INDArray teacher = Nd4j.randn(DataType.DOUBLE, rows, WIDTH).muli(2);
+            INDArray labels = Nd4j.concat(1, gt, teacher);
+            INDArray student = Nd4j.randn(DataType.DOUBLE, rows, WIDTH);
+            DistillationLoss loss = new DistillationLoss(DetectorNetworkBuilder.loss(HEAD, 16), 0.7, 2.0, 0.5,
+                    term[0], term[1], term[2]);
+            ActivationIdentity identity = new ActivationIdentity();
+            INDArray gradient = loss.computeGradient(labels, student, identity, null);
+            INDArray distillationOnly = loss.distillationGradient(teacher, student);
+            double h = 1e-2;
+            int nonZero = 0;
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < WIDTH; c++) {
+                    INDArray plus = student.dup();
+                    plus.putScalar(new long[] {r, c}, student.getDouble(r, c) + h);
+                    INDArray minus = student.dup();
+                    minus.putScalar(new long[] {r, c}, student.getDouble(r, c) - h);
+                    double numeric = (loss.computeScore(labels, plus, identity, null, false)
+                            - loss.computeScore(labels, minus, identity, null, false)) / (2 * h);
+                    assertEquals(numeric, gradient.getDouble(r, c), 1e-2 * Math.max(1, Math.abs(numeric)),
+                            Arrays.toString(term) + ": d loss / d output[" + r + "][" + c + "]");
+                    double kdNumeric = (Arrays.stream(loss.distillation(teacher, plus)).sum()
+                            - Arrays.stream(loss.distillation(teacher, minus)).sum()) / (2 * h);
+                    assertEquals(kdNumeric, distillationOnly.getDouble(r, c), 1e-2 * Math.max(1, Math.abs(kdNumeric)),
+                            Arrays.toString(term) + ": d distillation / d output[" + r + "][" + c + "]");
+                    nonZero += distillationOnly.getDouble(r, c) != 0 ? 1 : 0;
+                }
+            }
+            assertTrue(nonZero >= rows, Arrays.toString(term) + ": the term has a gradient (" + nonZero + ")");
+        }
+    }
+
+    @Test
+    void backgroundCellsGiveNoClassTermGradient() {
+        Nd4j.getRandom().setSeed(3);
+        int rows = 8;
+        int stride = 5 + HEAD.classes();
+        INDArray teacher = Nd4j.randn(DataType.FLOAT, rows, WIDTH).muli(3);
         for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < WIDTH; c++) {
-                INDArray plus = student.dup();
-                plus.putScalar(new long[] {r, c}, student.getDouble(r, c) + h);
-                INDArray minus = student.dup();
-                minus.putScalar(new long[] {r, c}, student.getDouble(r, c) - h);
-                double numeric = (loss.computeScore(labels, plus, identity, null, false)
-                        - loss.computeScore(labels, minus, identity, null, false)) / (2 * h);
-                assertEquals(numeric, gradient.getDouble(r, c), 1e-2 * Math.max(1, Math.abs(numeric)),
-                        "d loss / d output[" + r + "][" + c + "]");
-                checked++;
+            for (int a = 0; a < WIDTH / stride; a++) {
+                teacher.putScalar(new long[] {r, a * stride + 4}, (r + a) % 3 == 0 ? 4.0 : -6.0);
             }
         }
-        assertEquals(rows * WIDTH, checked);
+        INDArray student = Nd4j.randn(DataType.FLOAT, rows, WIDTH);
+        INDArray gradient = loss(1).distillationGradient(teacher, student);
+        int background = 0;
+        int objects = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int a = 0; a < WIDTH / stride; a++) {
+                boolean object = (r + a) % 3 == 0;
+                for (int k = 0; k < stride; k++) {
+                    double g = gradient.getDouble(r, a * stride + k);
+                    if (k == 4) {
+                        assertTrue(g != 0, "objectness is imitated on every cell: row " + r + " anchor " + a);
+                    } else if (object) {
+                        assertTrue(g != 0, "the teacher sees an object: channel " + k + " row " + r + " anchor " + a);
+                    } else {
+                        assertEquals(0.0, g, "background: no class or box signal, channel " + k + " row " + r
+                                + " anchor " + a);
+                    }
+                }
+                background += object ? 0 : 1;
+                objects += object ? 1 : 0;
+            }
+        }
+        assertTrue(background > 0 && objects > 0);
     }
 
     @Test
@@ -98,9 +143,16 @@ class DistillationLossTest {
         LayerGraph graph = model.lower(architecture);
         int grid = 64 / HEAD.outputStride();
         ComputationGraph teacherNet = DetectorNetworkBuilder.build(graph, HEAD, 11, new Sgd(0.01), 0);
-        // The builder starts the prediction layer at its priors (weights of sigma 0.01), so two new networks
-        // predict almost the same thing; a teacher worth imitating here needs outputs of its own.
-        teacherNet.getLayer(graph.layers().get(graph.layers().size() - 1).name()).getParam("W").muli(50);
+        // The builder starts the prediction layer at its priors (weights of sigma 0.01, objectness bias low), so two
+        // new networks predict almost the same thing; a teacher worth imitating here needs outputs of its own, and
+        // sees objects at some anchors (objectness bias raised) so that its classes and boxes are imitated too.
+        org.deeplearning4j.nn.api.Layer prediction = teacherNet.getLayer(graph.layers().get(graph.layers().size() - 1)
+                .name());
+        prediction.getParam("W").muli(50);
+        int stride = 5 + HEAD.classes();
+        for (int a = 0; a < WIDTH / stride; a++) {
+            prediction.getParam("b").putScalar(a * stride + 4, prediction.getParam("b").getDouble(a * stride + 4) + 3);
+        }
         DetectionBatches plain = new DetectionBatches(data.train(), 64, grid, DetectorEvaluator.anchorPairs(HEAD),
                 HEAD.classes(), 16, Augmentation.NONE, false, 3);
         INDArray images = plain.batch(0).getFeatures();
@@ -115,9 +167,14 @@ class DistillationLossTest {
         assertArrayEquals(new long[] {16, 2L * WIDTH, grid, grid}, batch.getLabels().shape());
 
         DistillationLoss kd = new DistillationLoss(DetectorNetworkBuilder.loss(HEAD, grid * grid), 20.0, 4.0, 0.5);
-        ComputationGraph student = DetectorNetworkBuilder.build(graph, HEAD, 12, new Adam(1e-3), 0,
+        ComputationGraph student = DetectorNetworkBuilder.build(graph, HEAD, 12, new Adam(1e-2), 0,
                 new DistillationLossLayer(kd));
         double before = term(kd, teacherOut, student.output(true, images)[0]);
+        for (double[] only : new double[][] {{1, 0, 0}, {0, 0, 1}}) {
+            DistillationLoss term = new DistillationLoss(kd.getDetection(), 1, 4.0, 0.5, only[0], only[1], only[2]);
+            assertTrue(term(term, teacherOut, student.output(true, images)[0]) > 0,
+                    "the teacher sees objects, so its " + (only[0] > 0 ? "classes" : "boxes") + " are imitated");
+        }
         for (int step = 0; step < 30; step++) {
             student.fit(batch);
         }
