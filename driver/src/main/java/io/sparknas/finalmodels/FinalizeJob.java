@@ -17,7 +17,7 @@ import io.sparknas.task.FinalTrainingRequest;
 import io.sparknas.task.FinalTrainingResult;
 import io.sparknas.task.FinalTrainingTask;
 import io.sparknas.task.TeacherArtifact;
-import io.sparknas.task.TeacherOutput;
+import io.sparknas.task.TeacherOutputsSource;
 import io.sparknas.task.TeacherOutputsTask;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,7 +41,7 @@ import org.apache.spark.sql.SparkSession;
  * from the Pareto front) trained fully, each seed once without and once with distillation, one Spark task per
  * training, scored on the test split, written to {@code final_models/} with the trained models in
  * {@code models/}, each also exported there as fp32 ONNX and as int8 QDQ ONNX (scored on the test split too). The teacher is resolved and checked first, and its outputs for the training images are computed
- * once across executors and cached in {@code teacher_outputs/}.
+ * once across executors, written by them to {@code teacher_outputs/} and read from there by the training tasks.
  */
 public final class FinalizeJob {
 
@@ -84,12 +84,11 @@ public final class FinalizeJob {
         run.progress(String.format(Locale.ROOT, "finalize: %d candidate(s) x %d seed(s), without and with "
                         + "distillation, %d epochs each, from %s", chosen.size(), request.seeds(), request.epochs(),
                 config.finals().inherited() ? "the supernet's weights" : "scratch"));
-        List<float[]> outputs = teacherOutputs(teacher.artifact(), data.train().size());
+        TeacherOutputsSource outputs = teacherOutputs(teacher.artifact(), data.train().size());
 
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         byte[] supernetBytes = config.finals().inherited() ? supernet(request.supernet() != null ? request.supernet()
                 : run.driverFolder("supernet").path().resolve("supernet.ckpt")) : null;
-        Broadcast<List<float[]>> teacherBroadcast = context.broadcast(outputs);
         Broadcast<byte[]> supernetBroadcast = context.broadcast(supernetBytes);
         List<FinalTrainingRequest> requests = new ArrayList<>();
         for (int rank = 1; rank <= chosen.size(); rank++) {
@@ -111,10 +110,9 @@ public final class FinalizeJob {
         List<FinalTrainingResult> results;
         try {
             results = context.parallelize(requests, requests.size())
-                    .mapPartitions(new FinalTrainingTask(teacherBroadcast, supernetBroadcast, trainingContext))
+                    .mapPartitions(new FinalTrainingTask(outputs, supernetBroadcast, trainingContext))
                     .collect();
         } finally {
-            teacherBroadcast.destroy();
             supernetBroadcast.destroy();
         }
         long reused = results.stream().filter(FinalTrainingResult::reused).count();
@@ -169,13 +167,17 @@ public final class FinalizeJob {
         return rows;
     }
 
-    /** The teacher's outputs for the training images: from the cache when it is this teacher's, else computed. */
-    private List<float[]> teacherOutputs(TeacherArtifact artifact, int images) {
+    /**
+     * The teacher's outputs for the training images, cached in {@code teacher_outputs/}: computed across the
+     * executors and written there by them unless the table already holds this teacher's; the training tasks read
+     * the table themselves ({@link TeacherOutputsSource}), so the outputs never pass through the driver.
+     */
+    private TeacherOutputsSource teacherOutputs(TeacherArtifact artifact, int images) {
         String fingerprint = fingerprint(artifact);
-        List<float[]> cached = run.teacherOutputs().read(fingerprint);
-        if (cached != null) {
-            run.progress("teacher outputs: " + cached.size() + " images from " + run.teacherOutputs().location());
-            return cached;
+        TeacherOutputsSource source = new TeacherOutputsSource(run.teacherOutputs().location(), fingerprint, images);
+        if (run.teacherOutputs().holds(fingerprint)) {
+            run.progress("teacher outputs: " + images + " images from " + run.teacherOutputs().location());
+            return source;
         }
         long start = System.nanoTime();
         int slice = 64;
@@ -186,21 +188,15 @@ public final class FinalizeJob {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         context.setJobDescription("SparkNAS " + run.id() + ": teacher outputs for " + images + " training images");
         Broadcast<TeacherArtifact> broadcast = context.broadcast(artifact);
-        List<TeacherOutput> computed;
         try {
-            computed = context.parallelize(starts, starts.size())
-                    .mapPartitions(new TeacherOutputsTask(broadcast, config.data(), slice, 32)).collect();
+            run.teacherOutputs().write(fingerprint, context.parallelize(starts, starts.size())
+                    .mapPartitions(new TeacherOutputsTask(broadcast, config.data(), slice, 32)), spark);
         } finally {
             broadcast.destroy();
         }
-        run.teacherOutputs().write(fingerprint, computed);
-        run.progress(String.format(Locale.ROOT, "teacher outputs: %d images in %.1f s -> %s", computed.size(),
+        run.progress(String.format(Locale.ROOT, "teacher outputs: %d images in %.1f s -> %s", images,
                 (System.nanoTime() - start) / 1e9, run.teacherOutputs().location()));
-        List<float[]> ordered = new ArrayList<>(java.util.Collections.nCopies(images, (float[]) null));
-        for (TeacherOutput output : computed) {
-            ordered.set(output.index(), output.values());
-        }
-        return ordered;
+        return source;
     }
 
     private String fingerprint(TeacherArtifact artifact) {

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
@@ -59,8 +61,20 @@ public final class ReplacedTable<R> {
      * table, replacing an earlier version.
      */
     public void write(List<R> rows, Map<String, String> sideFiles) {
+        write(codec.frame(spark, rows).coalesce(1), sideFiles);
+    }
+
+    /**
+     * Writes {@code frame} (rows of the codec's schema, computed anywhere: nothing is collected to the driver), plus
+     * side files, as the table, replacing an earlier version.
+     */
+    public void write(Dataset<Row> frame, Map<String, String> sideFiles) {
+        if (!frame.schema().equals(codec.schema())) {
+            throw new IllegalArgumentException("rows for " + dir + " have schema " + frame.schema().simpleString()
+                    + ", the table's is " + codec.schema().simpleString());
+        }
         Path staging = new Path(dir.getParent(), dir.getName() + ".staging-" + UUID.randomUUID());
-        codec.frame(spark, rows).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
+        frame.write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
         try {
             for (Map.Entry<String, String> file : sideFiles.entrySet()) {
                 try (OutputStream out = fs.create(new Path(staging, file.getKey()), true)) {

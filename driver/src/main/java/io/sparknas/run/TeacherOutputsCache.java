@@ -4,6 +4,9 @@ import io.sparknas.task.TeacherOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * The {@code teacher_outputs/} table: the teacher's raw outputs for every training image, computed once and shared
@@ -15,7 +18,7 @@ public final class TeacherOutputsCache {
     /** Folder name under the run folder. */
     public static final String FOLDER = "teacher_outputs";
     /** The file naming the teacher whose outputs these are. */
-    public static final String FINGERPRINT = "_teacher.txt";
+    public static final String FINGERPRINT = io.sparknas.task.TeacherOutputsSource.FINGERPRINT_FILE;
 
     /** The columns. */
     public static final RowCodec<TeacherOutput> CODEC = RowCodec.<TeacherOutput>builder()
@@ -54,5 +57,24 @@ public final class TeacherOutputsCache {
     /** Writes the outputs (any order) with the teacher's fingerprint, replacing an older table. */
     public void write(String fingerprint, List<TeacherOutput> outputs) {
         table.write(outputs, Map.of(FINGERPRINT, fingerprint));
+    }
+
+    /**
+     * Writes the outputs as the executors compute them (any order; nothing is collected to the driver) with the
+     * teacher's fingerprint, replacing an older table.
+     */
+    public void write(String fingerprint, JavaRDD<TeacherOutput> outputs, SparkSession spark) {
+        JavaRDD<Row> rows = outputs.map(TeacherOutputsCache::row);
+        table.write(spark.createDataFrame(rows, CODEC.schema()), Map.of(FINGERPRINT, fingerprint));
+    }
+
+    /** Whether the table holds the outputs of the teacher with {@code fingerprint}. */
+    public boolean holds(String fingerprint) {
+        return fingerprint.equals(table.sideFile(FINGERPRINT));
+    }
+
+    /** One output as a row of {@link #CODEC}'s schema, on the executor that computed it. */
+    private static Row row(TeacherOutput output) {
+        return CODEC.encode(output);
     }
 }

@@ -195,6 +195,45 @@ class RunTest {
     }
 
     @Test
+    void executorsReadTheTeacherOutputsTheExecutorsWroteAndRefuseAnotherTeachers() {
+        Run run = Run.create(spark, results.toString(), "teacher-outputs", CONFIG, "test", Map.of(), line -> { });
+        List<TeacherOutput> computed = new ArrayList<>();
+        for (int i = 0; i < 37; i++) {
+            computed.add(new TeacherOutput(i, "image-" + i, new float[] {i, -i / 2f, 0.25f * i}));
+        }
+        java.util.Collections.shuffle(computed, new java.util.Random(4));
+        run.teacherOutputs().write("teacher-a", new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
+                .parallelize(computed, 3), spark);
+        assertTrue(run.teacherOutputs().holds("teacher-a"));
+        assertFalse(run.teacherOutputs().holds("teacher-b"));
+
+        io.sparknas.task.TeacherOutputsSource source = new io.sparknas.task.TeacherOutputsSource(
+                run.teacherOutputs().location(), "teacher-a", 37);
+        List<float[]> read = source.read();
+        assertEquals(37, read.size());
+        for (int i = 0; i < 37; i++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {i, -i / 2f, 0.25f * i}, read.get(i),
+                    "image " + i + " in image order, whatever order the executors wrote");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(read.get(i), run.teacherOutputs().read("teacher-a")
+                    .get(i), "the executors read what the driver's codec reads");
+        }
+
+        io.sparknas.task.TeacherOutputsSource other = new io.sparknas.task.TeacherOutputsSource(
+                run.teacherOutputs().location(), "teacher-b", 37);
+        assertFalse(other.matches());
+        IllegalStateException refused = assertThrows(IllegalStateException.class, other::read);
+        assertTrue(refused.getMessage().contains("does not hold the outputs of this teacher"), refused.getMessage());
+
+        IllegalStateException missing = assertThrows(IllegalStateException.class, () ->
+                new io.sparknas.task.TeacherOutputsSource(run.teacherOutputs().location(), "teacher-a", 40).read());
+        assertTrue(missing.getMessage().contains("training image 37 are missing"), missing.getMessage());
+
+        List<float[]> golden = new io.sparknas.task.TeacherOutputsSource(golden().teacherOutputs().location(),
+                "fp123", 2).read();
+        assertEquals(2f, golden.get(1)[1], "a table written before the executors read it themselves");
+    }
+
+    @Test
     void aFolderWithoutRunJsonIsNotARun() {
         RunNotFoundException missing = assertThrows(RunNotFoundException.class,
                 () -> Run.open(spark, results.toString(), "nothing", CONFIG, line -> { }));

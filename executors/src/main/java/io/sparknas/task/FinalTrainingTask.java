@@ -34,15 +34,16 @@ public final class FinalTrainingTask implements FlatMapFunction<Iterator<FinalTr
     private static final long serialVersionUID = 1L;
     private static final java.util.Map<Long, Supernet> SUPERNETS = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private final Broadcast<List<float[]>> teacherOutputs;
+    private final TeacherOutputsSource teacherOutputs;
     private final Broadcast<byte[]> supernet;
     private final FinalTrainingContext context;
 
     /**
-     * @param teacherOutputs per training image, the teacher's raw outputs (null when no request distills)
+     * @param teacherOutputs where the teacher's raw outputs per training image are cached, read by each executor
+     *                       (null when no request distills)
      * @param supernet       the supernet checkpoint's bytes (null when training from scratch)
      */
-    public FinalTrainingTask(Broadcast<List<float[]>> teacherOutputs, Broadcast<byte[]> supernet,
+    public FinalTrainingTask(TeacherOutputsSource teacherOutputs, Broadcast<byte[]> supernet,
                              FinalTrainingContext context) {
         this.teacherOutputs = teacherOutputs;
         this.supernet = supernet;
@@ -83,7 +84,7 @@ public final class FinalTrainingTask implements FlatMapFunction<Iterator<FinalTr
                     start = weights.extract(request.architecture(), request.seed(), settings.updater(1));
                 }
                 FinalTrainer.Outcome outcome = trainer.train(context.costModel().lower(request.architecture()),
-                        dataset, request.distill() ? teacherOutputs.value() : null, start);
+                        dataset, request.distill() ? teacherOutputs.read() : null, start);
                 network = outcome.network();
                 String artifact = write(model, bytes(network));
                 result = new FinalTrainingResult(request.candidateId(), request.distill(), request.seed(),
