@@ -360,7 +360,8 @@ public final class ConfigLoader {
                         finals.number("distillation.box-weight", 0, 1000)),
                 new FinalSettings.TeacherSettings(finals.integer("teacher.side-factor", 1, 8), dim,
                         finals.integer("teacher.depth", 1, 64), heads, finals.integer("teacher.mlp-ratio", 1, 16),
-                        finals.integer("teacher.epochs", 1, 10_000), finals.number("teacher.learning-rate", 1e-7, 10)),
+                        finals.integer("teacher.epochs", 1, 10_000), finals.number("teacher.learning-rate", 1e-7, 10),
+                        finals.string("teacher.cache-dir").trim()),
                 finals.integer("calibration-images", 1, 1_000_000));
     }
 

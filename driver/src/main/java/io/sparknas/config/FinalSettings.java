@@ -27,8 +27,10 @@ public record FinalSettings(boolean afterSearch, int top, int seeds, int epochs,
      * @param mlpRatio     MLP width over the token width
      * @param epochs       training epochs
      * @param learningRate peak learning rate
+     * @param cacheDir     local folder keeping trained teachers by fingerprint for later runs (empty: the results
+     *                     folder's {@code teachers/} when it is local; none otherwise)
      */
     public record TeacherSettings(int sideFactor, int dim, int depth, int heads, int mlpRatio, int epochs,
-                                  double learningRate) {
+                                  double learningRate, String cacheDir) {
     }
 }

@@ -83,7 +83,7 @@ public final class TeacherProvider {
         } else {
             Path file = trainDir.resolve("teacher.zip");
             if (!Files.isRegularFile(file)) {
-                train(trainDir, studentSide * config.finals().teacher().sideFactor(), grid, head, data);
+                trainOrReuse(trainDir, studentSide * config.finals().teacher().sideFactor(), grid, head, data);
             } else {
                 progress.accept("teacher: " + file + " (trained earlier)");
             }
@@ -141,15 +141,47 @@ public final class TeacherProvider {
         return new TeacherArtifact("dl4j", bytes, file.toString(), side, headFor(head, side, grid));
     }
 
+    /**
+     * The teacher at {@code side} in {@code dir}: copied from the teacher cache when an earlier run trained one with
+     * the same data and settings ({@link TeacherCache}), else trained and then kept there.
+     */
+    private void trainOrReuse(Path dir, int side, int grid, HeadSpec head, DetectionDataset data) {
+        TeacherCache cache = TeacherCache.of(config);
+        String key = cacheKey(side, grid, head);
+        Path reused = cache == null ? null : cache.restore(key, dir);
+        if (reused != null) {
+            progress.accept("teacher: reusing " + reused + ", trained earlier with the same data and teacher settings "
+                    + "(final.teacher.cache-dir)");
+            return;
+        }
+        train(dir, side, grid, head, data);
+        if (cache != null) {
+            progress.accept("teacher: kept for later runs in " + cache.store(key, dir));
+        }
+    }
+
+    /** Everything that decides a trained teacher: the data, the teacher and training settings, side and head. */
+    String cacheKey(int side, int grid, HeadSpec head) {
+        FinalSettings.TeacherSettings settings = config.finals().teacher();
+        return String.join("\n", "data " + config.data(), "side " + side, "grid " + grid,
+                "head " + headFor(head, side, grid), "teacher " + new TeacherSpec(settings.dim(), settings.depth(),
+                        settings.heads(), settings.mlpRatio()), "training " + teacherTraining());
+    }
+
+    private TrainingSettings teacherTraining() {
+        FinalSettings.TeacherSettings settings = config.finals().teacher();
+        return new TrainingSettings(settings.epochs(), config.training().batchSize(),
+                config.training().optimizer(), settings.learningRate(), config.training().momentum(),
+                config.training().warmupEpochs(), config.training().weightDecay(), config.training().patience(),
+                config.training().evalEvery(), config.training().augmentation(), config.run().seed());
+    }
+
     /** Trains the ViT teacher at {@code side} for a students' grid of {@code grid}, into {@code dir}. */
     public Path train(Path dir, int side, int grid, HeadSpec head, DetectionDataset data) {
         FinalSettings.TeacherSettings settings = config.finals().teacher();
         HeadSpec teacherHead = headFor(head, side, grid);
         TeacherSpec spec = new TeacherSpec(settings.dim(), settings.depth(), settings.heads(), settings.mlpRatio());
-        TrainingSettings training = new TrainingSettings(settings.epochs(), config.training().batchSize(),
-                config.training().optimizer(), settings.learningRate(), config.training().momentum(),
-                config.training().warmupEpochs(), config.training().weightDecay(), config.training().patience(),
-                config.training().evalEvery(), config.training().augmentation(), config.run().seed());
+        TrainingSettings training = teacherTraining();
         int iterations = (data.train().size() + training.batchSize() - 1) / training.batchSize();
         ComputationGraph network = VitTeacherBuilder.build(side, teacherHead, spec, training.seed(),
                 training.updater(iterations), training.weightDecay());
