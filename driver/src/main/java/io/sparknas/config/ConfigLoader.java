@@ -361,8 +361,16 @@ public final class ConfigLoader {
                 new FinalSettings.TeacherSettings(finals.integer("teacher.side-factor", 1, 8), dim,
                         finals.integer("teacher.depth", 1, 64), heads, finals.integer("teacher.mlp-ratio", 1, 16),
                         finals.integer("teacher.epochs", 1, 10_000), finals.number("teacher.learning-rate", 1e-7, 10),
-                        finals.string("teacher.cache-dir").trim()),
+                        finals.string("teacher.cache-dir").trim(), teacherStem(finals)),
                 finals.integer("calibration-images", 1, 1_000_000));
+    }
+
+    private static boolean teacherStem(ConfigReader finals) {
+        String stem = finals.string("teacher.stem").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!stem.equals("patches") && !stem.equals("conv")) {
+            throw finals.invalid("teacher.stem", "'" + stem + "' is not a stem; allowed: patches, conv");
+        }
+        return stem.equals("conv");
     }
 
     private static LlmSettings llm(ConfigReader llm) {

@@ -29,8 +29,14 @@ public record FinalSettings(boolean afterSearch, int top, int seeds, int epochs,
      * @param learningRate peak learning rate
      * @param cacheDir     local folder keeping trained teachers by fingerprint for later runs (empty: the results
      *                     folder's {@code teachers/} when it is local; none otherwise)
+     * @param convStem     tokens from a convolutional stem instead of one patch-embedding convolution
      */
     public record TeacherSettings(int sideFactor, int dim, int depth, int heads, int mlpRatio, int epochs,
-                                  double learningRate, String cacheDir) {
+                                  double learningRate, String cacheDir, boolean convStem) {
+
+        /** The network's size and stem. */
+        public io.sparknas.train.TeacherSpec spec() {
+            return new io.sparknas.train.TeacherSpec(dim, depth, heads, mlpRatio, convStem);
+        }
     }
 }

@@ -164,8 +164,7 @@ public final class TeacherProvider {
     String cacheKey(int side, int grid, HeadSpec head) {
         FinalSettings.TeacherSettings settings = config.finals().teacher();
         return String.join("\n", "data " + config.data(), "side " + side, "grid " + grid,
-                "head " + headFor(head, side, grid), "teacher " + new TeacherSpec(settings.dim(), settings.depth(),
-                        settings.heads(), settings.mlpRatio()), "training " + teacherTraining());
+                "head " + headFor(head, side, grid), "teacher " + settings.spec(), "training " + teacherTraining());
     }
 
     private TrainingSettings teacherTraining() {
@@ -180,15 +179,15 @@ public final class TeacherProvider {
     public Path train(Path dir, int side, int grid, HeadSpec head, DetectionDataset data) {
         FinalSettings.TeacherSettings settings = config.finals().teacher();
         HeadSpec teacherHead = headFor(head, side, grid);
-        TeacherSpec spec = new TeacherSpec(settings.dim(), settings.depth(), settings.heads(), settings.mlpRatio());
+        TeacherSpec spec = settings.spec();
         TrainingSettings training = teacherTraining();
         int iterations = (data.train().size() + training.batchSize() - 1) / training.batchSize();
         ComputationGraph network = VitTeacherBuilder.build(side, teacherHead, spec, training.seed(),
                 training.updater(iterations), training.weightDecay());
-        progress.accept(String.format(Locale.ROOT, "teacher: training a ViT (dim %d, %d blocks, %d heads) at %d px, "
+        progress.accept(String.format(Locale.ROOT, "teacher: training a ViT (dim %d, %d blocks, %d heads%s) at %d px, "
                         + "%dx%d patches of %d px, %,d parameters, %d epochs on %d images", spec.dim(), spec.depth(),
-                spec.heads(), side, grid, grid, side / grid, network.numParams(), training.epochs(),
-                data.train().size()));
+                spec.heads(), spec.convStem() ? ", convolutional stem" : "", side, grid, grid, side / grid,
+                network.numParams(), training.epochs(), data.train().size()));
         BatchFit fit = spark == null ? BatchFit.IN_PROCESS : new SparkBatchFit(spark, new NetworkShardContext(
                 new TeacherRecipe(side, teacherHead, spec, training.seed(), training.weightDecay()), config.data(),
                 side, teacherHead, training.batchSize(), training.augmentation(), training.seed(),
@@ -209,6 +208,7 @@ public final class TeacherProvider {
             json.put("depth", spec.depth());
             json.put("heads", spec.heads());
             json.put("mlp_ratio", spec.mlpRatio());
+            json.put("stem", spec.convStem() ? "conv" : "patches");
             json.put("epochs", trained.result().epochsRun());
             json.put("best_epoch", trained.result().bestEpoch());
             json.put("val_map50", trained.result().bestValMap50());

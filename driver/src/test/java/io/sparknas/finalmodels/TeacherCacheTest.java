@@ -64,6 +64,12 @@ class TeacherCacheTest {
                 line -> { }).cacheKey(128, 4, head)), "other teacher settings, another entry");
         assertNotEquals(key, new TeacherProvider(config("data.synthetic.seed=8"), line -> { }).cacheKey(128, 4, head),
                 "other data, another key");
+        assertNotEquals(key, new TeacherProvider(config("final.teacher.stem=conv"), line -> { }).cacheKey(128, 4,
+                head), "another stem, another key");
+        io.sparknas.config.ConfigurationException stem = org.junit.jupiter.api.Assertions.assertThrows(
+                io.sparknas.config.ConfigurationException.class,
+                () -> config("final.teacher.stem=resnet"));
+        assertTrue(stem.getMessage().contains("final.teacher.stem"), stem.getMessage());
 
         Files.writeString(cache.entry(key).resolve("teacher.key"), key.replace("side 128", "side 256"));
         assertNull(cache.restore(key, temp.resolve("c")), "an entry recorded for another key is not used");

@@ -8,8 +8,17 @@ package io.sparknas.train;
  * @param depth    number of transformer encoder blocks
  * @param heads    attention heads per block; each head attends over {@code dim / heads} features
  * @param mlpRatio hidden width of each block's MLP, as a multiple of {@code dim}
+ * @param convStem tokens from a convolutional stem (3×3 stride-2 convolutions with BatchNorm and ReLU, then a 1×1
+ *                 projection; Xiao et al. 2021, "Early convolutions help transformers see better") instead of one
+ *                 patch-embedding convolution
  */
-public record TeacherSpec(int dim, int depth, int heads, int mlpRatio) implements java.io.Serializable {
+public record TeacherSpec(int dim, int depth, int heads, int mlpRatio, boolean convStem)
+        implements java.io.Serializable {
+
+    /** A teacher whose tokens come from one patch-embedding convolution. */
+    public TeacherSpec(int dim, int depth, int heads, int mlpRatio) {
+        this(dim, depth, heads, mlpRatio, false);
+    }
 
     public TeacherSpec {
         if (dim < 1 || depth < 1 || heads < 1 || mlpRatio < 1) {

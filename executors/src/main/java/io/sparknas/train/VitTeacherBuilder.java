@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ReshapeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -23,7 +24,9 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *
  * <ol>
  *   <li>patch embedding: a convolution with kernel = stride = the head's output stride, so each token is exactly
- *       one cell of the student's {@code G × G} prediction grid;</li>
+ *       one cell of the student's {@code G × G} prediction grid; or, with {@link TeacherSpec#convStem()}, a
+ *       convolutional stem that reaches the same grid by 3×3 stride-2 convolutions (BatchNorm, ReLU), widening
+ *       towards {@code dim}, then a 1×1 projection to {@code dim};</li>
  *   <li>the grid is read row by row as a sequence of {@code G²} tokens {@code [N, dim, G²]}, plus a learned
  *       position embedding;</li>
  *   <li>{@code depth} pre-norm transformer encoder blocks ({@link TransformerEncoderLayer});</li>
@@ -41,6 +44,7 @@ public final class VitTeacherBuilder {
     private static final String TOKENS = "tokens";
     private static final String GRID = "grid";
     private static final String BLOCK = "block";
+    private static final String STEM = "stem";
     private static final int IMAGE_CHANNELS = 3;
 
     private VitTeacherBuilder() {
@@ -71,10 +75,11 @@ public final class VitTeacherBuilder {
         }
         ComputationGraphConfiguration.GraphBuilder builder = base.graphBuilder()
                 .addInputs(DetectorNetworkBuilder.INPUT)
-                .setInputTypes(InputType.convolutional(side, side, IMAGE_CHANNELS))
-                .addLayer(PATCHES, new ConvolutionLayer.Builder(stride, stride).stride(stride, stride)
-                        .nOut(spec.dim()).hasBias(true).activation(Activation.IDENTITY).build(),
-                        DetectorNetworkBuilder.INPUT)
+                .setInputTypes(InputType.convolutional(side, side, IMAGE_CHANNELS));
+        String embedded = spec.convStem() ? convStem(builder, stride, spec.dim()) : DetectorNetworkBuilder.INPUT;
+        int kernel = spec.convStem() ? 1 : stride;
+        builder.addLayer(PATCHES, new ConvolutionLayer.Builder(kernel, kernel).stride(kernel, kernel)
+                        .nOut(spec.dim()).hasBias(true).activation(Activation.IDENTITY).build(), embedded)
                 .addVertex(TOKENS, new ReshapeVertex('c', new int[] {-1, spec.dim(), tokens}, null), PATCHES)
                 .addLayer(POSITION, new LearnedPositionEmbedding(spec.dim(), tokens), TOKENS);
         String previous = POSITION;
@@ -92,6 +97,31 @@ public final class VitTeacherBuilder {
                 .addLayer(DetectorNetworkBuilder.OUTPUT, loss, PREDICTION)
                 .setOutputs(DetectorNetworkBuilder.OUTPUT)
                 .build();
+    }
+
+    /**
+     * Adds the convolutional stem: {@code log2(stride)} 3×3 stride-2 convolutions, each with BatchNorm and ReLU,
+     * their widths doubling up to {@code dim / 2}; returns the last layer's name.
+     *
+     * @throws IllegalArgumentException when {@code stride} is not a power of two
+     */
+    private static String convStem(ComputationGraphConfiguration.GraphBuilder builder, int stride, int dim) {
+        if (Integer.bitCount(stride) != 1 || stride < 2) {
+            throw new IllegalArgumentException("a convolutional stem halves the resolution per layer: the teacher's "
+                    + "stride " + stride + " (its input side over the students' grid) must be a power of two");
+        }
+        int layers = Integer.numberOfTrailingZeros(stride);
+        String previous = DetectorNetworkBuilder.INPUT;
+        for (int i = 0; i < layers; i++) {
+            int channels = Math.max(8, (dim / 2) >> (layers - 1 - i));
+            String conv = STEM + i;
+            builder.addLayer(conv, new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(channels).hasBias(false)
+                            .activation(Activation.IDENTITY).build(), previous)
+                    .addLayer(conv + ".bn", new BatchNormalization.Builder().activation(Activation.RELU).build(),
+                            conv);
+            previous = conv + ".bn";
+        }
+        return previous;
     }
 
     /** A new teacher for {@code side × side} images, initialised from {@code seed}. */

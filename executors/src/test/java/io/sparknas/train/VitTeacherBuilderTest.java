@@ -70,6 +70,36 @@ class VitTeacherBuilderTest {
     }
 
     @Test
+    void aConvolutionalStemReachesTheSameGridAndLearns() throws Exception {
+        TeacherSpec stem = new TeacherSpec(32, 2, 4, 2, true);
+        ComputationGraph teacher = VitTeacherBuilder.build(SIDE, HEAD, stem, 5, new Adam(2e-3), 0);
+        int convolutions = 0;
+        for (org.deeplearning4j.nn.api.Layer layer : teacher.getLayers()) {
+            if (layer.conf().getLayer().getLayerName().matches("stem\\d+")) {
+                convolutions++;
+            }
+        }
+        assertEquals(Integer.numberOfTrailingZeros(HEAD.outputStride()), convolutions,
+                "one stride-2 convolution per halving from the input to the students' grid");
+        INDArray images = Nd4j.rand(DataType.FLOAT, 2, 3, SIDE, SIDE);
+        assertArrayEquals(new long[] {2, HEAD.predictionChannels(), GRID, GRID}, teacher.outputSingle(false, images)
+                .shape());
+        DataSet batch = fixedBatch(8);
+        double initial = teacher.score(batch);
+        for (int step = 0; step < 40; step++) {
+            teacher.fit(batch);
+        }
+        assertTrue(teacher.score(batch) < 0.5 * initial, initial + " -> " + teacher.score(batch));
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        org.deeplearning4j.util.ModelSerializer.writeModel(teacher, bytes, false);
+        ComputationGraph restored = org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()), false);
+        assertEquals(teacher.outputSingle(false, images), restored.outputSingle(false, images));
+        assertThrows(IllegalArgumentException.class, () -> VitTeacherBuilder.build(48, new HeadSpec(HEAD.channels(),
+                HEAD.classes(), HEAD.anchors(), 12), stem, 5, new Adam(2e-3), 0), "stride 12 is not a power of two");
+    }
+
+    @Test
     void fittingOneBatchDrivesTheLossDown() {
         ComputationGraph teacher = teacher();
         DataSet batch = fixedBatch(8);
