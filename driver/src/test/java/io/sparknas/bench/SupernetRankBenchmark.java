@@ -145,7 +145,7 @@ public final class SupernetRankBenchmark {
         SparkSession spark = SparkSessions.create(config.spark());
         int shards = Math.min(supernetSettings.batchSize(), config.supernetParallelism() > 0
                 ? config.supernetParallelism() : spark.sparkContext().defaultParallelism());
-        String supernetKey = fingerprint(supernetSettings + "|" + cell + "|" + config.data() + "|"
+        String supernetKey = BenchRecords.fingerprint(supernetSettings + "|" + cell + "|" + config.data() + "|"
                 + config.target() + "|shards=" + shards);
         Path checkpoint = cache.resolve("supernet-" + supernetKey).resolve("supernet.ckpt");
         Files.createDirectories(checkpoint.getParent());
@@ -300,7 +300,7 @@ public final class SupernetRankBenchmark {
     private static Standalone standalone(SearchSpace cell, TrainingSettings training, Architecture architecture,
                                          DetectionDataset data, Path cache, String prefix, boolean cachedOnly)
             throws IOException {
-        String key = fingerprint(ArchitectureJson.encode(architecture) + "|" + training + "|" + cell.head());
+        String key = BenchRecords.fingerprint(ArchitectureJson.encode(architecture) + "|" + training + "|" + cell.head());
         Path file = cache.resolve("standalone-" + key + ".json");
         if (Files.isRegularFile(file)) {
             JsonNode node = JSON.readTree(file.toFile());
@@ -443,14 +443,5 @@ public final class SupernetRankBenchmark {
         }
         indices.sort(Comparator.comparingDouble((Integer i) -> -values[i]).thenComparingInt(i -> i));
         return indices.subList(0, Math.min(k, indices.size()));
-    }
-
-    private static String fingerprint(String text) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)), 0, 6);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

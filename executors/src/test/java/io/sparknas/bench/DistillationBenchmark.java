@@ -31,18 +31,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.time.Instant;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.deeplearning4j.util.ModelSerializer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
- * Knowledge distillation for one chosen candidate: trains the ViT teacher on the synthetic set, then
- * trains the candidate with and without distillation for several seeds on the same un-augmented batches, and
- * reports test mAP (mean ± std), the teacher's mAP and the training time per candidate.
+ * Knowledge distillation for one chosen candidate (issue 21's benchmark): the ViT teacher trained on the synthetic
+ * set, then the candidate trained to convergence (early stopping on val) without and with distillation for several
+ * seeds on the same un-augmented batches, and one ablation per loss term (that term's weight 0, every seed). Every
+ * finished unit (the teacher, each student training) is cached under {@code --cache} by a fingerprint of what decides
+ * it, so the benchmark completes over several sessions; the record {@code --out} (default
+ * {@code docs/bench/distillation.json}) is written from the cache at the end of every run.
  *
- * <pre>bench/distillation.sh --arch=bench/best-default-search.json [--seeds=3] [--student-epochs=15] ...</pre>
+ * <pre>bench/distillation.sh [--arch=bench/best-default-search.json] [--seeds=3] [--student-epochs=30] ...</pre>
  */
 public final class DistillationBenchmark {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+    private static final List<String> TERMS = List.of("class", "objectness", "box");
 
     static {
         DEFAULTS.put("arch", "bench/best-default-search.json");
@@ -56,104 +67,245 @@ public final class DistillationBenchmark {
         DEFAULTS.put("teacher-depth", "4");
         DEFAULTS.put("teacher-heads", "4");
         DEFAULTS.put("teacher-mlp", "2");
-        DEFAULTS.put("teacher-epochs", "20");
+        DEFAULTS.put("teacher-stem", "conv");
+        DEFAULTS.put("teacher-epochs", "40");
         DEFAULTS.put("teacher-lr", "0.001");
-        DEFAULTS.put("student-epochs", "15");
+        DEFAULTS.put("teacher-patience", "8");
+        DEFAULTS.put("student-epochs", "30");
+        DEFAULTS.put("patience", "6");
         DEFAULTS.put("batch", "32");
         DEFAULTS.put("lr", "0.002");
         DEFAULTS.put("seeds", "3");
         DEFAULTS.put("weight", "1.0");
         DEFAULTS.put("temperature", "4.0");
         DEFAULTS.put("threshold", "0.5");
+        DEFAULTS.put("ablation", "true");
+        DEFAULTS.put("cache", "bench-results/distillation");
+        DEFAULTS.put("out", "docs/bench/distillation.json");
     }
 
     private DistillationBenchmark() {
     }
 
+    /** One cached training's figures. */
+    private record Trained(double testMap50, double valMap50, int epochs, int bestEpoch, double seconds) {
+    }
+
     public static void main(String[] args) throws IOException {
+        long started = System.nanoTime();
         BenchOptions o = BenchOptions.parse(DEFAULTS, args);
         System.out.println("parameters: " + o);
         System.out.println("threads: OMP_NUM_THREADS=" + System.getenv().getOrDefault("OMP_NUM_THREADS", "unset")
                 + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+        Path cache = Path.of(o.get("cache"));
+        Files.createDirectories(cache);
         SearchSpace space = TestSpaces.standard();
         HeadSpec head = space.head();
         Architecture architecture = ArchitectureJson.decode(Files.readString(Path.of(o.get("arch"))));
         LayerGraph graph = new CostModel(space, TestSpaces.stm32f746(), CostSettings.DEFAULT).lower(architecture);
         int side = architecture.resolution();
-        DetectionDataset data = new SyntheticDetectionSet(new SyntheticSpec(o.integer("image-size"),
-                o.integer("train-images"), o.integer("val-images"), o.integer("test-images"),
-                o.integer("data-seed"))).generate();
+        SyntheticSpec dataSpec = new SyntheticSpec(o.integer("image-size"), o.integer("train-images"),
+                o.integer("val-images"), o.integer("test-images"), o.integer("data-seed"));
+        DetectionDataset data = new SyntheticDetectionSet(dataSpec).generate();
 
         int teacherSide = o.integer("teacher-side");
         int grid = side / head.outputStride();
         HeadSpec teacherHead = new HeadSpec(head.channels(), head.classes(), head.anchors(), teacherSide / grid);
-        TrainingSettings teacherSettings = settings(o, o.integer("teacher-epochs"), o.real("teacher-lr"), 1)
-                .withAugmentation(Augmentation.DEFAULT);
+        TrainingSettings teacherSettings = settings(o, o.integer("teacher-epochs"), o.real("teacher-lr"),
+                o.integer("teacher-patience"), 1).withAugmentation(Augmentation.DEFAULT);
         TeacherSpec spec = new TeacherSpec(o.integer("teacher-dim"), o.integer("teacher-depth"),
-                o.integer("teacher-heads"), o.integer("teacher-mlp"));
-        int iterations = (data.train().size() + teacherSettings.batchSize() - 1) / teacherSettings.batchSize();
-        ComputationGraph teacherNetwork = VitTeacherBuilder.build(teacherSide, teacherHead, spec, 1,
-                teacherSettings.updater(iterations), teacherSettings.weightDecay());
-        System.out.printf(Locale.ROOT, "teacher: ViT %s at %d px (patch %d, %dx%d tokens), %,d parameters%n", spec,
-                teacherSide, teacherSide / grid, grid, grid, teacherNetwork.numParams());
-        DetectorTrainer.Trained teacher = new DetectorTrainer(teacherHead, teacherSettings, null, System.out::println)
-                .run(teacherNetwork, teacherSide, data.train(), data.val(), new TrainingCheckpoint.State(0, -1, 0,
-                        List.of()));
-        DetectionMetrics teacherTest = new DetectorEvaluator(teacherHead, 32).evaluate(teacher.network(), data.test(),
-                teacherSide);
-        System.out.printf(Locale.ROOT, "teacher: best val mAP@0.5 %.4f (epoch %d), test mAP@0.5 %.4f, "
-                        + "mAP@[.5:.95] %.4f, trained in %s%n", teacher.result().bestValMap50(), teacher.result().bestEpoch(),
-                teacherTest.map50(), teacherTest.mapCoco(), DetectorTrainer.duration(teacher.result().seconds()));
+                o.integer("teacher-heads"), o.integer("teacher-mlp"), o.get("teacher-stem").equals("conv"));
+        String teacherKey = BenchRecords.fingerprint(dataSpec + "|" + teacherSide + "|" + teacherHead + "|" + spec + "|"
+                + teacherSettings);
+        ComputationGraph teacher = teacher(cache.resolve("teacher-" + teacherKey), teacherSide, teacherHead, spec,
+                teacherSettings, data);
+        JsonNode teacherRecord = JSON.readTree(cache.resolve("teacher-" + teacherKey).resolve("teacher.json").toFile());
         long start = System.nanoTime();
-        List<float[]> outputs = TeacherPredictions.compute(new NetworkTeacher(teacher.network(), "ViT"), data.train(),
+        List<float[]> outputs = TeacherPredictions.compute(new NetworkTeacher(teacher, "ViT"), data.train(),
                 teacherSide, teacherHead, 64);
         System.out.printf(Locale.ROOT, "teacher outputs for %d training images in %.1f s%n", outputs.size(),
                 (System.nanoTime() - start) / 1e9);
 
         DistillationSettings kd = new DistillationSettings(o.real("weight"), o.real("temperature"),
                 o.real("threshold"));
-        List<double[]> results = new ArrayList<>();
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode seeds = JSON.createArrayNode();
+        List<Double> without = new ArrayList<>();
+        List<Double> with = new ArrayList<>();
         for (int seed = 1; seed <= o.integer("seeds"); seed++) {
-            TrainingSettings student = settings(o, o.integer("student-epochs"), o.real("lr"), seed);
-            FinalTrainer trainer = new FinalTrainer(head, student, kd, line -> System.out.println("  " + line));
-            System.out.printf(Locale.ROOT, "seed %d, without distillation:%n", seed);
-            FinalTrainer.Outcome plain = trainer.train(graph, data, null, null);
-            System.out.printf(Locale.ROOT, "seed %d, with distillation:%n", seed);
-            FinalTrainer.Outcome distilled = trainer.train(graph, data, outputs, null);
-            double[] row = {seed, plain.test().map50(), distilled.test().map50(), plain.training().seconds(),
-                distilled.training().seconds(), plain.training().bestValMap50(), distilled.training().bestValMap50()};
-            results.add(row);
-            System.out.printf(Locale.ROOT, "seed %d: test mAP@0.5 without KD %.4f, with KD %.4f (%.1f s, %.1f s)%n",
-                    seed, row[1], row[2], row[3], row[4]);
+            Trained plain = student(cache, o, graph, data, head, null, null, "", seed);
+            Trained distilled = student(cache, o, graph, data, head, outputs, kd, teacherKey, seed);
+            ObjectNode row = seeds.addObject();
+            row.put("seed", seed);
+            row.put("student_test_map50_without", plain.testMap50());
+            row.put("student_test_map50_with", distilled.testMap50());
+            row.put("difference", distilled.testMap50() - plain.testMap50());
+            row.put("student_val_map50_without", plain.valMap50());
+            row.put("student_val_map50_with", distilled.valMap50());
+            row.put("epochs_without", plain.epochs());
+            row.put("epochs_with", distilled.epochs());
+            row.put("seconds_without", plain.seconds());
+            row.put("seconds_with", distilled.seconds());
+            without.add(plain.testMap50());
+            with.add(distilled.testMap50());
+            System.out.printf(Locale.ROOT, "seed %d: test mAP@0.5 without %.4f, with %.4f (%+.4f)%n", seed,
+                    plain.testMap50(), distilled.testMap50(), distilled.testMap50() - plain.testMap50());
         }
-        System.out.println();
-        System.out.println("| seed | test mAP@0.5 without KD | test mAP@0.5 with KD | training s without | with |");
-        System.out.println("|---|---|---|---|---|");
-        for (double[] r : results) {
-            System.out.printf(Locale.ROOT, "| %d | %.4f | %.4f | %.0f | %.0f |%n", (int) r[0], r[1], r[2], r[3], r[4]);
+        List<Double> differences = new ArrayList<>();
+        for (int i = 0; i < with.size(); i++) {
+            differences.add(with.get(i) - without.get(i));
         }
-        System.out.printf(Locale.ROOT, "| mean ± std | %.4f ± %.4f | %.4f ± %.4f | %.0f | %.0f |%n",
-                mean(results, 1), std(results, 1), mean(results, 2), std(results, 2), mean(results, 3),
-                mean(results, 4));
-        System.out.printf(Locale.ROOT, "teacher test mAP@0.5 %.4f; candidate %s%n", teacherTest.map50(),
-                architecture.shortName());
+        ArrayNode ablation = JSON.createArrayNode();
+        if (Boolean.parseBoolean(o.get("ablation"))) {
+            for (String term : TERMS) {
+                DistillationSettings off = new DistillationSettings(kd.weight(), kd.temperature(), kd.threshold(),
+                        term.equals("class") ? 0 : kd.classWeight(),
+                        term.equals("objectness") ? 0 : kd.objectnessWeight(),
+                        term.equals("box") ? 0 : kd.boxWeight());
+                ObjectNode row = ablation.addObject();
+                row.put("term_off", term);
+                ArrayNode perSeed = row.putArray("student_test_map50_with");
+                List<Double> scores = new ArrayList<>();
+                for (int seed = 1; seed <= o.integer("seeds"); seed++) {
+                    double score = student(cache, o, graph, data, head, outputs, off, teacherKey, seed).testMap50();
+                    perSeed.add(score);
+                    scores.add(score);
+                }
+                row.put("mean", mean(scores));
+                row.put("std", std(scores));
+                row.put("gain_mean", mean(scores) - mean(without));
+                System.out.printf(Locale.ROOT, "without the %s term: test mAP@0.5 %.4f ± %.4f (gain %+.4f)%n", term,
+                        mean(scores), std(scores), mean(scores) - mean(without));
+            }
+        }
+
+        double teacherTest = teacherRecord.get("test_map50").asDouble();
+        double bestStudent = without.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        root.put("benchmark", "distillation");
+        root.put("command", "bench/distillation.sh " + String.join(" ", args));
+        root.put("date", Instant.now().toString());
+        root.put("git_revision", BenchRecords.gitRevision());
+        root.put("cores", Runtime.getRuntime().availableProcessors());
+        ObjectNode parameters = root.putObject("parameters");
+        o.values().forEach(parameters::put);
+        parameters.put("architecture", architecture.shortName());
+        parameters.put("teacher", spec.toString());
+        parameters.put("distillation", kd.toString());
+        root.put("teacher_test_map50", teacherTest);
+        root.put("teacher_val_map50", teacherRecord.get("val_map50").asDouble());
+        root.put("teacher_epochs", teacherRecord.get("epochs").asInt());
+        root.put("teacher_seconds", teacherRecord.get("seconds").asDouble());
+        root.put("best_undistilled_student_test_map50", bestStudent);
+        if (bestStudent > 0) {
+            root.put("teacher_over_best_student", teacherTest / bestStudent);
+        } else {
+            root.putNull("teacher_over_best_student");
+        }
+        root.set("seeds", seeds);
+        root.put("student_test_map50_without_mean", mean(without));
+        root.put("student_test_map50_without_std", std(without));
+        root.put("student_test_map50_with_mean", mean(with));
+        root.put("student_test_map50_with_std", std(with));
+        root.put("gain_mean", mean(differences));
+        root.put("gain_std", std(differences));
+        root.put("gain_target_met", mean(differences) >= 0.03 && mean(differences) > 2 * std(differences));
+        root.put("teacher_target_met", bestStudent > 0 && teacherTest >= 1.5 * bestStudent);
+        root.set("ablation", ablation);
+        root.put("seconds_this_session", (System.nanoTime() - started) / 1e9);
+        Path out = Path.of(o.get("out"));
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+        System.out.printf(Locale.ROOT, "teacher test mAP@0.5 %.4f (%.2f x the best undistilled student %.4f); gain "
+                        + "%+.4f ± %.4f over %d seeds; wrote %s%n", teacherTest, teacherTest / bestStudent, bestStudent,
+                mean(differences), std(differences), differences.size(), out);
     }
 
-    private static TrainingSettings settings(BenchOptions o, int epochs, double lr, long seed) {
-        return new TrainingSettings(epochs, o.integer("batch"), "adam", lr, 0.9, 1, 5e-4, 0, 1, Augmentation.NONE,
-                seed);
+    /** The teacher from its cache folder, or trained now (resuming from its last epoch checkpoint) and cached. */
+    private static ComputationGraph teacher(Path folder, int side, HeadSpec head, TeacherSpec spec,
+                                            TrainingSettings settings, DetectionDataset data) throws IOException {
+        Path model = folder.resolve("teacher.zip");
+        if (Files.isRegularFile(model)) {
+            System.out.println("teacher (cached): " + model);
+            return ModelSerializer.restoreComputationGraph(model.toFile(), false);
+        }
+        Files.createDirectories(folder);
+        int iterations = (data.train().size() + settings.batchSize() - 1) / settings.batchSize();
+        TrainingCheckpoint checkpoint = new TrainingCheckpoint(folder.resolve("checkpoint"));
+        ComputationGraph network;
+        TrainingCheckpoint.State state;
+        if (checkpoint.exists()) {
+            network = checkpoint.loadLast();
+            state = checkpoint.loadState();
+            System.out.printf(Locale.ROOT, "teacher: resuming after epoch %d from %s%n", state.epoch(),
+                    folder.resolve("checkpoint"));
+        } else {
+            network = VitTeacherBuilder.build(side, head, spec, 1, settings.updater(iterations), settings.weightDecay());
+            state = new TrainingCheckpoint.State(0, -1, 0, List.of());
+        }
+        System.out.printf(Locale.ROOT, "teacher: ViT %s at %d px, %,d parameters%n", spec, side, network.numParams());
+        DetectorTrainer.Trained trained = new DetectorTrainer(head, settings, folder.resolve("checkpoint"),
+                System.out::println).run(network, side, data.train(), data.val(), state);
+        DetectionMetrics test = new DetectorEvaluator(head, 32).evaluate(trained.network(), data.test(), side);
+        System.out.printf(Locale.ROOT, "teacher: best val mAP@0.5 %.4f (epoch %d), test mAP@0.5 %.4f, trained in %s%n",
+                trained.result().bestValMap50(), trained.result().bestEpoch(), test.map50(),
+                DetectorTrainer.duration(trained.result().seconds()));
+        ObjectNode record = JSON.createObjectNode();
+        record.put("test_map50", test.map50());
+        record.put("test_map_coco", test.mapCoco());
+        record.put("val_map50", trained.result().bestValMap50());
+        record.put("epochs", trained.result().epochsRun());
+        record.put("seconds", trained.result().seconds());
+        Files.writeString(folder.resolve("teacher.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(record));
+        ModelSerializer.writeModel(trained.network(), folder.resolve("teacher.zip.partial").toFile(), false);
+        Files.move(folder.resolve("teacher.zip.partial"), model, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return trained.network();
     }
 
-    private static double mean(List<double[]> rows, int column) {
-        return rows.stream().mapToDouble(r -> r[column]).average().orElse(Double.NaN);
+    /** One student training (with distillation when {@code kd} is given), from the cache or trained and cached. */
+    private static Trained student(Path cache, BenchOptions o, LayerGraph graph, DetectionDataset data, HeadSpec head,
+                                   List<float[]> outputs, DistillationSettings kd, String teacherKey, int seed)
+            throws IOException {
+        TrainingSettings settings = settings(o, o.integer("student-epochs"), o.real("lr"), o.integer("patience"), seed);
+        String what = kd == null ? "without distillation" : "with " + kd;
+        Path file = cache.resolve("student-" + BenchRecords.fingerprint(graph + "|" + data.train().size() + "|"
+                + o.get("data-seed") + "|" + o.get("image-size") + "|" + settings + "|" + what + "|" + teacherKey)
+                + ".json");
+        if (Files.isRegularFile(file)) {
+            JsonNode node = JSON.readTree(file.toFile());
+            System.out.printf(Locale.ROOT, "seed %d %s (cached): test mAP@0.5 %.4f%n", seed, what,
+                    node.get("test_map50").asDouble());
+            return new Trained(node.get("test_map50").asDouble(), node.get("val_map50").asDouble(),
+                    node.get("epochs").asInt(), node.get("best_epoch").asInt(), node.get("seconds").asDouble());
+        }
+        System.out.printf(Locale.ROOT, "seed %d, %s:%n", seed, what);
+        FinalTrainer trainer = new FinalTrainer(head, settings, kd == null ? new DistillationSettings(0, 1, 0.5) : kd,
+                line -> System.out.println("  " + line));
+        FinalTrainer.Outcome outcome = trainer.train(graph, data, kd == null ? null : outputs, null);
+        Trained trained = new Trained(outcome.test().map50(), outcome.training().bestValMap50(),
+                outcome.training().epochsRun(), outcome.training().bestEpoch(), outcome.training().seconds());
+        ObjectNode node = JSON.createObjectNode();
+        node.put("test_map50", trained.testMap50());
+        node.put("val_map50", trained.valMap50());
+        node.put("epochs", trained.epochs());
+        node.put("best_epoch", trained.bestEpoch());
+        node.put("seconds", trained.seconds());
+        node.put("what", what);
+        Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+        return trained;
     }
 
-    private static double std(List<double[]> rows, int column) {
-        double m = mean(rows, column);
-        double sum = rows.stream().mapToDouble(r -> (r[column] - m) * (r[column] - m)).sum();
-        return rows.size() > 1 ? Math.sqrt(sum / (rows.size() - 1)) : 0;
+    private static TrainingSettings settings(BenchOptions o, int epochs, double lr, int patience, long seed) {
+        return new TrainingSettings(epochs, o.integer("batch"), "adam", lr, 0.9, 1, 5e-4, patience, 1,
+                Augmentation.NONE, seed);
     }
 
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
 
-
+    private static double std(List<Double> values) {
+        double m = mean(values);
+        double sum = values.stream().mapToDouble(v -> (v - m) * (v - m)).sum();
+        return values.size() > 1 ? Math.sqrt(sum / (values.size() - 1)) : 0;
+    }
 }

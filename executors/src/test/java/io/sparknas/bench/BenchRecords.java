@@ -3,7 +3,7 @@ package io.sparknas.bench;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** What every benchmark record of the driver's benchmarks states about where it was measured. */
+/** What the benchmarks' records and caches share: where a record was measured, how a cached unit is named. */
 final class BenchRecords {
 
     private BenchRecords() {
@@ -20,6 +20,16 @@ final class BenchRecords {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "unknown";
+        }
+    }
+
+    /** A short key for a cached unit: the first 6 bytes of the SHA-256 of {@code text}, in hex. */
+    static String fingerprint(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)), 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
         }
     }
 }
