@@ -8,7 +8,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.sparknas.cost.ArchitectureLowering;
 import io.sparknas.cost.LayerGraph;
-import io.sparknas.net.DetectorNetworkBuilder;
 import io.sparknas.space.Architecture;
 import io.sparknas.space.SearchSpace;
 import io.sparknas.space.TestSpaces;
@@ -17,40 +16,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import onnx.Onnx;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.NoOp;
 
 /** The ONNX export run by ONNX Runtime against DL4J on random architectures of the space. */
 class OnnxExportTest {
 
     private static final SearchSpace SPACE = TestSpaces.standard();
 
-    /** A detector for {@code architecture} with BatchNorm statistics and scales far from their initial 0 and 1. */
     private static ComputationGraph network(LayerGraph graph, SplittableRandom random) {
-        ComputationGraph network = DetectorNetworkBuilder.build(graph, SPACE.head(), random.nextLong(), new NoOp(), 0);
-        for (org.deeplearning4j.nn.api.Layer layer : network.getLayers()) {
-            if (layer.conf().getLayer() instanceof BatchNormalization) {
-                for (Map.Entry<String, INDArray> param : layer.paramTable().entrySet()) {
-                    INDArray value = param.getValue();
-                    for (long i = 0; i < value.length(); i++) {
-                        double u = random.nextDouble();
-                        value.putScalar(i, switch (param.getKey()) {
-                            case "gamma" -> 0.5 + u;
-                            case "beta", "mean" -> u - 0.5;
-                            case "var" -> 0.5 + u;
-                            case "log10stdev" -> (u - 0.5) * 0.3;
-                            default -> value.getDouble(i);
-                        });
-                    }
-                }
-            }
-        }
-        return network;
+        return RandomDetectors.network(SPACE, graph, random);
     }
 
     @Test
