@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI check of the ONNX exports: a tiny model trained for one epoch, exported as fp32 ONNX and as int8 QDQ ONNX,
-# both checked by the ONNX project's own checker (onnx.checker.check_model, full check with shape inference) in a
+# (and as C into WORK_DIR/model-c, which .ci/run hands to scripts/mcu-check.sh), both ONNX files checked by the ONNX project's own checker (onnx.checker.check_model, full check with shape inference) in a
 # virtual environment from the machine's package index (scripts/python-venv.sh).
 #   scripts/onnx-check.sh [WORK_DIR]
 set -euo pipefail
@@ -17,6 +17,12 @@ for format in onnx onnx-int8; do
     > "$work/export-$format.log" 2>&1 || { tail -40 "$work/export-$format.log"; exit 1; }
   grep -E '^(int8|exported)' "$work/export-$format.log"
 done
+
+# The same model as C for a microcontroller, for scripts/mcu-check.sh "$work/model-c".
+bin/sparknas export --model "$work/model/model.zip" --arch examples/arch-small.json --format c \
+  --calibration-images 16 --check-images 4 --config scripts/tiny-search.conf --out "$work/model-c" \
+  > "$work/export-c.log" 2>&1 || { tail -40 "$work/export-c.log"; exit 1; }
+grep -E '^exported' "$work/export-c.log"
 
 scripts/python-venv.sh "$work/venv" onnx
 "$work/venv/bin/python" - "$work/model-onnx.onnx" "$work/model-onnx-int8.onnx" <<'PY'

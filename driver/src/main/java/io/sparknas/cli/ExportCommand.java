@@ -1,5 +1,6 @@
 package io.sparknas.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparknas.config.SparkNasConfig;
@@ -46,10 +47,14 @@ import picocli.CommandLine.Spec;
                 + "int8 (--format onnx-int8): BatchNorm folded into the convolutions, input 'images' [N, 3, S, S] "
                 + "RGB in [0, 1] letterboxed, output 'predictions', the raw YOLO grid [N, A*(5+C), G, G]; the "
                 + "architecture, classes, anchors and preprocessing in the model's metadata. The anchors are fitted to "
-                + "the training labels as 'train' fitted them (same configuration and data).", "",
+                + "the training labels as 'train' fitted them (same configuration and data). --format c writes the "
+                + "int8 model as C99 for a microcontroller into the folder --out: model.h / model.c (weights in const "
+                + "arrays, one static arena of the planned peak SRAM, no malloc, no floating point), the kernels, "
+                + "model.json and check vectors; scripts/mcu-check.sh DIR runs it on a Cortex-M7 under QEMU.", "",
                 "Example: sparknas export --model runs/small/model.zip --arch examples/arch-small.json "
                         + "--out runs/small/model.onnx",
-                "         sparknas export --run search-20261126-101500-ab12 --format onnx-int8 --out best-int8.onnx"})
+                "         sparknas export --run search-20261126-101500-ab12 --format onnx-int8 --out best-int8.onnx",
+                "         sparknas export --run search-20261126-101500-ab12 --format c --out best-c"})
 final class ExportCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -102,9 +107,10 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "onnx",
-            description = "onnx (fp32) or onnx-int8 (post-training quantization, QDQ: int8 weights per output "
+            description = "onnx (fp32), onnx-int8 (post-training quantization, QDQ: int8 weights per output "
                     + "channel, int8 activations per tensor, int32 biases; calibrated on --calibration-images "
-                    + "training images by min-max, by percentile and by least squared error, the one with the best val mAP@0.5 written). "
+                    + "training images by min-max, by percentile and by least squared error, the one with the best "
+                    + "val mAP@0.5 written) or c (that int8 model as C code, --out is a folder). "
                     + "Default: ${DEFAULT-VALUE}.")
     String format;
 
@@ -112,14 +118,23 @@ final class ExportCommand implements Callable<Integer> {
             description = "Training images to calibrate int8 activation ranges on (default: ${DEFAULT-VALUE}).")
     int calibrationImages;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write.")
+    @Option(names = "--check-images", paramLabel = "N", defaultValue = "10",
+            description = "With --format c: val images whose reference outputs are written as check vectors "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int checkImages;
+
+    @Option(names = "--out", required = true, paramLabel = "PATH",
+            description = "The file to write (a folder with --format c).")
     Path out;
 
     @Override
     public Integer call() throws IOException {
-        if (!format.equals("onnx") && !format.equals("onnx-int8")) {
-            throw new UserInputException("--format: " + format + " is not a format this version writes; use onnx or "
-                    + "onnx-int8");
+        if (!List.of("onnx", "onnx-int8", "c").contains(format)) {
+            throw new UserInputException("--format: " + format + " is not a format this version writes; use onnx, "
+                    + "onnx-int8 or c");
+        }
+        if (checkImages < 1) {
+            throw new UserInputException("--check-images: must be at least 1, got " + checkImages);
         }
         if (calibrationImages < 1) {
             throw new UserInputException("--calibration-images: must be at least 1, got " + calibrationImages);
@@ -157,6 +172,12 @@ final class ExportCommand implements Callable<Integer> {
         }
         Path parent = out.toAbsolutePath().getParent();
         Files.createDirectories(parent);
+        if (format.equals("c")) {
+            DeploymentExport.Result result = quantize(folded, architecture.shortName(), metadata, dataset, head, side,
+                    printer);
+            writeFolder(DeploymentExport.cModel(folded, result, metadata, dataset, head, side, checkImages), printer);
+            return 0;
+        }
         byte[] bytes = format.equals("onnx") ? OnnxExport.model(folded, metadata, false).toByteArray()
                 : quantized(folded, architecture.shortName(), metadata, dataset, head, side, printer);
         Path partial = parent.resolve(out.getFileName() + ".partial");
@@ -231,6 +252,56 @@ final class ExportCommand implements Callable<Integer> {
     private byte[] quantized(FoldedDetector folded, String architecture, Map<String, String> metadata,
                              DetectionDataset dataset, HeadSpec head, int side, PrintWriter printer)
             throws IOException {
+        return quantize(folded, architecture, metadata, dataset, head, side, printer).int8();
+    }
+
+    /**
+     * The C export in the folder {@code --out}: written into a staging folder beside it, then moved into place, so a
+     * failure leaves no half-written model and an earlier export stays until the new one is complete.
+     */
+    private void writeFolder(Map<String, byte[]> files, PrintWriter printer) throws IOException {
+        Path target = out.toAbsolutePath();
+        if (Files.isRegularFile(target)) {
+            throw new UserInputException("--out: " + out + " is a file; --format c writes a folder");
+        }
+        Path staging = target.resolveSibling(target.getFileName() + ".partial");
+        deleteTree(staging);
+        for (Map.Entry<String, byte[]> file : files.entrySet()) {
+            Path path = staging.resolve(file.getKey());
+            Files.createDirectories(path.getParent());
+            Files.write(path, file.getValue());
+        }
+        Path previous = target.resolveSibling(target.getFileName() + ".previous");
+        deleteTree(previous);
+        if (Files.exists(target)) {
+            Files.move(target, previous, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(staging, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(previous);
+        JsonNode manifest = JSON.readTree(files.get("model.json"));
+        printer.printf(Locale.ROOT, "exported %s as C to %s: arena %,d bytes (planned peak %,d), %,d bytes of "
+                        + "weights, biases and requantization (modelled), %d check images; run it on a Cortex-M7 "
+                        + "under QEMU: scripts/mcu-check.sh %s%n", model, out, manifest.get("arena_bytes").asLong(),
+                manifest.get("planned_peak_bytes").asLong(), manifest.get("modeled_flash_bytes").asLong(),
+                manifest.get("check_images").asInt(), out);
+        printer.flush();
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    /** {@link DeploymentExport} of the model, its figures printed and recorded in {@code OUT.json}. */
+    private DeploymentExport.Result quantize(FoldedDetector folded, String architecture, Map<String, String> metadata,
+                                             DetectionDataset dataset, HeadSpec head, int side, PrintWriter printer)
+            throws IOException {
         DeploymentExport.Result result = DeploymentExport.of(folded, metadata, dataset, head, side, calibrationImages,
                 Runtime.getRuntime().availableProcessors(), line -> {
                     printer.println(line);
@@ -254,7 +325,7 @@ final class ExportCommand implements Callable<Integer> {
                 result.chosenScores().valMap50() - result.fp32Scores().valMap50());
         Path summary = out.resolveSibling(out.getFileName() + ".json");
         Files.writeString(summary, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(record) + "\n");
-        return result.int8();
+        return result;
     }
 
     private static void putScore(ObjectNode node, String field, double value) {

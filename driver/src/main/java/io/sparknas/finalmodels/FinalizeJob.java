@@ -133,10 +133,10 @@ public final class FinalizeJob {
     private static String deployable(FinalModelRow row, String distillation, FinalModelRow.Training training) {
         Double int8 = training.int8(io.sparknas.task.FinalExport::int8TestMap50);
         return String.format(Locale.ROOT, "final model rank %d seed %d %s distillation: test mAP@0.5 fp32 %.4f, "
-                        + "int8 %s (%s calibration); %s, %s", row.rank(), row.seed(), distillation,
+                        + "int8 %s (%s calibration); %s, %s, C: %s", row.rank(), row.seed(), distillation,
                 training.testMap50(), int8 == null ? "-" : String.format(Locale.ROOT, "%.4f", int8),
                 training.file(io.sparknas.task.FinalExport::calibration), training.file(io.sparknas.task.FinalExport::onnx),
-                training.file(io.sparknas.task.FinalExport::onnxInt8));
+                training.file(io.sparknas.task.FinalExport::onnxInt8), training.file(io.sparknas.task.FinalExport::cModel));
     }
 
     private List<FinalModelRow> rows(List<CandidateRow> chosen, List<FinalTrainingResult> results, Request request,

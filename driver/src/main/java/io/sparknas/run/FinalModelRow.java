@@ -74,6 +74,8 @@ public record FinalModelRow(String runId, String candidateId, int rank, Proposer
             .optionalString("onnx_with_kd", r -> r.withKd().file(FinalExport::onnx))
             .optionalString("onnx_int8_without_kd", r -> r.withoutKd().file(FinalExport::onnxInt8))
             .optionalString("onnx_int8_with_kd", r -> r.withKd().file(FinalExport::onnxInt8))
+            .optionalString("c_model_without_kd", r -> r.withoutKd().file(FinalExport::cModel))
+            .optionalString("c_model_with_kd", r -> r.withKd().file(FinalExport::cModel))
             .string("provenance", FinalModelRow::provenance)
             .build(row -> new FinalModelRow(row.string("run_id"), row.string("candidate_id"), row.integer("rank"),
                     Proposer.fromText(row.string("proposer")), row.string("architecture"), row.longInteger("macs"),
@@ -122,6 +124,7 @@ public record FinalModelRow(String runId, String candidateId, int rank, Proposer
         static Training stored(StoredRow row, String suffix) {
             String onnx = row.optionalString("onnx_" + suffix);
             FinalExport exported = onnx == null ? null : new FinalExport(onnx, row.optionalString("onnx_int8_" + suffix),
+                    row.optionalString("c_model_" + suffix),
                     row.optionalString("int8_calibration_" + suffix), nanIfNull(row.optionalDecimal("int8_val_map50_"
                     + suffix)), nanIfNull(row.optionalDecimal("int8_test_map50_" + suffix)),
                     nanIfNull(row.optionalDecimal("int8_test_map_coco_" + suffix)));

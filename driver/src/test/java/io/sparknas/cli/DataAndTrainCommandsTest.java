@@ -266,6 +266,22 @@ class DataAndTrainCommandsTest {
             assertEquals(java.util.List.of("images"), java.util.List.copyOf(session.getInputNames()));
         }
 
+        Path cModel = out.resolve("model-c");
+        CliErrorsTest.Result c = CliErrorsTest.run(with(TINY, "export", "--model", out.resolve("model.zip").toString(),
+                "--arch", arch.toString(), "--format", "c", "--calibration-images", "32", "--check-images", "3",
+                "--out", cModel.toString()));
+        assertEquals(0, c.status(), c.err());
+        assertTrue(c.out().contains("as C to " + cModel) && c.out().contains("scripts/mcu-check.sh"), c.out());
+        com.fasterxml.jackson.databind.JsonNode manifest = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(cModel.resolve("model.json").toFile());
+        assertEquals(3, manifest.get("check_images").asInt());
+        assertEquals(manifest.get("planned_peak_bytes").asLong(), manifest.get("arena_bytes").asLong(),
+                "the arena is the planned peak");
+        assertTrue(!Files.exists(out.resolve("model-c.partial")), "the staging folder is gone");
+        io.sparknas.export.HostCheck.Outcome host = io.sparknas.export.HostCheck.compileAndRun(cModel);
+        assertEquals(0, host.exitCode(), host.output());
+        assertTrue(host.output().contains("3 images") && host.output().contains(" 0 differ"), host.output());
+
         Path other = dir.resolve("other.json");
         Files.writeString(other, Files.readString(arch).replace("\"kernel\":5", "\"kernel\":7"));
         CliErrorsTest.Result mismatch = CliErrorsTest.run(with(TINY, "export", "--model",

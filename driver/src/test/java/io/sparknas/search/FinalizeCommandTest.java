@@ -149,6 +149,12 @@ class FinalizeCommandTest {
                     assertEquals(test.map50(), int8Map, 1e-9, "the recorded int8 figure is the int8 file's");
                     assertEquals(test.mapCoco(), row.<Double>getAs("int8_test_map_coco_" + variant), 1e-9);
                 }
+                assertEquals(base + "-c", row.getAs("c_model_" + variant), "the C export beside the model");
+                Path cModel = Path.of((base + "-c").replaceFirst("^file:", ""));
+                io.sparknas.export.HostCheck.Outcome host = io.sparknas.export.HostCheck.compileAndRun(cModel);
+                assertEquals(0, host.exitCode(), variant + ": " + host.output());
+                assertTrue(host.output().matches("(?s)host check: [1-9]\\d* images, [1-9]\\d* output bytes, 0 differ.*"), "the final model's C code computes what the Java "
+                        + "integer reference computes: " + host.output());
             }
         }
         List<float[]> cached = TinySearch.open(results, "tiny").teacherOutputs().read(readFingerprint(runDir));

@@ -36,6 +36,8 @@ public final class CModelExport {
     /** Where the kernels live among the resources. */
     private static final String KERNELS = "/io/sparknas/export/c/";
     private static final int VALUES_PER_LINE = 16;
+    /** Check images of an export when the caller does not choose: enough to exercise every output, quick on a board. */
+    public static final int DEFAULT_CHECK_IMAGES = 10;
 
     private CModelExport() {
     }

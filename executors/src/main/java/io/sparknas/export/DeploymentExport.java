@@ -22,7 +22,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * activation ranges come from the first training images (letterboxed, not augmented) by each
  * {@link Calibration.Method}, the method with the best val mAP@0.5 kept. Every model is scored through ONNX
  * Runtime on the val and test splits, so fp32 and int8 are compared by the same engine. Used by
- * {@code sparknas export} and by the final trainings, which export on the executor that trained the model.
+ * {@code sparknas export} and by the final trainings, which export on the executor that trained the model; the C
+ * export ({@link #cModel}) quantizes as the kept int8 model does.
  */
 public final class DeploymentExport {
 
@@ -39,12 +40,14 @@ public final class DeploymentExport {
      * @param calibrationImages training images the ranges were measured on
      * @param fp32Scores        the fp32 model's figures
      * @param int8Scores        each method's int8 figures
+     * @param ranges            the kept int8 model's activation ranges, one per tensor
      */
     public record Result(byte[] fp32, byte[] int8, Calibration.Method chosen, int calibrationImages, Scores fp32Scores,
-                         Map<Calibration.Method, Scores> int8Scores) {
+                         Map<Calibration.Method, Scores> int8Scores, List<ActivationRange> ranges) {
 
         public Result {
             int8Scores = Collections.unmodifiableMap(new EnumMap<>(int8Scores));
+            ranges = List.copyOf(ranges);
         }
 
         /** The kept int8 model's figures. */
@@ -100,7 +103,30 @@ public final class DeploymentExport {
                 best = candidate;
             }
         }
-        return new Result(fp32, best, chosen, images.size(), fp32Scores, int8Scores);
+        return new Result(fp32, best, chosen, images.size(), fp32Scores, int8Scores, calibration.ranges(chosen));
+    }
+
+    /**
+     * The C export ({@link CModelExport}) of the int8 model {@code exported} chose, with the first
+     * {@code checkImages} val images (letterboxed; training images when there is no val split) as check vectors.
+     */
+    public static Map<String, byte[]> cModel(FoldedDetector detector, Result exported, Map<String, String> metadata,
+                                             DetectionDataset dataset, HeadSpec head, int side, int checkImages) {
+        IntegerModel model = IntegerModel.of(detector, exported.ranges());
+        List<DetectionImage> source = dataset.val().isEmpty() ? dataset.train() : dataset.val();
+        List<DetectionImage> images = source.subList(0, Math.min(checkImages, source.size()));
+        List<byte[]> inputs = new ArrayList<>();
+        if (!images.isEmpty()) {
+            DetectionBatches batches = new DetectionBatches(images, side, side / head.outputStride(),
+                    DetectorEvaluator.anchorPairs(head), head.classes(), 1, Augmentation.NONE, false, 0);
+            for (int i = 0; i < batches.batchCount(); i++) {
+                inputs.add(model.quantizeInput(batches.batch(i).getFeatures().dup('c').data().asFloat()));
+            }
+        }
+        Map<String, String> described = new LinkedHashMap<>(metadata);
+        described.put("sparknas.quantization", "int8, " + exported.chosen().configName() + " calibration over "
+                + exported.calibrationImages() + " training images (the model's int8 ONNX export)");
+        return CModelExport.files(model, described, inputs);
     }
 
     private static Scores scores(byte[] onnx, DetectorEvaluator evaluator, DetectionDataset dataset, int side,

@@ -63,7 +63,10 @@ final class FinalTrainingRecord {
         if (node == null || !node.isObject()) {
             return null;
         }
-        return new FinalExport(node.get("onnx").asText(), node.get("onnx_int8").asText(),
+        if (node.get("c_model") == null) {
+            return null;
+        }
+        return new FinalExport(node.get("onnx").asText(), node.get("onnx_int8").asText(), node.get("c_model").asText(),
                 node.get("calibration").asText(), score(node.get("int8_val_map50")),
                 score(node.get("int8_test_map50")), score(node.get("int8_test_map_coco")));
     }
@@ -99,6 +102,7 @@ final class FinalTrainingRecord {
             ObjectNode exported = root.putObject("exported");
             exported.put("onnx", result.exported().onnx());
             exported.put("onnx_int8", result.exported().onnxInt8());
+            exported.put("c_model", result.exported().cModel());
             exported.put("calibration", result.exported().calibration());
             putScore(exported, "int8_val_map50", result.exported().int8ValMap50());
             putScore(exported, "int8_test_map50", result.exported().int8TestMap50());

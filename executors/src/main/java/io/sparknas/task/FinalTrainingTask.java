@@ -1,6 +1,7 @@
 package io.sparknas.task;
 
 import io.sparknas.data.DetectionDataset;
+import io.sparknas.export.CModelExport;
 import io.sparknas.export.DeploymentExport;
 import io.sparknas.export.FoldedDetector;
 import io.sparknas.export.OnnxExport;
@@ -102,7 +103,7 @@ public final class FinalTrainingTask implements FlatMapFunction<Iterator<FinalTr
 
     /**
      * Writes the fp32 and int8 ONNX models beside {@code model} ({@code NAME.onnx}, {@code NAME.int8.onnx}) with
-     * the metadata a deployment needs, and scores the int8 one.
+     * the metadata a deployment needs, and the int8 one as C code ({@code NAME-c/}), and scores the int8 one.
      */
     private FinalExport export(ComputationGraph network, FinalTrainingRequest request, Path model,
                                DetectionDataset dataset) {
@@ -115,13 +116,19 @@ public final class FinalTrainingTask implements FlatMapFunction<Iterator<FinalTr
                 OnnxExport.anchors(head, side), side);
         int threads = context.threadsPerTask() > 0 ? context.threadsPerTask()
                 : Runtime.getRuntime().availableProcessors();
-        DeploymentExport.Result exported = DeploymentExport.of(FoldedDetector.of(network, graph), metadata, dataset,
-                head, side, context.calibrationImages(), threads, line -> { });
+        FoldedDetector folded = FoldedDetector.of(network, graph);
+        DeploymentExport.Result exported = DeploymentExport.of(folded, metadata, dataset, head, side,
+                context.calibrationImages(), threads, line -> { });
         String base = model.getName().substring(0, model.getName().length() - ".zip".length());
         String onnx = write(new Path(model.getParent(), base + ".onnx"), exported.fp32());
         String int8 = write(new Path(model.getParent(), base + ".int8.onnx"), exported.int8());
+        Path cModel = new Path(model.getParent(), base + "-c");
+        for (java.util.Map.Entry<String, byte[]> file : DeploymentExport.cModel(folded, exported, metadata, dataset,
+                head, side, CModelExport.DEFAULT_CHECK_IMAGES).entrySet()) {
+            write(new Path(cModel, file.getKey()), file.getValue());
+        }
         DeploymentExport.Scores scores = exported.chosenScores();
-        return new FinalExport(onnx, int8, exported.chosen().configName(), scores.valMap50(), scores.testMap50(),
+        return new FinalExport(onnx, int8, cModel.toString(), exported.chosen().configName(), scores.valMap50(), scores.testMap50(),
                 scores.testMapCoco());
     }
 
@@ -133,7 +140,7 @@ public final class FinalTrainingTask implements FlatMapFunction<Iterator<FinalTr
             Path onnx = new Path(exported.onnx());
             Path int8 = new Path(exported.onnxInt8());
             FileSystem fs = onnx.getFileSystem(new Configuration());
-            return fs.exists(onnx) && fs.exists(int8);
+            return fs.exists(onnx) && fs.exists(int8) && fs.exists(new Path(exported.cModel(), "model.c"));
         } catch (IOException | IllegalArgumentException e) {
             return false;
         }
