@@ -263,7 +263,8 @@ class FinalizeCommandTest {
         Path teacherDir = shared.resolve("vit");
         TinySearch.Result trained = TinySearch.run("teacher", "train", "--out", teacherDir.toString(),
                 "--student-side", "64", "--epochs", "1", "--set", "final.teacher.dim=16", "--set",
-                "final.teacher.depth=1", "--set", "final.teacher.heads=2", "--set", "train.batch-size=8");
+                "final.teacher.depth=1", "--set", "final.teacher.heads=2", "--set", "train.batch-size=8", "--set",
+                "final.teacher.cache-dir=" + shared.resolve("teachers"));
         assertEquals(0, trained.status(), trained.err() + trained.out());
         assertTrue(trained.out().contains("teacher: training a ViT (dim 16, 1 blocks, 2 heads) at 128 px, 4x4 patches "
                 + "of 32 px"), trained.out());

@@ -1,8 +1,11 @@
 /*
  * SparkNAS int8 inference kernels; see sparknas_kernels.h. Written for clarity first: the loops are those of the
- * Java reference, with bounds and zero points hoisted out of the inner loops, a k x k convolution computing two
- * output pixels per pass over its weights (im2col into int16 columns, as CMSIS-NN does) and a pointwise convolution
- * four output channels per pass over its input.
+ * Java reference, with bounds and zero points hoisted out of the inner loops (the input zero point enters once per
+ * output as its product with the weight sum, interior depthwise taps skip the bounds); the k x k convolution (im2col
+ * into two int16 columns, as CMSIS-NN does) and the pointwise convolution compute two output channels by two pixels
+ * per pass, so each weight and input value loaded serves two multiply-accumulates. Measured under QEMU on a default
+ * run's final model (docs/benchmarks.md): 5.16 instructions per MAC one pixel or channel at a time, 5.27 with blocks
+ * of four channels by two pixels (Thumb-2 runs out of registers and spills the accumulators), 4.44 as written.
  */
 #include "sparknas_kernels.h"
 
@@ -30,16 +33,21 @@ static int32_t sn_rounding_divide(int32_t x, int32_t exponent)
     return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
-int32_t sn_requantize(int32_t x, int32_t multiplier, int32_t shift)
+static int32_t sn_requantize_inline(int32_t x, int32_t multiplier, int32_t shift)
 {
     int32_t left = shift > 0 ? shift : 0;
     int32_t right = shift > 0 ? 0 : -shift;
     return sn_rounding_divide(sn_high_mul((int32_t) ((uint32_t) x << left), multiplier), right);
 }
 
+int32_t sn_requantize(int32_t x, int32_t multiplier, int32_t shift)
+{
+    return sn_requantize_inline(x, multiplier, shift);
+}
+
 static int8_t sn_output(const sn_conv_t *p, int32_t acc, int c)
 {
-    int32_t level = sn_requantize(acc, p->multiplier[c], p->shift[c]) + p->output_zero;
+    int32_t level = sn_requantize_inline(acc, p->multiplier[c], p->shift[c]) + p->output_zero;
     if (level < p->act_min) {
         level = p->act_min;
     } else if (level > p->act_max) {
@@ -80,27 +88,28 @@ void sn_conv(const sn_conv_t *p, const int8_t *input, int8_t *output, int16_t *s
     int oc;
     int32_t j;
     for (pixel = 0; pixel < pixels; pixel += 2) {
-        int pair = pixel + 1 < pixels;
+        /* an odd last pixel computes its column twice and writes once */
+        int32_t next = pixel + 1 < pixels ? pixel + 1 : pixel;
         sn_column(p, input, pixel / p->out_width, pixel % p->out_width, first);
-        if (pair) {
-            sn_column(p, input, (pixel + 1) / p->out_width, (pixel + 1) % p->out_width, second);
-        }
-        for (oc = 0; oc < p->out_channels; oc++) {
-            const int8_t *w = p->weights + (int32_t) oc * depth;
-            int32_t acc0 = p->bias[oc];
-            int32_t acc1 = p->bias[oc];
-            if (pair) {
-                for (j = 0; j < depth; j++) {
-                    acc0 += (int32_t) w[j] * first[j];
-                    acc1 += (int32_t) w[j] * second[j];
-                }
-                output[(int32_t) oc * pixels + pixel + 1] = sn_output(p, acc1, oc);
-            } else {
-                for (j = 0; j < depth; j++) {
-                    acc0 += (int32_t) w[j] * first[j];
-                }
+        sn_column(p, input, next / p->out_width, next % p->out_width, second);
+        for (oc = 0; oc < p->out_channels; oc += 2) {
+            /* two output channels per pass over the two columns; an odd last channel is computed twice */
+            int32_t other = oc + 1 < p->out_channels ? oc + 1 : oc;
+            const int8_t *w0 = p->weights + (int32_t) oc * depth;
+            const int8_t *w1 = p->weights + other * depth;
+            int32_t a0 = p->bias[oc], b0 = p->bias[oc], a1 = p->bias[other], b1 = p->bias[other];
+            for (j = 0; j < depth; j++) {
+                int32_t x = first[j];
+                int32_t y = second[j];
+                a0 += w0[j] * x;
+                b0 += w0[j] * y;
+                a1 += w1[j] * x;
+                b1 += w1[j] * y;
             }
-            output[(int32_t) oc * pixels + pixel] = sn_output(p, acc0, oc);
+            output[(int32_t) oc * pixels + pixel] = sn_output(p, a0, oc);
+            output[(int32_t) oc * pixels + next] = sn_output(p, b0, oc);
+            output[other * pixels + pixel] = sn_output(p, a1, other);
+            output[other * pixels + next] = sn_output(p, b1, other);
         }
     }
 }
@@ -110,49 +119,47 @@ void sn_pointwise(const sn_conv_t *p, const int8_t *input, int8_t *output)
     int32_t in_plane = (int32_t) p->in_height * p->in_width;
     int32_t pixels = (int32_t) p->out_height * p->out_width;
     int channels = p->in_channels;
-    int oc = 0;
+    int oc;
     int32_t pixel;
     int ic;
-    for (; oc < p->out_channels; oc += 4) {
-        int block = p->out_channels - oc < 4 ? p->out_channels - oc : 4;
-        int32_t base[4];
-        const int8_t *w[4];
-        int b;
-        for (b = 0; b < 4; b++) {
-            int c = oc + (b < block ? b : 0);
-            int32_t sum = 0;
-            w[b] = p->weights + (int32_t) c * channels;
-            for (ic = 0; ic < channels; ic++) {
-                sum += w[b][ic];
-            }
-            /* sum of w * (q - z) = sum of w * q - z * sum of w: the zero point leaves the inner loop */
-            base[b] = p->bias[c] - p->input_zero * sum;
+    for (oc = 0; oc < p->out_channels; oc += 2) {
+        /* two output channels per pass over the input; an odd last channel is computed twice */
+        int32_t other = oc + 1 < p->out_channels ? oc + 1 : oc;
+        const int8_t *w0 = p->weights + (int32_t) oc * channels;
+        const int8_t *w1 = p->weights + other * channels;
+        int32_t sum0 = 0;
+        int32_t sum1 = 0;
+        int32_t base0;
+        int32_t base1;
+        for (ic = 0; ic < channels; ic++) {
+            sum0 += w0[ic];
+            sum1 += w1[ic];
         }
-        for (pixel = 0; pixel < pixels; pixel++) {
-            int32_t y = pixel / p->out_width;
-            int32_t x = pixel % p->out_width;
-            const int8_t *in = input + y * p->stride * p->in_width + x * p->stride;
-            int32_t acc0 = base[0];
-            int32_t acc1 = base[1];
-            int32_t acc2 = base[2];
-            int32_t acc3 = base[3];
+        /* the sum of w * (q - z) is the sum of w * q less z times the sum of w: z leaves the inner loop */
+        base0 = p->bias[oc] - p->input_zero * sum0;
+        base1 = p->bias[other] - p->input_zero * sum1;
+        for (pixel = 0; pixel < pixels; pixel += 2) {
+            /* two pixels at a time; an odd last pixel is computed twice and written once */
+            int32_t next = pixel + 1 < pixels ? pixel + 1 : pixel;
+            const int8_t *in0 = input + (pixel / p->out_width) * p->stride * p->in_width
+                + (pixel % p->out_width) * p->stride;
+            const int8_t *in1 = input + (next / p->out_width) * p->stride * p->in_width
+                + (next % p->out_width) * p->stride;
+            int32_t a0 = base0, b0 = base0, a1 = base1, b1 = base1;
             for (ic = 0; ic < channels; ic++) {
-                int32_t q = in[(int32_t) ic * in_plane];
-                acc0 += w[0][ic] * q;
-                acc1 += w[1][ic] * q;
-                acc2 += w[2][ic] * q;
-                acc3 += w[3][ic] * q;
+                int32_t x = *in0;
+                int32_t y = *in1;
+                in0 += in_plane;
+                in1 += in_plane;
+                a0 += w0[ic] * x;
+                b0 += w0[ic] * y;
+                a1 += w1[ic] * x;
+                b1 += w1[ic] * y;
             }
-            output[(int32_t) oc * pixels + pixel] = sn_output(p, acc0, oc);
-            if (block > 1) {
-                output[(int32_t) (oc + 1) * pixels + pixel] = sn_output(p, acc1, oc + 1);
-            }
-            if (block > 2) {
-                output[(int32_t) (oc + 2) * pixels + pixel] = sn_output(p, acc2, oc + 2);
-            }
-            if (block > 3) {
-                output[(int32_t) (oc + 3) * pixels + pixel] = sn_output(p, acc3, oc + 3);
-            }
+            output[(int32_t) oc * pixels + pixel] = sn_output(p, a0, oc);
+            output[(int32_t) oc * pixels + next] = sn_output(p, b0, oc);
+            output[other * pixels + pixel] = sn_output(p, a1, other);
+            output[other * pixels + next] = sn_output(p, b1, other);
         }
     }
 }
@@ -166,6 +173,10 @@ static void sn_depthwise_channel(const sn_conv_t *p, int c, const int8_t *plane,
     int x;
     int ky;
     int kx;
+    int32_t full = 0;
+    for (ky = 0; ky < k * k; ky++) {
+        full += w[ky];
+    }
     for (y = 0; y < p->out_height; y++) {
         int top = y * p->stride - p->pad_top;
         int ky_from = top < 0 ? -top : 0;
@@ -174,15 +185,31 @@ static void sn_depthwise_channel(const sn_conv_t *p, int c, const int8_t *plane,
             int left = x * p->stride - p->pad_left;
             int kx_from = left < 0 ? -left : 0;
             int kx_to = left + k > p->in_width ? p->in_width - left : k;
-            int32_t acc = p->bias[c];
-            for (ky = ky_from; ky < ky_to; ky++) {
-                const int8_t *row = plane + (top + ky) * p->in_width;
-                const int8_t *weights = w + ky * k;
-                for (kx = kx_from; kx < kx_to; kx++) {
-                    acc += (int32_t) weights[kx] * (row[left + kx] - p->input_zero);
+            /* the sum of w * (q - z) over the taps inside the image: z times their weight sum leaves the loop */
+            int32_t taps = 0;
+            int32_t acc = 0;
+            if (ky_from == 0 && ky_to == k && kx_from == 0 && kx_to == k) {
+                const int8_t *row = plane + top * p->in_width + left;
+                const int8_t *weights = w;
+                for (ky = 0; ky < k; ky++) {
+                    for (kx = 0; kx < k; kx++) {
+                        acc += (int32_t) weights[kx] * row[kx];
+                    }
+                    row += p->in_width;
+                    weights += k;
+                }
+                taps = full;
+            } else {
+                for (ky = ky_from; ky < ky_to; ky++) {
+                    const int8_t *row = plane + (top + ky) * p->in_width;
+                    const int8_t *weights = w + ky * k;
+                    for (kx = kx_from; kx < kx_to; kx++) {
+                        acc += (int32_t) weights[kx] * row[left + kx];
+                        taps += weights[kx];
+                    }
                 }
             }
-            out[y * p->out_width + x] = sn_output(p, acc, c);
+            out[y * p->out_width + x] = sn_output(p, p->bias[c] + acc - p->input_zero * taps, c);
         }
     }
 }

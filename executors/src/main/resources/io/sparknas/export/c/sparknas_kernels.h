@@ -54,7 +54,7 @@ int32_t sn_requantize(int32_t x, int32_t multiplier, int32_t shift);
 /* A k x k convolution (k > 1, groups 1). scratch: two int16 columns of k*k*in_channels values (4*k*k*C_in bytes). */
 void sn_conv(const sn_conv_t *p, const int8_t *input, int8_t *output, int16_t *scratch);
 
-/* A 1 x 1 convolution (groups 1), four output channels at a time. */
+/* A 1 x 1 convolution (groups 1), two output channels by two pixels at a time. */
 void sn_pointwise(const sn_conv_t *p, const int8_t *input, int8_t *output);
 
 /* A depthwise k x k convolution into a separate output. */
