@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The final models of a run on a Cortex-M7 (issue 22): scripts/mcu-check.sh on every C export in RUN/models/
-# (NAME-c/, written by finalize), gathered with provenance into docs/bench/mcu.json (MCU_RECORD to write elsewhere).
-# The record's top-level figures are those of the first export in name order (the plain model of rank 1, seed 1);
-# every export's figures are under "models".
+# A run's final model on a Cortex-M7 (issue 22): the best final model of RUN (rank 1, the variant with the better val
+# mAP, as 'sparknas export --run' picks it) exported as C by the current code into bench-results/mcu/RUN-c, then
+# scripts/mcu-check.sh on it; its figures with provenance into docs/bench/mcu.json (MCU_RECORD to write elsewhere).
+# Set MVN_OFFLINE=1 to build without network access.
 #   bench/mcu.sh RUN_ID [RESULTS_DIR]      (RESULTS_DIR default: results)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,20 +10,19 @@ cd "$(dirname "$0")/.."
 run="$1"
 results="${2:-results}"
 record="${MCU_RECORD:-docs/bench/mcu.json}"
-exports=("$results/$run"/models/*-c)
-[ -d "${exports[0]}" ] || { echo "bench/mcu.sh: no C export in $results/$run/models/ (finalize the run first)" >&2; exit 2; }
+[[ "${MVN_OFFLINE:-0}" == 1 ]] && export SPARKNAS_MAVEN_ARGS="-o"
+model="bench-results/mcu/$run-c"
+mkdir -p bench-results/mcu
+bin/sparknas export --run "$run" --output "$results" --format c --out "$model" | grep -E '^(final model|int8|exported)'
 out="$(mktemp -d)"
-for dir in "${exports[@]}"; do
-  echo "== $(basename "$dir")"
-  scripts/mcu-check.sh "$dir" --json "$out/$(basename "$dir").json"
-done
+scripts/mcu-check.sh "$model" --json "$out/$run-c.json"
 python3 - "$record" "$out" "$run" "$results" "$0 $*" <<'PY'
 import datetime, json, os, subprocess, sys
 record, out, run, results, command = sys.argv[1:]
 models = []
 for name in sorted(os.listdir(out)):
     figures = json.load(open(os.path.join(out, name)))
-    figures["export"] = os.path.join(results, run, "models", name[:-len(".json")])
+    figures["export"] = os.path.join("bench-results/mcu", name[:-len(".json")])
     models.append(figures)
 first = models[0]
 revision = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()

@@ -176,7 +176,12 @@ public final class RunReport {
 
     private static String deployFiles(FinalModelRow.Training training) {
         String onnx = training.file(FinalExport::onnx);
-        return onnx == null ? "not exported" : fileName(onnx) + ", " + fileName(training.file(FinalExport::onnxInt8));
+        if (onnx == null) {
+            return "not exported";
+        }
+        String c = training.file(FinalExport::cModel);
+        return fileName(onnx) + ", " + fileName(training.file(FinalExport::onnxInt8))
+                + (c == null ? "" : ", " + fileName(c) + "/ (C)");
     }
 
     private static String fileName(String path) {

@@ -5,7 +5,7 @@
  * into two int16 columns, as CMSIS-NN does) and the pointwise convolution compute two output channels by two pixels
  * per pass, so each weight and input value loaded serves two multiply-accumulates. Measured under QEMU on a default
  * run's final model (docs/benchmarks.md): 5.16 instructions per MAC one pixel or channel at a time, 5.27 with blocks
- * of four channels by two pixels (Thumb-2 runs out of registers and spills the accumulators), 4.44 as written.
+ * of four channels by two pixels (Thumb-2 runs out of registers and spills the accumulators), 4.46 as written.
  */
 #include "sparknas_kernels.h"
 
@@ -54,6 +54,17 @@ static int8_t sn_output(const sn_conv_t *p, int32_t acc, int c)
         level = p->act_max;
     }
     return (int8_t) level;
+}
+
+/* Writes the four outputs of a block: channels oc and other at pixels pixel and next, accumulators a (first pixel)
+ * and b (second), 0 for channel oc and 1 for other. */
+static void sn_store_block(const sn_conv_t *p, int8_t *output, int32_t pixels, int32_t oc, int32_t other,
+                           int32_t pixel, int32_t next, int32_t a0, int32_t b0, int32_t a1, int32_t b1)
+{
+    output[oc * pixels + pixel] = sn_output(p, a0, oc);
+    output[oc * pixels + next] = sn_output(p, b0, oc);
+    output[other * pixels + pixel] = sn_output(p, a1, other);
+    output[other * pixels + next] = sn_output(p, b1, other);
 }
 
 /* Fills one im2col column for output pixel (y, x): every (channel, ky, kx) input less its zero point, 0 in padding. */
@@ -106,10 +117,7 @@ void sn_conv(const sn_conv_t *p, const int8_t *input, int8_t *output, int16_t *s
                 a1 += w1[j] * x;
                 b1 += w1[j] * y;
             }
-            output[(int32_t) oc * pixels + pixel] = sn_output(p, a0, oc);
-            output[(int32_t) oc * pixels + next] = sn_output(p, b0, oc);
-            output[other * pixels + pixel] = sn_output(p, a1, other);
-            output[other * pixels + next] = sn_output(p, b1, other);
+            sn_store_block(p, output, pixels, oc, other, pixel, next, a0, b0, a1, b1);
         }
     }
 }
@@ -156,10 +164,7 @@ void sn_pointwise(const sn_conv_t *p, const int8_t *input, int8_t *output)
                 a1 += w1[ic] * x;
                 b1 += w1[ic] * y;
             }
-            output[(int32_t) oc * pixels + pixel] = sn_output(p, a0, oc);
-            output[(int32_t) oc * pixels + next] = sn_output(p, b0, oc);
-            output[other * pixels + pixel] = sn_output(p, a1, other);
-            output[other * pixels + next] = sn_output(p, b1, other);
+            sn_store_block(p, output, pixels, oc, other, pixel, next, a0, b0, a1, b1);
         }
     }
 }
