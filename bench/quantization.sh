@@ -6,13 +6,25 @@
 # gathers them into docs/bench/quantization.json (QUANTIZATION_RECORD to write elsewhere). Needs the models of
 # bench/detection-recipe.sh in RECIPE_CACHE (default bench-results/detection-recipe). Set MVN_OFFLINE=1 to build
 # without network access.
-#   bench/quantization.sh [--calibration-images 256]
+# With --run RUN_ID, the best final model of that run (in RESULTS_DIR, default results: a default 'bin/sparknas
+# search') is exported the same way ('sparknas export --run') and recorded beside them.
+#   bench/quantization.sh [--calibration-images 256] [--run RUN_ID [--results DIR]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cache="${RECIPE_CACHE:-bench-results/detection-recipe}"
 record="${QUANTIZATION_RECORD:-docs/bench/quantization.json}"
 images=256
-[[ "${1:-}" == "--calibration-images" ]] && images="$2"
+run=""
+results=results
+arguments=("$@")
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --calibration-images) images="$2"; shift 2 ;;
+    --run) run="$2"; shift 2 ;;
+    --results) results="$2"; shift 2 ;;
+    *) echo "bench/quantization.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
 out=bench-results/quantization
 mkdir -p "$out"
 [[ "${MVN_OFFLINE:-0}" == 1 ]] && export SPARKNAS_MAVEN_ARGS="-o"
@@ -28,11 +40,17 @@ export_int8() {
 }
 export_int8 ours-digits --set data.source=voc --set "data.path=\"$cache/digits-voc\""
 export_int8 ours-shapes
-python3 - "$record" "$out" "$images" "$(( $(date +%s) - start ))" "$@" <<'PY'
+if [ -n "$run" ]; then
+  bin/sparknas export --run "$run" --output "$results" --format onnx-int8 --calibration-images "$images" \
+    --out "$out/run-$run-int8.onnx" | grep -E '^(final model|int8|exported)'
+fi
+python3 - "$record" "$out" "$images" "$(( $(date +%s) - start ))" "$run" "${arguments[@]}" <<'PY'
 import json, os, subprocess, sys, datetime
-record, out, images, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+record, out, images, seconds, run = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 names = {"ours-digits": "reference detector, digit set (examples/arch-small.json, 128 px, 50 epochs)",
          "ours-shapes": "reference detector, shapes set (examples/arch-small.json, 128 px, 20 epochs)"}
+if run:
+    names["run-" + run] = f"a default run's final model, built-in set ({run}, rank 1)"
 models = []
 for key, name in names.items():
     figures = json.load(open(os.path.join(out, key + "-int8.onnx.json")))
@@ -43,13 +61,12 @@ for key, name in names.items():
                    "int8_drop": figures["fp32_test_map50"] - chosen["test_map50"], "methods": figures["int8"],
                    "int8_bytes": os.path.getsize(os.path.join(out, key + "-int8.onnx"))})
 revision = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
-doc = {"benchmark": "quantization", "command": "bench/quantization.sh " + " ".join(sys.argv[5:]),
+doc = {"benchmark": "quantization", "command": "bench/quantization.sh " + " ".join(sys.argv[6:]),
        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(), "git_revision": revision or "unknown",
-       "cores": os.cpu_count(), "parameters": {"calibration_images": images, "seconds": seconds,
-       "note": "a default run's final model is added when issue 23's default run delivers one"},
+       "cores": os.cpu_count(), "parameters": {"calibration_images": images, "seconds": seconds, "run": run or None},
        "models": models, "largest_int8_drop": max(m["int8_drop"] for m in models)}
 os.makedirs(os.path.dirname(record), exist_ok=True)
 json.dump(doc, open(record, "w"), indent=2)
-print(f"wrote {record}: " + "; ".join(f"{m['name'].split(',')[1].strip()}: fp32 {m['fp32_test_map50']:.4f} int8 "
+print(f"wrote {record}: " + "; ".join(f"{m['name'].split(',')[0].strip()}: fp32 {m['fp32_test_map50']:.4f} int8 "
       f"{m['int8_test_map50']:.4f} ({m['calibration']})" for m in models))
 PY
