@@ -15,6 +15,11 @@ public final class CommonOptions {
             description = "A HOCON file whose keys override conf/sparknas.conf.")
     Path configFile;
 
+    @Option(names = "--preset", paramLabel = "NAME",
+            description = "Start from a named set of settings in conf/presets/ (quick: every stage in a few minutes, "
+                    + "to try the tool; its model is not worth deploying), under --config and --set.")
+    String preset;
+
     @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE",
             description = "Override one configuration key, e.g. --set run.seed=7 (repeatable; wins over --config).")
     List<String> overrides = new ArrayList<>();
@@ -38,6 +43,10 @@ public final class CommonOptions {
      */
     public SparkNasConfig loadRecorded(io.sparknas.run.RunManifest manifest, String command,
                                        List<String> ownPrefixes) {
+        if (preset != null) {
+            throw new UserInputException("--preset " + preset + ": a preset starts a new run; " + command
+                    + " continues the run's recorded configuration (give single keys with --set)");
+        }
         List<OptionValue> options = new ArrayList<>();
         if (strict) {
             options.add(new OptionValue("data.strict", true, "--strict"));
@@ -74,6 +83,6 @@ public final class CommonOptions {
             options.add(new OptionValue("target", target, "--target"));
         }
         options.addAll(commandOptions);
-        return ConfigLoader.load(configFile, overrides, options);
+        return ConfigLoader.load(preset, configFile, overrides, options);
     }
 }

@@ -116,8 +116,28 @@ public final class FinalizeCommand implements Callable<Integer> {
                     (r.withoutKd().seconds() + r.withKd().seconds()) / 60,
                     io.sparknas.space.ArchitectureJson.decode(r.architecture()).shortName());
         }
+        java.util.Optional<FinalModelRow> best = rows.stream().filter(r -> r.rank() == 1)
+                .max(java.util.Comparator.comparingDouble(FinalModelRow::bestTestMap50));
+        java.util.Optional<FinalModelRow> baseline = rows.stream().filter(r -> r.rank() == 0)
+                .max(java.util.Comparator.comparingDouble(FinalModelRow::bestTestMap50));
+        if (best.isPresent() && baseline.isPresent()) {
+            out.printf(Locale.ROOT, "%nthe found model against the MobileNetV2-style baseline (rank 0): test mAP@0.5 "
+                    + "%.4f against %.4f (%+.4f), %.2f against %.2f MMACs%n", best.get().bestTestMap50(),
+                    baseline.get().bestTestMap50(), best.get().bestTestMap50() - baseline.get().bestTestMap50(),
+                    best.get().macs() / 1e6, baseline.get().macs() / 1e6);
+        }
         out.printf("%nresults: %s (Parquet), models in %s%n", run.finalModels().location(),
                 run.location(Run.MODELS));
+        best.ifPresent(row -> {
+            FinalModelRow.Training deployed = row.withKd().valMap50() > row.withoutKd().valMap50() ? row.withKd()
+                    : row.withoutKd();
+            String c = deployed.file(io.sparknas.task.FinalExport::cModel);
+            if (c != null) {
+                out.printf("deploy: %s (int8 ONNX for ONNX Runtime, ST Edge AI Core or a TFLite converter), %s (C for "
+                                + "a Cortex-M: check it with scripts/mcu-check.sh %s); README 'Export and deploy'%n",
+                        deployed.file(io.sparknas.task.FinalExport::onnxInt8), c, c);
+            }
+        });
         out.flush();
     }
 }

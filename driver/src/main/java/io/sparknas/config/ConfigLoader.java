@@ -74,6 +74,35 @@ public final class ConfigLoader {
     }
 
     /**
+     * Loads the configuration from a preset ({@code conf/presets/NAME.conf}, null for none) under the user's file,
+     * {@code overrides} and {@code options}.
+     */
+    public static SparkNasConfig load(String preset, Path userFile, List<String> overrides,
+                                      List<OptionValue> options) {
+        return load(userFile(userFile).withFallback(preset(preset)), overrides, options);
+    }
+
+    /** The presets shipped in {@code conf/presets/}. */
+    public static final List<String> PRESETS = List.of("quick");
+
+    /** A preset's keys; empty for none; an unknown name is refused, naming the presets there are. */
+    static Config preset(String name) {
+        if (name == null) {
+            return ConfigFactory.empty();
+        }
+        if (!PRESETS.contains(name)) {
+            throw new ConfigurationException("--preset " + name + ": no such preset; there are: "
+                    + String.join(", ", PRESETS));
+        }
+        try {
+            return ConfigFactory.parseResources("sparknas-conf/presets/" + name + ".conf",
+                    ConfigParseOptions.defaults().setAllowMissing(false));
+        } catch (ConfigException e) {
+            throw new ConfigurationException("preset " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * {@code config} with one key set to {@code value} (as computed by the program, e.g. anchor boxes fitted to the
      * data), validated again; the resolved configuration, and so run.json, shows the new value.
      */
@@ -362,7 +391,7 @@ public final class ConfigLoader {
                         finals.integer("teacher.depth", 1, 64), heads, finals.integer("teacher.mlp-ratio", 1, 16),
                         finals.integer("teacher.epochs", 1, 10_000), finals.number("teacher.learning-rate", 1e-7, 10),
                         finals.string("teacher.cache-dir").trim(), teacherStem(finals)),
-                finals.integer("calibration-images", 1, 1_000_000));
+                finals.integer("calibration-images", 1, 1_000_000), finals.bool("baseline"));
     }
 
     private static boolean teacherStem(ConfigReader finals) {

@@ -13,9 +13,11 @@ import io.sparknas.train.DistillationSettings;
  * @param distillation the distillation loss's settings
  * @param teacher      the ViT teacher trained when none is given
  * @param calibrationImages training images that calibrate each final model's int8 export
+ * @param baseline     whether a MobileNetV2-style baseline is trained beside the chosen candidates
  */
 public record FinalSettings(boolean afterSearch, int top, int seeds, int epochs, boolean inherited,
-                            DistillationSettings distillation, TeacherSettings teacher, int calibrationImages) {
+                            DistillationSettings distillation, TeacherSettings teacher, int calibrationImages,
+                            boolean baseline) {
 
     /**
      * The ViT teacher.

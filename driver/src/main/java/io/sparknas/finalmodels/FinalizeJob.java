@@ -4,7 +4,11 @@ import io.sparknas.config.SparkNasConfig;
 import io.sparknas.cost.CostModel;
 import io.sparknas.data.DataFiles;
 import io.sparknas.data.DetectionDataset;
+import io.sparknas.cost.MobileNetV2Baseline;
+import io.sparknas.run.CandidateCosts;
 import io.sparknas.run.CandidateRow;
+import io.sparknas.run.Proposer;
+import io.sparknas.space.Architecture;
 import io.sparknas.run.DriverFolder;
 import io.sparknas.run.FinalModelRow;
 import io.sparknas.run.Run;
@@ -16,6 +20,7 @@ import io.sparknas.task.FinalTrainingContext;
 import io.sparknas.task.FinalTrainingRequest;
 import io.sparknas.task.FinalTrainingResult;
 import io.sparknas.task.FinalTrainingTask;
+import io.sparknas.task.ProgressFile;
 import io.sparknas.task.TeacherArtifact;
 import io.sparknas.task.TeacherOutputsSource;
 import io.sparknas.task.TeacherOutputsTask;
@@ -44,6 +49,9 @@ import org.apache.spark.sql.SparkSession;
  * once across executors, written by them to {@code teacher_outputs/} and read from there by the training tasks.
  */
 public final class FinalizeJob {
+
+    /** How often the console shows the final trainings' new epoch lines. */
+    private static final int PROGRESS_SECONDS = 10;
 
     private final Run run;
     private final SparkNasConfig config;
@@ -74,6 +82,14 @@ public final class FinalizeJob {
                 .stream().sorted(SearchObjective.BY_MAP).limit(request.top()).toList();
         SearchSpace cell = config.space().narrow(chosen.get(0).architecture().resolution(),
                 chosen.get(0).architecture().width());
+        List<Finalist> finalists = new ArrayList<>();
+        for (int rank = 1; rank <= chosen.size(); rank++) {
+            CandidateRow c = chosen.get(rank - 1);
+            finalists.add(new Finalist(c.candidateId(), rank, c.proposer(), c.architecture(), c.costs(), c.map50()));
+        }
+        if (config.finals().baseline()) {
+            baseline(cell).ifPresent(finalists::add);
+        }
         int side = cell.resolutions().get(0);
         config.gatheredClassesNotice().ifPresent(run::progress);
         DetectionDataset data = config.data().load(DataFiles.local());
@@ -91,11 +107,12 @@ public final class FinalizeJob {
                 : run.driverFolder("supernet").path().resolve("supernet.ckpt")) : null;
         Broadcast<byte[]> supernetBroadcast = context.broadcast(supernetBytes);
         List<FinalTrainingRequest> requests = new ArrayList<>();
-        for (int rank = 1; rank <= chosen.size(); rank++) {
-            CandidateRow row = chosen.get(rank - 1);
+        for (Finalist finalist : finalists) {
             for (long seed = 1; seed <= request.seeds(); seed++) {
-                requests.add(new FinalTrainingRequest(row.candidateId(), rank, row.architecture(), false, seed));
-                requests.add(new FinalTrainingRequest(row.candidateId(), rank, row.architecture(), true, seed));
+                requests.add(new FinalTrainingRequest(finalist.candidateId(), finalist.rank(), finalist.architecture(),
+                        false, seed));
+                requests.add(new FinalTrainingRequest(finalist.candidateId(), finalist.rank(), finalist.architecture(),
+                        true, seed));
             }
         }
         FinalTrainingContext trainingContext = new FinalTrainingContext(cell,
@@ -107,8 +124,15 @@ public final class FinalizeJob {
                 fingerprint(teacher.artifact()) + "|" + (supernetBytes == null ? "scratch" : sha256(supernetBytes)));
         long start = System.nanoTime();
         context.setJobDescription("SparkNAS " + run.id() + ": finalize, " + requests.size() + " trainings");
+        Map<org.apache.hadoop.fs.Path, String> progressFiles = new java.util.LinkedHashMap<>();
+        for (FinalTrainingRequest r : requests) {
+            progressFiles.put(new org.apache.hadoop.fs.Path(run.location(Run.MODELS), r.artifactName()
+                    + ProgressFile.SUFFIX), String.format(Locale.ROOT, "final rank %d seed %d %s distillation: ",
+                    r.rank(), r.seed(), r.distill() ? "with" : "without"));
+        }
+        ProgressFollower.clear(progressFiles.keySet());
         List<FinalTrainingResult> results;
-        try {
+        try (ProgressFollower follower = new ProgressFollower(progressFiles, run::progress, PROGRESS_SECONDS)) {
             results = context.parallelize(requests, requests.size())
                     .mapPartitions(new FinalTrainingTask(outputs, supernetBroadcast, trainingContext))
                     .collect();
@@ -120,7 +144,7 @@ public final class FinalizeJob {
                 (System.nanoTime() - start) / 60e9, reused == 0 ? "" : String.format(Locale.ROOT,
                         " (%d reused from an earlier finalize of this run: same candidate, seed, settings, data and "
                                 + "teacher)", reused)));
-        List<FinalModelRow> rows = rows(chosen, results, request, teacher);
+        List<FinalModelRow> rows = rows(finalists, results, request, teacher);
         run.finalModels().write(rows);
         for (FinalModelRow row : rows) {
             run.progress(deployable(row, "without", row.withoutKd()));
@@ -139,13 +163,43 @@ public final class FinalizeJob {
                 training.file(io.sparknas.task.FinalExport::onnxInt8), training.file(io.sparknas.task.FinalExport::cModel));
     }
 
-    private List<FinalModelRow> rows(List<CandidateRow> chosen, List<FinalTrainingResult> results, Request request,
+    /** A model finalize trains: a chosen candidate (rank 1 the best), or the hand-designed baseline (rank 0). */
+    private record Finalist(String candidateId, int rank, Proposer proposer, Architecture architecture,
+                            CandidateCosts costs, double searchValMap50) {
+    }
+
+    /**
+     * The MobileNetV2-style baseline ({@link MobileNetV2Baseline}) at the chosen candidates' input resolution, so
+     * that it trains on the same images and distils from the same teacher outputs (which are on that resolution's
+     * grid), its width the largest of the space's that fits the target; none, with a line saying so, when no width
+     * fits.
+     */
+    private java.util.Optional<Finalist> baseline(SearchSpace cell) {
+        int resolution = cell.resolutions().get(0);
+        SearchSpace widths = config.space().withInputs(List.of(resolution), config.space().widths());
+        CostModel costModel = new CostModel(widths, config.target(), config.cost());
+        java.util.Optional<Architecture> chosen = MobileNetV2Baseline.choose(widths, costModel);
+        if (chosen.isEmpty()) {
+            run.progress("finalize: no MobileNetV2-style baseline fits " + config.target().name() + " at "
+                    + resolution + " px; none trained");
+            return java.util.Optional.empty();
+        }
+        Architecture architecture = chosen.get();
+        CandidateCosts costs = CandidateCosts.of(costModel.evaluate(architecture));
+        run.progress(String.format(Locale.ROOT, "finalize: baseline MobileNetV2-style (MBConv e%d k%d, deepest) %s: "
+                        + "%.1f MMACs, peak SRAM %.1f KiB, %.1f ms on %s", MobileNetV2Baseline.EXPAND,
+                MobileNetV2Baseline.KERNEL, architecture.shortName(), costs.macs() / 1e6, costs.peakSram() / 1024.0,
+                costs.latencyMs(), config.target().name()));
+        String id = String.format(Locale.ROOT, "baseline-mobilenetv2-r%d-w%.2f", resolution, architecture.width());
+        return java.util.Optional.of(new Finalist(id, 0, Proposer.BASELINE, architecture, costs, Double.NaN));
+    }
+
+    private List<FinalModelRow> rows(List<Finalist> finalists, List<FinalTrainingResult> results, Request request,
                                      TeacherProvider.Resolved teacher) {
         Map<String, FinalTrainingResult> byKey = results.stream().collect(Collectors.toMap(
                 r -> r.candidateId() + "/" + r.seed() + "/" + r.distill(), r -> r, (a, b) -> a));
         List<FinalModelRow> rows = new ArrayList<>();
-        for (int rank = 1; rank <= chosen.size(); rank++) {
-            CandidateRow c = chosen.get(rank - 1);
+        for (Finalist c : finalists) {
             for (long seed = 1; seed <= request.seeds(); seed++) {
                 FinalTrainingResult plain = byKey.get(c.candidateId() + "/" + seed + "/false");
                 FinalTrainingResult distilled = byKey.get(c.candidateId() + "/" + seed + "/true");
@@ -153,9 +207,9 @@ public final class FinalizeJob {
                     throw new IllegalStateException("candidate " + c.candidateId() + " seed " + seed
                             + " came back without both trainings");
                 }
-                rows.add(new FinalModelRow(run.id(), c.candidateId(), rank, c.proposer(),
+                rows.add(new FinalModelRow(run.id(), c.candidateId(), c.rank(), c.proposer(),
                         ArchitectureJson.encode(c.architecture()), c.costs().macs(), c.costs().params(),
-                        c.costs().flashBytes(), c.costs().peakSram(), c.costs().latencyMs(), c.map50(),
+                        c.costs().flashBytes(), c.costs().peakSram(), c.costs().latencyMs(), c.searchValMap50(),
                         config.finals().inherited() ? "inherited" : "scratch", seed, request.epochs(),
                         FinalModelRow.Training.of(plain), FinalModelRow.Training.of(distilled),
                         teacher.artifact().description(), teacher.testMap50(),

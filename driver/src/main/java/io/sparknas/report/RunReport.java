@@ -147,7 +147,7 @@ public final class RunReport {
         List<FinalModelsChart.Bar> bars = new ArrayList<>();
         List<List<String>> table = new ArrayList<>();
         for (FinalModelRow row : rows) {
-            String label = "#" + row.rank() + " seed " + row.seed();
+            String label = (row.rank() == 0 ? "baseline" : "#" + row.rank()) + " seed " + row.seed();
             Double int8Without = row.withoutKd().int8(FinalExport::int8TestMap50);
             Double int8With = row.withKd().int8(FinalExport::int8TestMap50);
             bars.add(new FinalModelsChart.Bar(label, row.withoutKd().testMap50(), row.withKd().testMap50(),

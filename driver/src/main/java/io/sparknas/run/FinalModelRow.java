@@ -9,7 +9,8 @@ import io.sparknas.task.FinalTrainingResult;
  *
  * @param runId            the run
  * @param candidateId      the candidate
- * @param rank             its rank among the chosen (1: best val mAP in the search)
+ * @param rank             its rank among the chosen (1: best val mAP in the search); 0 for the MobileNetV2-style
+ *                         baseline
  * @param proposer         who proposed it in the search
  * @param architecture     canonical architecture JSON
  * @param macs             multiply-accumulates
@@ -31,6 +32,11 @@ public record FinalModelRow(String runId, String candidateId, int rank, Proposer
                             long macs, long params, long flashBytes, long peakSram, double latencyMs,
                             double searchValMap50, String init, long seed, int epochs, Training withoutKd,
                             Training withKd, String teacher, double teacherTestMap50, String provenance) {
+
+    /** The better test mAP@0.5 of the two trainings (without and with distillation). */
+    public double bestTestMap50() {
+        return Math.max(withoutKd.testMap50(), withKd.testMap50());
+    }
 
     /** The columns. */
     public static final RowCodec<FinalModelRow> CODEC = RowCodec.<FinalModelRow>builder()

@@ -13,7 +13,9 @@ public enum Proposer {
     /** A random feasible candidate: random search (the baseline), or a slot the operators could not fill. */
     RANDOM("random"),
     /** The LLM proposer. */
-    LLM("llm");
+    LLM("llm"),
+    /** Not proposed: the hand-designed MobileNetV2-style baseline that finalize trains beside the found models. */
+    BASELINE("baseline");
 
     private final String text;
 

@@ -76,6 +76,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theQuickPresetShortensEveryStageAndTheCommandLineStillWins() {
+        SparkNasConfig defaults = ConfigLoader.load(null, List.of());
+        SparkNasConfig quick = ConfigLoader.load("quick", null, List.of(), List.of());
+        assertEquals(4, quick.search().generations());
+        assertTrue(quick.search().generations() < defaults.search().generations());
+        assertEquals(3, quick.finals().epochs());
+        assertFalse(quick.finals().baseline());
+        assertTrue(defaults.finals().baseline(), "the default run trains the baseline");
+        assertEquals(7, ConfigLoader.load("quick", null, List.of("search.generations=7"), List.of()).search()
+                .generations(), "--set wins over the preset");
+        ConfigurationException unknown = assertThrows(ConfigurationException.class,
+                () -> ConfigLoader.load("slow", null, List.of(), List.of()));
+        assertEquals("--preset slow: no such preset; there are: quick", unknown.getMessage());
+    }
+
+    @Test
     void everyShippedTargetLoads() {
         for (String name : TargetLoader.SHIPPED) {
             SparkNasConfig config = ConfigLoader.load(null, List.of("target=" + name));

@@ -86,6 +86,13 @@ class FinalizeCommandTest {
                 "--teacher-onnx", onnx.toString()));
         assertEquals(0, result.status(), result.err() + result.out());
         assertTrue(result.out().contains("finalize: 2 candidate(s) x 1 seed(s)"), result.out());
+        for (int rank = 1; rank <= 2; rank++) {
+            for (String distillation : List.of("without", "with")) {
+                String prefix = "final rank " + rank + " seed 1 " + distillation + " distillation: ";
+                assertTrue(result.out().contains(prefix + "epoch 1/1 "), "each training's epoch lines reach the "
+                        + "driver's console while it runs, named: " + prefix + "\n" + result.out());
+            }
+        }
 
         String runDir = results.resolve("tiny").toString();
         SparkSession spark = SparkSession.active();
@@ -272,12 +279,33 @@ class FinalizeCommandTest {
         assertTrue(json.contains("\"side\" : 128") && json.contains("\"grid\" : 4"), json);
 
         TinySearch.Result result = TinySearch.run(with("finalize", "--run", "tiny", "--epochs", "1", "--teacher",
-                teacherDir.resolve("teacher.zip").toString()));
+                teacherDir.resolve("teacher.zip").toString(), "--set", "final.baseline=true"));
         assertEquals(0, result.status(), result.err() + result.out());
         List<Row> rows = SparkSession.active().read().parquet(results.resolve("tiny/" + Run.FINAL_MODELS)
-                .toString()).collectAsList();
-        assertEquals(1, rows.size());
-        assertEquals(teacherDir.resolve("teacher.zip").toString(), rows.get(0).getAs("teacher"));
+                .toString()).orderBy("rank").collectAsList();
+        assertEquals(2, rows.size(), "the best candidate and the baseline");
+        for (Row row : rows) {
+            assertEquals(teacherDir.resolve("teacher.zip").toString(), row.getAs("teacher"));
+        }
+        Row baseline = rows.get(0);
+        assertEquals(0, baseline.<Integer>getAs("rank"));
+        assertEquals("baseline", baseline.getAs("proposer"));
+        io.sparknas.space.Architecture architecture = io.sparknas.space.ArchitectureJson.decode(
+                baseline.getAs("architecture"));
+        assertEquals(rows.get(1).<String>getAs("architecture").contains("\"resolution\":64"),
+                architecture.resolution() == 64, "at the chosen candidate's resolution");
+        for (java.util.List<io.sparknas.space.Block> stage : architecture.stages()) {
+            for (io.sparknas.space.Block block : stage) {
+                assertEquals(io.sparknas.space.ConvType.MBCONV, block.type());
+                assertEquals(6, block.expand());
+                assertEquals(3, block.kernel());
+            }
+        }
+        assertTrue(result.out().contains("finalize: baseline MobileNetV2-style (MBConv e6 k3, deepest) r64"),
+                result.out());
+        assertTrue(result.out().contains("the found model against the MobileNetV2-style baseline (rank 0): test "
+                + "mAP@0.5"), result.out());
+        assertTrue(result.out().contains("deploy: ") && result.out().contains("scripts/mcu-check.sh"), result.out());
     }
 
     @Test

@@ -28,7 +28,7 @@ final class TinySearch {
     static final String[] TINY = {"--set", "data.synthetic.train=32", "--set", "data.synthetic.val=12",
         "--set", "data.synthetic.test=4", "--set", "data.synthetic.image-size=64", "--set", "supernet.batch-size=16",
         "--set", "supernet.random-subnets=1", "--set", "supernet.recalibration-batches=1", "--set", "spark.ui=false",
-        "--set", "final.after-search=false"};
+        "--set", "final.after-search=false", "--set", "final.baseline=false"};
 
     record Result(int status, String out, String err) {
     }

@@ -27,8 +27,9 @@ import org.deeplearning4j.util.ModelSerializer;
 /**
  * The Spark function that trains chosen candidates fully, one per task: from scratch or from the supernet's
  * weights, with or without the teacher's cached outputs; it scores the result on the test split and writes the
- * trained detector to the artifact folder, with its fp32 and int8 ONNX exports. A retried task trains the same way from the same seed and overwrites
- * the same file, so nothing is duplicated.
+ * trained detector to the artifact folder, with its fp32 and int8 ONNX exports and its C export. Each epoch's line
+ * goes to a {@link ProgressFile} beside the model, which the driver follows. A retried task trains the same way
+ * from the same seed and overwrites the same files, so nothing is duplicated.
  */
 public final class FinalTrainingTask implements FlatMapFunction<Iterator<FinalTrainingRequest>, FinalTrainingResult> {
 
@@ -77,7 +78,7 @@ public final class FinalTrainingTask implements FlatMapFunction<Iterator<FinalTr
             } else {
                 var settings = context.training().withSeed(request.seed());
                 FinalTrainer trainer = new FinalTrainer(context.space().head(), settings,
-                        context.distillation(), line -> { });
+                        context.distillation(), new ProgressFile(model));
                 ComputationGraph start = null;
                 if (context.inherited()) {
                     Supernet weights = SUPERNETS.computeIfAbsent(supernet.id(),
