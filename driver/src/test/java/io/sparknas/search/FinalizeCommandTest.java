@@ -283,22 +283,38 @@ class FinalizeCommandTest {
         assertEquals(0, result.status(), result.err() + result.out());
         List<Row> rows = SparkSession.active().read().parquet(results.resolve("tiny/" + Run.FINAL_MODELS)
                 .toString()).orderBy("rank").collectAsList();
-        assertEquals(2, rows.size(), "the best candidate and the baseline");
-        for (Row row : rows) {
-            assertEquals(teacherDir.resolve("teacher.zip").toString(), row.getAs("teacher"));
-        }
+        assertEquals(1, rows.size(), "no baseline fits the tight target");
+        assertEquals(teacherDir.resolve("teacher.zip").toString(), rows.get(0).getAs("teacher"));
+        assertTrue(result.out().contains("finalize: no MobileNetV2-style baseline fits tight at 64 px; none trained"),
+                result.out());
+    }
+
+    @Test
+    void aSearchEndsByFinalizingWhenAfterSearchIsOn() {
+        // the default target (not the tight one), where a MobileNetV2-style baseline fits at 64 px
+        TinySearch.Result result = TinySearch.runFinalizingAfterSearch("search", "--supernet",
+                checkpoint.toString(), "--output", results.toString(), "--set", "spark.master=\"local[2]\"", "--set",
+                "train.batch-size=8", "--set", "final.baseline=true", "--population", "4", "--generations", "0",
+                "--run-id", "after", "--set", "final.epochs=1", "--set", "final.teacher.epochs=1", "--set",
+                "final.teacher.dim=16", "--set", "final.teacher.depth=1", "--set", "final.teacher.heads=2");
+        assertEquals(0, result.status(), result.err() + result.out());
+        assertTrue(result.out().contains("finalize (final.after-search): the best 1 candidate(s), 1 seed(s), 1 epochs"),
+                result.out());
+        assertTrue(result.out().contains("teacher: training a ViT (dim 16, 1 blocks, 2 heads) at 128 px"),
+                "no teacher given: one is trained into the run folder: " + result.out());
+        assertTrue(Files.isRegularFile(results.resolve("after/teacher/teacher.zip")));
+        List<Row> rows = SparkSession.active().read().parquet(results.resolve("after/" + Run.FINAL_MODELS)
+                .toString()).orderBy("rank").collectAsList();
+        assertEquals(2, rows.size(), "the best candidate and the baseline, which fits the default target");
         Row baseline = rows.get(0);
         assertEquals(0, baseline.<Integer>getAs("rank"));
         assertEquals("baseline", baseline.getAs("proposer"));
         io.sparknas.space.Architecture architecture = io.sparknas.space.ArchitectureJson.decode(
                 baseline.getAs("architecture"));
-        assertEquals(rows.get(1).<String>getAs("architecture").contains("\"resolution\":64"),
-                architecture.resolution() == 64, "at the chosen candidate's resolution");
+        assertEquals(64, architecture.resolution(), "at the chosen candidate's resolution");
         for (java.util.List<io.sparknas.space.Block> stage : architecture.stages()) {
             for (io.sparknas.space.Block block : stage) {
-                assertEquals(io.sparknas.space.ConvType.MBCONV, block.type());
-                assertEquals(6, block.expand());
-                assertEquals(3, block.kernel());
+                assertEquals(new io.sparknas.space.Block(io.sparknas.space.ConvType.MBCONV, 3, 6, block.skip()), block);
             }
         }
         assertTrue(result.out().contains("finalize: baseline MobileNetV2-style (MBConv e6 k3, deepest) r64"),
@@ -306,22 +322,6 @@ class FinalizeCommandTest {
         assertTrue(result.out().contains("the found model against the MobileNetV2-style baseline (rank 0): test "
                 + "mAP@0.5"), result.out());
         assertTrue(result.out().contains("deploy: ") && result.out().contains("scripts/mcu-check.sh"), result.out());
-    }
-
-    @Test
-    void aSearchEndsByFinalizingWhenAfterSearchIsOn() {
-        TinySearch.Result result = TinySearch.runFinalizingAfterSearch(with("search", "--supernet",
-                checkpoint.toString(), "--population", "4", "--generations", "0",
-                "--run-id", "after", "--set", "final.epochs=1", "--set", "final.teacher.epochs=1", "--set",
-                "final.teacher.dim=16", "--set", "final.teacher.depth=1", "--set", "final.teacher.heads=2"));
-        assertEquals(0, result.status(), result.err() + result.out());
-        assertTrue(result.out().contains("finalize (final.after-search): the best 1 candidate(s), 1 seed(s), 1 epochs"),
-                result.out());
-        assertTrue(result.out().contains("teacher: training a ViT (dim 16, 1 blocks, 2 heads) at 128 px"),
-                "no teacher given: one is trained into the run folder: " + result.out());
-        assertTrue(Files.isRegularFile(results.resolve("after/teacher/teacher.zip")));
-        assertEquals(1, SparkSession.active().read().parquet(results.resolve("after/" + Run.FINAL_MODELS)
-                .toString()).count());
     }
 
     @Test

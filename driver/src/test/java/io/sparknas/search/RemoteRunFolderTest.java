@@ -37,7 +37,8 @@ class RemoteRunFolderTest {
                 .getOrCreate();
         String output = "viewfs://sparknas/results";
         String[] teacher = {"--set", "final.epochs=1", "--set", "final.teacher.epochs=1", "--set",
-            "final.teacher.dim=16", "--set", "final.teacher.depth=1", "--set", "final.teacher.heads=2"};
+            "final.teacher.dim=16", "--set", "final.teacher.depth=1", "--set", "final.teacher.heads=2", "--set",
+            "final.baseline=false"};
         String[] search = {"search", "--output", output, "--run-id", "remote", "--population", "4", "--generations",
             "0", "--set", "supernet.epochs=1", "--set", "space.resolutions=[64]",
             "--set", "space.widths=[0.3]", "--set", "space-selection.samples-per-cell=50"};
