@@ -94,7 +94,8 @@ public final class FinalizeJob {
         config.gatheredClassesNotice().ifPresent(run::progress);
         DetectionDataset data = config.data().load(DataFiles.local());
         DriverFolder teacherFolder = run.driverFolder("teacher");
-        TeacherProvider.Resolved teacher = new TeacherProvider(config, run.progress(), spark).resolve(request.teacher(),
+        TeacherProvider.Resolved teacher = new TeacherProvider(config, run.progress(), spark,
+                run.resultsFolder()).resolve(request.teacher(),
                 request.teacherOnnx(), teacherFolder.path(), side, cell.head(), data);
         teacherFolder.publish();
         run.progress(String.format(Locale.ROOT, "finalize: %d candidate(s) x %d seed(s), without and with "

@@ -38,11 +38,19 @@ final class TeacherCache {
      * {@code run.output-dir}, and no cache (null) when the results go to S3 or HDFS.
      */
     static TeacherCache of(SparkNasConfig config) {
+        return of(config, config.run().outputDir());
+    }
+
+    /**
+     * As {@link #of(SparkNasConfig)}, the default beside {@code resultsFolder}: the folder the run is actually
+     * written to (a command's {@code --output} wins over {@code run.output-dir}).
+     */
+    static TeacherCache of(SparkNasConfig config, String resultsFolder) {
         String configured = config.finals().teacher().cacheDir();
         if (!configured.isEmpty()) {
             return new TeacherCache(Path.of(configured));
         }
-        String output = config.run().outputDir();
+        String output = resultsFolder;
         URI uri = URI.create(output.replace('\\', '/').replace(" ", "%20"));
         if (uri.getScheme() != null && !uri.getScheme().equals("file")) {
             return null;

@@ -46,6 +46,7 @@ public final class TeacherProvider {
     private final SparkNasConfig config;
     private final Consumer<String> progress;
 
+    private final String resultsFolder;
     private final SparkSession spark;
 
     /** A provider that trains a teacher in this process. */
@@ -58,9 +59,19 @@ public final class TeacherProvider {
      * step ({@link SparkBatchFit}); null for this process.
      */
     public TeacherProvider(SparkNasConfig config, Consumer<String> progress, SparkSession spark) {
+        this(config, progress, spark, config.run().outputDir());
+    }
+
+    /**
+     * As {@link #TeacherProvider(SparkNasConfig, Consumer, SparkSession)}, for a run written under
+     * {@code resultsFolder}, beside which the default teacher cache lives.
+     */
+    public TeacherProvider(SparkNasConfig config, Consumer<String> progress, SparkSession spark,
+                           String resultsFolder) {
         this.config = config;
         this.progress = progress;
         this.spark = spark;
+        this.resultsFolder = resultsFolder;
     }
 
     /**
@@ -146,7 +157,7 @@ public final class TeacherProvider {
      * the same data and settings ({@link TeacherCache}), else trained and then kept there.
      */
     private void trainOrReuse(Path dir, int side, int grid, HeadSpec head, DetectionDataset data) {
-        TeacherCache cache = TeacherCache.of(config);
+        TeacherCache cache = TeacherCache.of(config, resultsFolder);
         String key = cacheKey(side, grid, head);
         Path reused = cache == null ? null : cache.restore(key, dir);
         if (reused != null) {

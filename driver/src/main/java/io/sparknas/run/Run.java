@@ -159,6 +159,11 @@ public final class Run {
         return folder.toString();
     }
 
+    /** The results folder that holds the run folder, as a location string. */
+    public String resultsFolder() {
+        return folder.getParent().toString();
+    }
+
     /** A file or folder of the run, as a location string. */
     public String location(String child) {
         return new Path(folder, child).toString();

@@ -84,8 +84,9 @@ class RunTest {
         assertEquals(old.get("proposals"), ProposalRow.CODEC.schema());
         StructType finals = FinalModelRow.CODEC.schema();
         List<String> exports = java.util.Arrays.stream(finals.fieldNames())
-                .filter(f -> f.startsWith("int8_") || f.startsWith("onnx_")).toList();
-        assertEquals(12, exports.size(), "final_models gained the int8 figures and the ONNX files (issue 20)");
+                .filter(f -> f.startsWith("int8_") || f.startsWith("onnx_") || f.startsWith("c_model_")).toList();
+        assertEquals(14, exports.size(), "final_models gained the int8 figures and the ONNX files (issue 20) and "
+                + "the C exports (issue 22)");
         assertEquals(old.get("final_models"), new StructType(java.util.Arrays.stream(finals.fields())
                 .filter(f -> !exports.contains(f.name())).toArray(org.apache.spark.sql.types.StructField[]::new)),
                 "the other columns are as they were");
