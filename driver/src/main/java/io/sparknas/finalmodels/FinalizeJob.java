@@ -11,6 +11,7 @@ import io.sparknas.run.Proposer;
 import io.sparknas.space.Architecture;
 import io.sparknas.run.DriverFolder;
 import io.sparknas.run.FinalModelRow;
+import io.sparknas.run.ProgressFollower;
 import io.sparknas.run.Run;
 import io.sparknas.search.SearchObjective;
 import io.sparknas.search.SearchPipeline;
@@ -125,10 +126,10 @@ public final class FinalizeJob {
                 fingerprint(teacher.artifact()) + "|" + (supernetBytes == null ? "scratch" : sha256(supernetBytes)));
         long start = System.nanoTime();
         context.setJobDescription("SparkNAS " + run.id() + ": finalize, " + requests.size() + " trainings");
-        Map<org.apache.hadoop.fs.Path, String> progressFiles = new java.util.LinkedHashMap<>();
+        Map<String, String> progressFiles = new java.util.LinkedHashMap<>();
         for (FinalTrainingRequest r : requests) {
-            progressFiles.put(new org.apache.hadoop.fs.Path(run.location(Run.MODELS), r.artifactName()
-                    + ProgressFile.SUFFIX), String.format(Locale.ROOT, "final rank %d seed %d %s distillation: ",
+            progressFiles.put(run.location(Run.MODELS + "/" + r.artifactName() + ProgressFile.SUFFIX),
+                    String.format(Locale.ROOT, "final rank %d seed %d %s distillation: ",
                     r.rank(), r.seed(), r.distill() ? "with" : "without"));
         }
         ProgressFollower.clear(progressFiles.keySet());

@@ -1,4 +1,4 @@
-package io.sparknas.finalmodels;
+package io.sparknas.run;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +18,7 @@ import org.apache.hadoop.fs.Path;
  * line once, prefixed with what the file belongs to, while a Spark job that returns only at its end runs. Reading is
  * best effort: a file not there yet, or unreadable for a moment, is tried again at the next poll.
  */
-final class ProgressFollower implements AutoCloseable {
+public final class ProgressFollower implements AutoCloseable {
 
     private final Map<Path, String> files;
     private final Map<Path, Integer> printed = new LinkedHashMap<>();
@@ -26,11 +26,12 @@ final class ProgressFollower implements AutoCloseable {
     private final ScheduledExecutorService poller;
 
     /**
-     * @param files   each progress file and the prefix of its lines
+     * @param files   each progress file's location and the prefix of its lines
      * @param seconds how often to look
      */
-    ProgressFollower(Map<Path, String> files, Consumer<String> out, int seconds) {
-        this.files = new LinkedHashMap<>(files);
+    public ProgressFollower(Map<String, String> files, Consumer<String> out, int seconds) {
+        this.files = new LinkedHashMap<>();
+        files.forEach((location, prefix) -> this.files.put(new Path(location), prefix));
         this.out = out;
         this.poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "sparknas-progress");
@@ -41,7 +42,7 @@ final class ProgressFollower implements AutoCloseable {
     }
 
     /** Prints the lines written since the last look. */
-    synchronized void poll() {
+    public synchronized void poll() {
         for (Map.Entry<Path, String> file : files.entrySet()) {
             String[] lines = read(file.getKey());
             int done = printed.getOrDefault(file.getKey(), 0);
@@ -71,9 +72,10 @@ final class ProgressFollower implements AutoCloseable {
     }
 
     /** Deletes the files, so that lines of an earlier job are not shown as this one's. */
-    static void clear(Iterable<Path> paths) {
-        for (Path path : paths) {
+    public static void clear(Iterable<String> locations) {
+        for (String location : locations) {
             try {
+                Path path = new Path(location);
                 path.getFileSystem(new Configuration()).delete(path, false);
             } catch (IOException | RuntimeException e) {
                 // a stale file left behind only repeats old lines
