@@ -25,7 +25,7 @@ else
 fi
 "$repo/scripts/python-venv.sh" "$work/venv" pyarrow > /dev/null
 "$work/venv/bin/python" - "$record" "$run_dir" "$log" "$wall" "$command" "$repo" <<'PY'
-import datetime, glob, json, os, re, subprocess, sys
+import json, os, re, sys
 import pyarrow.parquet as pq
 record, run_dir, log, wall, command, repo = sys.argv[1:]
 console = open(log).read()
@@ -56,14 +56,11 @@ deployed = "with_kd" if model["val_map50_with_kd"] > model["val_map50_without_kd
 budget_sram = target["sram_bytes"] - target["runtime_sram_bytes"]
 fits = model["peak_sram"] <= budget_sram and model["flash_bytes"] <= target["flash_bytes"] and \
     model["latency_ms"] <= target["latency_budget_ms"]
-revision = subprocess.run(["git", "-C", repo, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+sys.path.insert(0, os.path.join(repo, "bench"))
+from bench_record import provenance
 result = {
-    "benchmark": "default-run",
-    "command": command,
-    "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-    "git_revision": revision,
-    "cores": os.cpu_count(),
-    "parameters": {"run": os.path.basename(run_dir), "target": target["name"], "memory_plan": target["memory_plan"]},
+    **provenance("default-run", command, repo, {"run": os.path.basename(run_dir), "target": target["name"],
+                                                "memory_plan": target["memory_plan"]}),
     "wall_minutes": round(int(wall) / 60, 2),
     "stage_minutes": stages,
     "architecture": model["architecture"],

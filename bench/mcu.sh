@@ -17,7 +17,7 @@ bin/sparknas export --run "$run" --output "$results" --format c --out "$model" |
 out="$(mktemp -d)"
 scripts/mcu-check.sh "$model" --json "$out/$run-c.json"
 python3 - "$record" "$out" "$run" "$results" "$0 $*" <<'PY'
-import datetime, json, os, subprocess, sys
+import json, os, subprocess, sys
 record, out, run, results, command = sys.argv[1:]
 models = []
 for name in sorted(os.listdir(out)):
@@ -25,21 +25,17 @@ for name in sorted(os.listdir(out)):
     figures["export"] = os.path.join("bench-results/mcu", name[:-len(".json")])
     models.append(figures)
 first = models[0]
-revision = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
 tools = {tool: subprocess.run([tool, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
          for tool in ("arm-none-eabi-gcc", "qemu-system-arm", "gcc")}
 keys = ("arena_bytes", "planned_peak_bytes", "arena_over_planned_peak", "flash_bytes", "modeled_flash_bytes",
         "flash_difference_bytes", "flash_difference_cause", "code_bytes", "macs", "instructions_per_inference",
         "instructions_per_mac")
+sys.path.insert(0, "bench")
+from bench_record import provenance
 result = {
-    "benchmark": "mcu",
-    "command": command,
-    "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-    "git_revision": revision,
-    "cores": os.cpu_count(),
-    "parameters": {"run": run, "board": "QEMU mps2-an500 (Cortex-M7), -icount shift=0",
-                   "flags": "arm-none-eabi-gcc -mcpu=cortex-m7 -mthumb -mfpu=fpv5-sp-d16 -mfloat-abi=hard -O2",
-                   "tools": tools},
+    **provenance("mcu", command, ".", {"run": run, "board": "QEMU mps2-an500 (Cortex-M7), -icount shift=0",
+                                       "flags": "arm-none-eabi-gcc -mcpu=cortex-m7 -mthumb -mfpu=fpv5-sp-d16 "
+                                                "-mfloat-abi=hard -O2", "tools": tools}),
     "model": first["export"],
     "bit_exact": all(m["bit_exact"] and m["host_bit_exact"] for m in models),
     **{key: first[key] for key in keys},
