@@ -134,7 +134,7 @@ class KustomizeOverlaysTest {
         try (Stream<Path> walk = Files.walk(ROOT.resolve("conf"))) {
             files = walk.filter(file -> file.toString().endsWith(".conf")).sorted().toList();
         }
-        assertEquals(5, files.size(), files.toString());
+        assertEquals(6, files.size(), files.toString());
         assertEquals(files.size(), data.size(), "one entry per conf/ file: " + data.fieldNames());
         for (Path file : files) {
             assertEquals(Files.readString(file), data.path(file.getFileName().toString()).asText(), file.toString());
