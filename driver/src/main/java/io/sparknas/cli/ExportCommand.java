@@ -223,6 +223,7 @@ final class ExportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserInputException("--run: " + e.getMessage(), e);
         }
+        refuseGridCellAnchors(run);
         SparkNasConfig config = common.loadRecorded(run.manifest(), "export", List.of("spark.", "run.output-dir"));
         if (!run.finalModels().exists()) {
             throw new UserInputException("--run " + source.finalModel.run + " has no final models yet: run "
@@ -242,6 +243,28 @@ final class ExportCommand implements Callable<Integer> {
         DetectionDataset dataset = config.data().load(io.sparknas.data.DataFiles.local());
         return new Chosen(local, ArchitectureJson.decode(row.architecture()), config, dataset,
                 "--run " + source.finalModel.run + " rank " + row.rank());
+    }
+
+    /**
+     * Refuses a run recorded before anchors were fractions of the image side ({@code space.head.anchor-boxes}): its
+     * models were trained to decode with anchors fixed in grid cells, which the recorded configuration no longer
+     * yields, so an export would carry other anchors and score near zero without saying why.
+     */
+    private void refuseGridCellAnchors(Run run) {
+        JsonNode head;
+        try {
+            head = JSON.readTree(run.manifest().configJson()).path("space").path("head");
+        } catch (java.io.IOException e) {
+            throw new UserInputException("--run " + source.finalModel.run + ": its run.json cannot be read: "
+                    + e.getMessage(), e);
+        }
+        if (!head.has("anchor-boxes")) {
+            throw new UserInputException("--run " + source.finalModel.run + " was recorded before anchors were "
+                    + "fractions of the image side (its run.json has space.head.anchors " + head.path("anchors")
+                    + " in grid cells): this version cannot decode its models as they were trained; export the model "
+                    + "with --model and --arch and --set space.head.anchor-boxes to the anchors in grid cells divided by "
+                    + "the grid side, or finalize the run again");
+        }
     }
 
     /**

@@ -210,6 +210,25 @@ class FinalizeCommandTest {
                 shared.resolve("none.onnx").toString()));
         assertEquals(2, noSuchRank.status());
         assertTrue(noSuchRank.err().contains("--rank 9: the run's final models have ranks [1, 2]"), noSuchRank.err());
+        Path manifest = results.resolve("tiny/run.json");
+        String recorded = Files.readString(manifest);
+        String withGridCellAnchors = recorded.replaceFirst("\"anchor-boxes\"\\s*:", "\"anchors\":");
+        assertTrue(!withGridCellAnchors.equals(recorded), "the recorded run has anchor boxes");
+        Path checksum = results.resolve("tiny/.run.json.crc");
+        byte[] sum = Files.readAllBytes(checksum);
+        Files.delete(checksum);
+        Files.writeString(manifest, withGridCellAnchors);
+        try {
+            TinySearch.Result old = TinySearch.run(with("export", "--run", "tiny", "--out",
+                    shared.resolve("old.onnx").toString()));
+            assertEquals(2, old.status(), old.out());
+            assertTrue(old.err().contains("--run tiny was recorded before anchors were fractions of the image side"),
+                    old.err());
+            assertFalse(Files.exists(shared.resolve("old.onnx")), "nothing written");
+        } finally {
+            Files.writeString(manifest, recorded);
+            Files.write(checksum, sum);
+        }
         TinySearch.stopSpark();
 
         TinySearch.Result again = TinySearch.run(with("finalize", "--run", "tiny", "--top", "1", "--epochs", "1",
