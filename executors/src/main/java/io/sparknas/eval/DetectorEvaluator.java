@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * Runs a detector over labelled images and scores it: letterboxed inputs, decoding, NMS, then VOC mAP@0.5 and
@@ -62,21 +61,38 @@ public final class DetectorEvaluator {
     public DetectionMetrics evaluate(java.util.function.UnaryOperator<INDArray> predictor, List<DetectionImage> images,
                                      int side) {
         long start = System.nanoTime();
-        int grid = side / head.outputStride();
-        DetectionBatches batches = new DetectionBatches(images, side, grid, anchorPairs(head), head.classes(),
-                batchSize, Augmentation.NONE, false, 0L);
+        DetectionMetrics metrics = evaluate(predictor, prepare(images, side));
+        return new DetectionMetrics(metrics.map50(), metrics.mapCoco(), metrics.images(),
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * The letterboxed input batches and the ground truth of {@code images} at side {@code side}: what every
+     * evaluation at that side reads, worth keeping when many networks are scored on the same images.
+     */
+    public PreparedImages prepare(List<DetectionImage> images, int side) {
+        DetectionBatches batches = new DetectionBatches(images, side, side / head.outputStride(), anchorPairs(head),
+                head.classes(), batchSize, Augmentation.NONE, false, 0L);
+        List<INDArray> features = new ArrayList<>();
+        while (batches.hasNext()) {
+            features.add(batches.next().getFeatures());
+        }
+        return new PreparedImages(side, features, truths(images, side));
+    }
+
+    /** Evaluates a predictor of raw grids on images prepared by {@link #prepare}. */
+    public DetectionMetrics evaluate(java.util.function.UnaryOperator<INDArray> predictor, PreparedImages images) {
+        long start = System.nanoTime();
         YoloDecoder decoder = new YoloDecoder(head.anchors(), head.classes(), MIN_SCORE, MAX_PER_IMAGE);
         List<Detection> detections = new ArrayList<>();
         int first = 0;
-        while (batches.hasNext()) {
-            DataSet batch = batches.next();
-            INDArray output = predictor.apply(batch.getFeatures());
-            detections.addAll(decoder.decode(output, side, first, NMS_IOU));
-            first += (int) batch.getFeatures().size(0);
+        for (INDArray batch : images.batches()) {
+            INDArray output = predictor.apply(batch);
+            detections.addAll(decoder.decode(output, images.side(), first, NMS_IOU));
+            first += (int) batch.size(0);
         }
-        List<GroundTruth> truths = truths(images, side);
-        double map50 = MeanAveragePrecision.voc(detections, truths, head.classes(), 0.5);
-        double mapCoco = MeanAveragePrecision.coco(detections, truths, head.classes());
-        return new DetectionMetrics(map50, mapCoco, images.size(), (System.nanoTime() - start) / 1e9);
+        double map50 = MeanAveragePrecision.voc(detections, images.truths(), head.classes(), 0.5);
+        double mapCoco = MeanAveragePrecision.coco(detections, images.truths(), head.classes());
+        return new DetectionMetrics(map50, mapCoco, first, (System.nanoTime() - start) / 1e9);
     }
 }

@@ -1,10 +1,12 @@
 package io.sparknas.supernet;
 
+import io.sparknas.cost.LayerGraph;
 import io.sparknas.data.Augmentation;
 import io.sparknas.data.DetectionBatches;
 import io.sparknas.data.DetectionImage;
 import io.sparknas.eval.DetectionMetrics;
 import io.sparknas.eval.DetectorEvaluator;
+import io.sparknas.eval.PreparedImages;
 import io.sparknas.export.EvalEngine;
 import io.sparknas.export.OnnxExport;
 import io.sparknas.export.OnnxPredictor;
@@ -14,15 +16,19 @@ import io.sparknas.space.HeadSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 
 /**
  * Scores subnets with inherited weights: extract from the supernet, recalibrate BatchNorm on a fixed set of
- * training batches, measure mAP on the validation split (the forward pass in DL4J, or in ONNX Runtime on the
- * recalibrated network exported in memory). The recalibration images are chosen by the seed alone,
+ * training batches, measure mAP on the validation split — every forward pass in DL4J, or, with
+ * {@code eval.engine = onnxruntime}, the recalibration's in ONNX Runtime on the subnet's
+ * {@link io.sparknas.export.BatchStatisticsModel} and the validation pass on the recalibrated network exported in
+ * memory. The recalibration images are chosen by the seed alone,
  * so a (checkpoint, architecture, seed) triple always gives the same score.
  */
 public final class SubnetEvaluator {
@@ -35,13 +41,13 @@ public final class SubnetEvaluator {
     private final long seed;
     private final EvalEngine engine;
 
-    /** With DL4J's validation forward pass. */
+    /** With every forward pass in DL4J. */
     public SubnetEvaluator(Supernet supernet, List<DetectionImage> train, List<DetectionImage> val,
                            int recalibrationBatches, int batchSize, long seed) {
         this(supernet, train, val, recalibrationBatches, batchSize, seed, EvalEngine.DL4J);
     }
 
-    /** @param engine what runs the validation forward pass after BatchNorm recalibration */
+    /** @param engine what runs the forward passes of BatchNorm recalibration and validation */
     public SubnetEvaluator(Supernet supernet, List<DetectionImage> train, List<DetectionImage> val,
                            int recalibrationBatches, int batchSize, long seed, EvalEngine engine) {
         if (train.isEmpty() || val.isEmpty()) {
@@ -72,30 +78,44 @@ public final class SubnetEvaluator {
         HeadSpec head = supernet.space().head();
         DetectorEvaluator evaluator = new DetectorEvaluator(head, batchSize);
         int side = architecture.resolution();
-        double stale = measureStale ? evaluator.evaluate(network, val, side).map50() : Double.NaN;
-        BatchNormRecalibration.recalibrate(network, recalibrationBatches(side));
+        PreparedImages images = ScoringInputs.shared().validation(val, side, batchSize,
+                () -> evaluator.prepare(val, side));
+        double stale = measureStale ? evaluator.evaluate(dl4j(network), images).map50() : Double.NaN;
         DetectionMetrics metrics;
         if (engine == EvalEngine.ONNXRUNTIME) {
-            byte[] model = OnnxExport.export(network, supernet.lower(architecture), Map.of());
-            try (OnnxPredictor predictor = new OnnxPredictor(model, Nd4j.getEnvironment().maxThreads())) {
-                metrics = evaluator.evaluate(predictor::predict, val, side);
+            LayerGraph graph = supernet.lower(architecture);
+            int threads = Nd4j.getEnvironment().maxThreads();
+            BatchNormRecalibration.recalibrateInOnnxRuntime(network, graph, recalibrationBatches(side), threads);
+            byte[] model = OnnxExport.export(network, graph, Map.of());
+            try (OnnxPredictor predictor = new OnnxPredictor(model, threads)) {
+                metrics = evaluator.evaluate(predictor::predict, images);
             }
         } else {
-            metrics = evaluator.evaluate(network, val, side);
+            BatchNormRecalibration.recalibrate(network, recalibrationBatches(side));
+            metrics = evaluator.evaluate(dl4j(network), images);
         }
         return new SubnetScore(metrics.map50(), metrics.mapCoco(), stale, (System.nanoTime() - start) / 1e9);
     }
 
-    /** The recalibration batches at {@code side}: the first batches of a seeded shuffle, not augmented. */
+    private static UnaryOperator<INDArray> dl4j(ComputationGraph network) {
+        return features -> network.outputSingle(false, features);
+    }
+
+    /**
+     * The recalibration batches at {@code side}: the first batches of a seeded shuffle, not augmented (kept per JVM
+     * by {@link ScoringInputs}, read-only).
+     */
     List<DataSet> recalibrationBatches(int side) {
-        HeadSpec head = supernet.space().head();
-        DetectionBatches batches = new DetectionBatches(train, side, side / head.outputStride(),
-                DetectorEvaluator.anchorPairs(head), head.classes(), batchSize, Augmentation.NONE, true,
-                Seeds.derive(seed, "recalibration"));
-        List<DataSet> chosen = new ArrayList<>();
-        for (int i = 0; i < Math.min(recalibrationBatches, batches.batchCount()); i++) {
-            chosen.add(batches.batch(i));
-        }
-        return chosen;
+        return ScoringInputs.shared().recalibration(train, side, batchSize, recalibrationBatches, seed, () -> {
+            HeadSpec head = supernet.space().head();
+            DetectionBatches batches = new DetectionBatches(train, side, side / head.outputStride(),
+                    DetectorEvaluator.anchorPairs(head), head.classes(), batchSize, Augmentation.NONE, true,
+                    Seeds.derive(seed, "recalibration"));
+            List<DataSet> chosen = new ArrayList<>();
+            for (int i = 0; i < Math.min(recalibrationBatches, batches.batchCount()); i++) {
+                chosen.add(batches.batch(i));
+            }
+            return chosen;
+        });
     }
 }

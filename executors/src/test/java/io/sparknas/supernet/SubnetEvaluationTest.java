@@ -19,7 +19,9 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** Scoring subnets with inherited weights: BatchNorm recalibration and determinism. */
 class SubnetEvaluationTest {
@@ -80,6 +82,42 @@ class SubnetEvaluationTest {
         assertTrue(dl4j.map50() > 0.1, "a subnet that detects: mAP " + dl4j.map50());
         assertEquals(dl4j.map50(), onnx.map50(), 1e-3);
         assertEquals(dl4j.mapCoco(), onnx.mapCoco(), 1e-3);
+    }
+
+    /**
+     * Recalibration in ONNX Runtime (the batch-statistics model) writes the running statistics DL4J's training-mode
+     * passes write, on random architectures of the full space (standard, depthwise-separable and MBConv blocks,
+     * residual additions).
+     */
+    @Test
+    void onnxRuntimeRecalibrationWritesDl4jsStatistics() {
+        SearchSpace space = TestSpaces.standard();
+        Supernet supernet = Supernet.initialize(space, 3, new NoOp());
+        SubnetEvaluator subnets = new SubnetEvaluator(supernet, DATA.train(), DATA.val(), 2, 16, 5);
+        SplittableRandom random = new SplittableRandom(21);
+        for (int a = 0; a < 4; a++) {
+            Architecture architecture = space.sample(random);
+            ComputationGraph dl4j = supernet.extract(architecture, 1, new NoOp());
+            ComputationGraph onnx = supernet.extract(architecture, 1, new NoOp());
+            var batches = subnets.recalibrationBatches(architecture.resolution());
+            int layers = BatchNormRecalibration.recalibrate(dl4j, batches);
+            int onnxLayers = BatchNormRecalibration.recalibrateInOnnxRuntime(onnx,
+                    supernet.lower(architecture), batches, 2);
+            assertEquals(layers, onnxLayers, architecture.shortName());
+            double worst = 0;
+            for (Layer layer : dl4j.getLayers()) {
+                if (layer.conf().getLayer() instanceof BatchNormalization) {
+                    Layer other = onnx.getLayer(layer.conf().getLayer().getLayerName());
+                    INDArray std = Transforms.exp(layer.getParam("log10stdev").mul(Math.log(10)), false);
+                    double meanError = layer.getParam("mean").sub(other.getParam("mean")).div(std).amaxNumber()
+                            .doubleValue();
+                    double stdError = layer.getParam("log10stdev").sub(other.getParam("log10stdev")).amaxNumber()
+                            .doubleValue();
+                    worst = Math.max(worst, Math.max(meanError, stdError));
+                }
+            }
+            assertTrue(worst < 1e-3, architecture.shortName() + ": largest difference (mean in standard deviations, log10 of the standard deviation) " + worst);
+        }
     }
 
     @Test
