@@ -47,6 +47,24 @@ public final class WarmupCosineSchedule implements ISchedule {
         return new WarmupCosineSchedule(base, warmupIterations, totalIterations, finalFraction);
     }
 
+    /**
+     * Equal by value, as DL4J's own schedules are: DL4J groups layers into one updater block (one slice of the
+     * updater state) only when their updaters are equal, so a schedule equal by identity only groups the layers of a
+     * network built in this JVM differently from the same network restored from a file, and the restored updater
+     * state is then read in the wrong order (VitTeacherBuilderTest).
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof WarmupCosineSchedule that && base == that.base
+                && warmupIterations == that.warmupIterations && totalIterations == that.totalIterations
+                && finalFraction == that.finalFraction;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(base, warmupIterations, totalIterations, finalFraction);
+    }
+
     @JsonProperty("base")
     public double getBase() {
         return base;

@@ -35,6 +35,11 @@ class DetectorTrainerTest {
         return new ArchitectureLowering(SPACE).lower(SPACE.smallest().withInput(64, 0.3));
     }
 
+    private static ComputationGraph fiveEpochNetwork(int iterations) {
+        return io.sparknas.net.DetectorNetworkBuilder.build(tiny(), SPACE.head(), 3, settings(5).updater(iterations),
+                settings(5).weightDecay());
+    }
+
     private static TrainingSettings settings(int epochs) {
         return new TrainingSettings(epochs, 16, "adam", 5e-3, 0.9, 0.5, 1e-4, 0, 1, Augmentation.NONE, 11);
     }
@@ -82,6 +87,20 @@ class DetectorTrainerTest {
         assertEquals(5, resumed.result().history().size());
         assertEquals(first.result().history(), resumed.result().history().subList(0, 3), "earlier epochs are kept");
         assertEquals(4, resumed.result().history().get(3).epoch());
+
+        Path split = dir.resolve("split");
+        int iterations = (DATA.train().size() + settings(5).batchSize() - 1) / settings(5).batchSize();
+        TrainingCheckpoint.State fresh = new TrainingCheckpoint.State(0, -1, 0, List.of());
+        new DetectorTrainer(SPACE.head(), settings(3), split, line -> { }).run(fiveEpochNetwork(iterations),
+                64, DATA.train(), DATA.val(), fresh);
+        TrainingCheckpoint stopped = new TrainingCheckpoint(split);
+        DetectorTrainer.Trained continued = new DetectorTrainer(SPACE.head(), settings(5), split, line -> { })
+                .run(stopped.loadLast(), 64, DATA.train(), DATA.val(), stopped.loadState());
+        DetectorTrainer.Trained straight = new DetectorTrainer(SPACE.head(), settings(5), null, line -> { })
+                .run(fiveEpochNetwork(iterations), 64, DATA.train(), DATA.val(), fresh);
+        double expected = straight.result().history().get(3).loss();
+        assertEquals(expected, continued.result().history().get(3).loss(), 1e-4 * Math.abs(expected),
+                "the resumed epoch is the uninterrupted one (the optimizer state comes back in its order)");
 
         ComputationGraph best = new TrainingCheckpoint(checkpoint).loadBest();
         INDArray probe = Nd4j.rand(2, 3, 64, 64);

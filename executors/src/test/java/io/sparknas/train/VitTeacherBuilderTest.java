@@ -179,6 +179,34 @@ class VitTeacherBuilderTest {
         assertEquals(teacher.params(), restored.params(), "the updater state is restored too");
     }
 
+    /** Both stems resume from an epoch checkpoint (last.zip with the updater) and train on to the same weights. */
+    @Test
+    void aTeacherResumedFromItsEpochCheckpointTrainsOnAsIfNeverStopped() {
+        for (boolean conv : new boolean[] {false, true}) {
+            TeacherSpec spec = new TeacherSpec(32, 2, 4, 2, conv);
+            SyntheticDetectionSet set = new SyntheticDetectionSet(new SyntheticSpec(SIDE, 16, 4, 1, 9));
+            TrainingCheckpoint.State fresh = new TrainingCheckpoint.State(0, -1, 0, List.of());
+            Path folder = dir.resolve("resume-" + conv);
+            TrainingSettings two = new TrainingSettings(2, 8, "adam", 2e-3, 0.9, 1, 0, 0, 1, Augmentation.NONE, 11);
+            TrainingSettings three = new TrainingSettings(3, 8, "adam", 2e-3, 0.9, 1, 0, 0, 1, Augmentation.NONE, 11);
+            int iterations = 2;
+            new DetectorTrainer(HEAD, two, folder, line -> { }).run(VitTeacherBuilder.build(SIDE, HEAD, spec, 5,
+                    three.updater(iterations), 0), SIDE, set.split(Split.TRAIN), set.split(Split.VAL), fresh);
+            TrainingCheckpoint checkpoint = new TrainingCheckpoint(folder);
+            DetectorTrainer.Trained resumed = new DetectorTrainer(HEAD, three, folder, line -> { })
+                    .run(checkpoint.loadLast(), SIDE, set.split(Split.TRAIN), set.split(Split.VAL),
+                            checkpoint.loadState());
+            DetectorTrainer.Trained straight = new DetectorTrainer(HEAD, three, null, line -> { })
+                    .run(VitTeacherBuilder.build(SIDE, HEAD, spec, 5, three.updater(iterations), 0), SIDE,
+                            set.split(Split.TRAIN), set.split(Split.VAL), fresh);
+            double lossResumed = resumed.result().history().get(2).loss();
+            double lossStraight = straight.result().history().get(2).loss();
+            assertTrue(Double.isFinite(lossResumed), (conv ? "conv" : "patch") + " stem: epoch 3 loss " + lossResumed);
+            assertEquals(lossStraight, lossResumed, 1e-3 * Math.abs(lossStraight),
+                    (conv ? "conv" : "patch") + " stem: the resumed epoch is the uninterrupted one");
+        }
+    }
+
     @Test
     void thePositionEmbeddingIsLearned() {
         ComputationGraph teacher = teacher();
