@@ -64,7 +64,7 @@ class TeacherCacheTest {
                 line -> { }).cacheKey(128, 4, head)), "other teacher settings, another entry");
         assertNotEquals(key, new TeacherProvider(config("data.synthetic.seed=8"), line -> { }).cacheKey(128, 4, head),
                 "other data, another key");
-        assertNotEquals(key, new TeacherProvider(config("final.teacher.stem=conv"), line -> { }).cacheKey(128, 4,
+        assertNotEquals(key, new TeacherProvider(config("final.teacher.stem=patches"), line -> { }).cacheKey(128, 4,
                 head), "another stem, another key");
         io.sparknas.config.ConfigurationException stem = org.junit.jupiter.api.Assertions.assertThrows(
                 io.sparknas.config.ConfigurationException.class,
