@@ -74,6 +74,8 @@ command=(
   --conf spark.executor.memoryOverhead=2g
   --conf "spark.driver.extraJavaOptions=$java_options"
   --conf "spark.executor.extraJavaOptions=$java_options"
+  --conf spark.executorEnv.MALLOC_ARENA_MAX=2
+  --conf spark.kubernetes.driverEnv.MALLOC_ARENA_MAX=2
   --conf spark.ui.showConsoleProgress=false
   local:///opt/sparknas/sparknas-app.jar
   "$@"
