@@ -292,8 +292,8 @@ class FinalizeCommandTest {
                 "final.teacher.depth=1", "--set", "final.teacher.heads=2", "--set", "train.batch-size=8", "--set",
                 "final.teacher.cache-dir=" + shared.resolve("teachers"));
         assertEquals(0, trained.status(), trained.err() + trained.out());
-        assertTrue(trained.out().contains("teacher: training a ViT (dim 16, 1 blocks, 2 heads) at 128 px, 4x4 patches "
-                + "of 32 px"), trained.out());
+        assertTrue(trained.out().contains("teacher: training a ViT (dim 16, 1 blocks, 2 heads, convolutional stem) at "
+                + "128 px, 4x4 patches of 32 px"), trained.out());
         String json = Files.readString(teacherDir.resolve("teacher.json"));
         assertTrue(json.contains("\"side\" : 128") && json.contains("\"grid\" : 4"), json);
 
@@ -317,7 +317,7 @@ class FinalizeCommandTest {
         assertEquals(0, result.status(), result.err() + result.out());
         assertTrue(result.out().contains("finalize (final.after-search): the best 1 candidate(s), 1 seed(s), 1 epochs"),
                 result.out());
-        assertTrue(result.out().contains("teacher: training a ViT (dim 16, 1 blocks, 2 heads) at 128 px"),
+        assertTrue(result.out().contains("teacher: training a ViT (dim 16, 1 blocks, 2 heads, convolutional stem) at 128 px"),
                 "no teacher given: one is trained into the run folder: " + result.out());
         assertTrue(Files.isRegularFile(results.resolve("after/teacher/teacher.zip")));
         List<Row> rows = SparkSession.active().read().parquet(results.resolve("after/" + Run.FINAL_MODELS)
