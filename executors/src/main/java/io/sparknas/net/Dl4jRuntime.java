@@ -31,27 +31,17 @@ public final class Dl4jRuntime {
         org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
     }
 
-    /** How often ND4J may ask the JVM for a collection, milliseconds ({@link #configure}). */
-    public static final int GC_WINDOW_MS = 5_000;
+    /** How often {@link OffHeapCollector} asks the JVM for a collection, milliseconds ({@link #configure}). */
+    public static final long GC_INTERVAL_MS = 10_000;
 
     /**
-     * Enables DL4J's oneDNN helpers unless the user decided otherwise, and ND4J's periodic garbage collection.
-     * Idempotent.
-     *
-     * <p>Arrays made outside workspaces (every training batch, every augmented image) live off the heap and are
-     * freed only when the JVM collects their small on-heap handles; with a large heap that rarely fills, nothing
-     * collects them, and JavaCPP's own trigger sits at twice the heap plus the heap, above the machine's memory. A
-     * default run grew by about 1.3 GB a minute in its final trainings and was killed by the kernel at 22.5 GB
-     * on a 24 GB machine; ND4J's periodic collection (off by default) keeps such garbage to a few seconds' worth.
+     * Enables DL4J's oneDNN helpers unless the user decided otherwise, and starts this process's
+     * {@link OffHeapCollector}. Idempotent.
      */
     public static void configure() {
         if (System.getProperty(HELPERS_DISABLE) == null) {
             System.setProperty(HELPERS_DISABLE, "false");
         }
-        org.nd4j.linalg.api.memory.MemoryManager memory = org.nd4j.linalg.factory.Nd4j.getMemoryManager();
-        if (!memory.isPeriodicGcActive()) {
-            memory.setAutoGcWindow(GC_WINDOW_MS);
-            memory.togglePeriodicGc(true);
-        }
+        OffHeapCollector.start(GC_INTERVAL_MS);
     }
 }
