@@ -77,7 +77,11 @@ result = {
     "latency_ms": model["latency_ms"], "latency_budget_ms": target["latency_budget_ms"],
     "fits_target": fits,
     "baseline_architecture": baseline[0]["architecture"] if baseline else None,
-    "baseline_test_map50": max(best(r) for r in baseline) if baseline else None,
+    "baseline_test_map50": baseline[0]["test_map50_without_kd"] if baseline else None,
+    "baseline_int8_test_map50": baseline[0].get("int8_test_map50_without_kd") if baseline else None,
+    "baseline_minutes": round(baseline[0]["seconds_without_kd"] / 60, 2) if baseline else None,
+    "found_minus_baseline_without_kd": model["test_map50_without_kd"] - baseline[0]["test_map50_without_kd"]
+    if baseline else None,
     "exports": {k: model.get(k + "_" + deployed) for k in ("onnx", "onnx_int8", "c_model")},
 }
 with open(record, "w") as f:
@@ -85,5 +89,5 @@ with open(record, "w") as f:
     f.write("\n")
 print(json.dumps({k: result[k] for k in ("wall_minutes", "stage_minutes", "final_fp32_test_map50",
                                          "final_int8_test_map50", "baseline_test_map50", "fits_target",
-                                         "distillation_gain")}, indent=1))
+                                         "found_minus_baseline_without_kd", "distillation_gain")}, indent=1))
 PY

@@ -233,12 +233,11 @@ final class ExportCommand implements Callable<Integer> {
                 .min(java.util.Comparator.comparingLong(FinalModelRow::seed)).orElseThrow(() -> new UserInputException(
                         "--rank " + source.finalModel.rank + ": the run's final models have ranks "
                                 + run.finalModels().read().stream().map(FinalModelRow::rank).distinct().sorted().toList()));
-        boolean distilled = row.withKd().valMap50() > row.withoutKd().valMap50();
-        String artifact = (distilled ? row.withKd() : row.withoutKd()).artifact();
+        FinalModelRow.Training deployed = row.deployed();
+        String artifact = deployed.artifact();
         printer.printf(Locale.ROOT, "final model rank %d, seed %d, %s distillation (val mAP@0.5 %.4f, test %.4f): %s%n",
-                row.rank(), row.seed(), distilled ? "with" : "without",
-                (distilled ? row.withKd() : row.withoutKd()).valMap50(),
-                (distilled ? row.withKd() : row.withoutKd()).testMap50(), artifact);
+                row.rank(), row.seed(), deployed == row.withoutKd() ? "without" : "with", deployed.valMap50(),
+                deployed.testMap50(), artifact);
         Path local = LocalCopy.of(artifact, spark, "--run " + source.finalModel.run + " model");
         DetectionDataset dataset = config.data().load(io.sparknas.data.DataFiles.local());
         return new Chosen(local, ArchitectureJson.decode(row.architecture()), config, dataset,

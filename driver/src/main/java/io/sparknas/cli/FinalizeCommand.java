@@ -110,27 +110,28 @@ public final class FinalizeCommand implements Callable<Integer> {
         out.printf("%-4s %-16s %4s %8s %9s %10s %10s %10s %9s  %s%n", "rank", "candidate", "seed", "MMACs", "SRAM KiB",
                 "latency ms", "without KD", "with KD", "minutes", "architecture");
         for (FinalModelRow r : rows) {
-            out.printf(Locale.ROOT, "%-4d %-16s %4d %8.2f %9.1f %10.1f %10.4f %10.4f %9.1f  %s%n", r.rank(),
+            out.printf(Locale.ROOT, "%-4d %-16s %4d %8.2f %9.1f %10.1f %10.4f %10s %9.1f  %s%n", r.rank(),
                     r.candidateId(), r.seed(), r.macs() / 1e6, r.peakSram() / 1024.0, r.latencyMs(),
-                    r.withoutKd().testMap50(), r.withKd().testMap50(),
-                    (r.withoutKd().seconds() + r.withKd().seconds()) / 60,
+                    r.withoutKd().testMap50(), r.withKd() == null ? "-"
+                            : String.format(Locale.ROOT, "%.4f", r.withKd().testMap50()),
+                    r.trainingSeconds() / 60,
                     io.sparknas.space.ArchitectureJson.decode(r.architecture()).shortName());
         }
         java.util.Optional<FinalModelRow> best = rows.stream().filter(r -> r.rank() == 1)
                 .max(java.util.Comparator.comparingDouble(FinalModelRow::bestTestMap50));
         java.util.Optional<FinalModelRow> baseline = rows.stream().filter(r -> r.rank() == 0)
-                .max(java.util.Comparator.comparingDouble(FinalModelRow::bestTestMap50));
+                .max(java.util.Comparator.comparingDouble(r -> r.withoutKd().testMap50()));
         if (best.isPresent() && baseline.isPresent()) {
-            out.printf(Locale.ROOT, "%nthe found model against the MobileNetV2-style baseline (rank 0): test mAP@0.5 "
-                    + "%.4f against %.4f (%+.4f), %.2f against %.2f MMACs%n", best.get().bestTestMap50(),
-                    baseline.get().bestTestMap50(), best.get().bestTestMap50() - baseline.get().bestTestMap50(),
-                    best.get().macs() / 1e6, baseline.get().macs() / 1e6);
+            double found = best.get().withoutKd().testMap50();
+            double hand = baseline.get().withoutKd().testMap50();
+            out.printf(Locale.ROOT, "%nthe found model against the MobileNetV2-style baseline (rank 0), both without "
+                    + "distillation: test mAP@0.5 %.4f against %.4f (%+.4f), %.2f against %.2f MMACs%n", found, hand,
+                    found - hand, best.get().macs() / 1e6, baseline.get().macs() / 1e6);
         }
         out.printf("%nresults: %s (Parquet), models in %s%n", run.finalModels().location(),
                 run.location(Run.MODELS));
         best.ifPresent(row -> {
-            FinalModelRow.Training deployed = row.withKd().valMap50() > row.withoutKd().valMap50() ? row.withKd()
-                    : row.withoutKd();
+            FinalModelRow.Training deployed = row.deployed();
             String c = deployed.file(io.sparknas.task.FinalExport::cModel);
             if (c != null) {
                 out.printf("deploy: %s (int8 ONNX for ONNX Runtime, ST Edge AI Core or a TFLite converter), %s (C for "

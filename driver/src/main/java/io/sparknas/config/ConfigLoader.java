@@ -391,7 +391,8 @@ public final class ConfigLoader {
                         finals.integer("teacher.depth", 1, 64), heads, finals.integer("teacher.mlp-ratio", 1, 16),
                         finals.integer("teacher.epochs", 1, 10_000), finals.number("teacher.learning-rate", 1e-7, 10),
                         finals.string("teacher.cache-dir").trim(), teacherStem(finals)),
-                finals.integer("calibration-images", 1, 1_000_000), finals.bool("baseline"));
+                finals.integer("calibration-images", 1, 1_000_000), finals.bool("baseline"),
+                finals.bool("baseline-distillation"));
     }
 
     private static boolean teacherStem(ConfigReader finals) {

@@ -14,10 +14,11 @@ import io.sparknas.train.DistillationSettings;
  * @param teacher      the ViT teacher trained when none is given
  * @param calibrationImages training images that calibrate each final model's int8 export
  * @param baseline     whether a MobileNetV2-style baseline is trained beside the chosen candidates
+ * @param baselineDistillation whether the baseline is also trained with distillation (else only without)
  */
 public record FinalSettings(boolean afterSearch, int top, int seeds, int epochs, boolean inherited,
                             DistillationSettings distillation, TeacherSettings teacher, int calibrationImages,
-                            boolean baseline) {
+                            boolean baseline, boolean baselineDistillation) {
 
     /**
      * The ViT teacher.

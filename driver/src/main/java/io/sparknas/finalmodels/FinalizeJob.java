@@ -99,8 +99,10 @@ public final class FinalizeJob {
                 run.resultsFolder()).resolve(request.teacher(),
                 request.teacherOnnx(), teacherFolder.path(), side, cell.head(), data);
         teacherFolder.publish();
+        boolean baselineAlone = finalists.stream().anyMatch(f -> !distilled(f));
         run.progress(String.format(Locale.ROOT, "finalize: %d candidate(s) x %d seed(s), without and with "
-                        + "distillation, %d epochs each, from %s", chosen.size(), request.seeds(), request.epochs(),
+                        + "distillation%s, %d epochs each, from %s", chosen.size(), request.seeds(),
+                baselineAlone ? " (the baseline without only)" : "", request.epochs(),
                 config.finals().inherited() ? "the supernet's weights" : "scratch"));
         TeacherOutputsSource outputs = teacherOutputs(teacher.artifact(), data.train().size());
 
@@ -109,12 +111,17 @@ public final class FinalizeJob {
                 : run.driverFolder("supernet").path().resolve("supernet.ckpt")) : null;
         Broadcast<byte[]> supernetBroadcast = context.broadcast(supernetBytes);
         List<FinalTrainingRequest> requests = new ArrayList<>();
-        for (Finalist finalist : finalists) {
+        // The baseline first: its expanded blocks train slowest (docs/benchmarks.md, issue 23), and Spark starts
+        // tasks in partition order, so the candidates' trainings fill the other cores while it runs.
+        for (Finalist finalist : finalists.stream().sorted(java.util.Comparator.comparing(f -> f.rank() != 0))
+                .toList()) {
             for (long seed = 1; seed <= request.seeds(); seed++) {
                 requests.add(new FinalTrainingRequest(finalist.candidateId(), finalist.rank(), finalist.architecture(),
                         false, seed));
-                requests.add(new FinalTrainingRequest(finalist.candidateId(), finalist.rank(), finalist.architecture(),
-                        true, seed));
+                if (distilled(finalist)) {
+                    requests.add(new FinalTrainingRequest(finalist.candidateId(), finalist.rank(),
+                            finalist.architecture(), true, seed));
+                }
             }
         }
         FinalTrainingContext trainingContext = new FinalTrainingContext(cell,
@@ -150,7 +157,9 @@ public final class FinalizeJob {
         run.finalModels().write(rows);
         for (FinalModelRow row : rows) {
             run.progress(deployable(row, "without", row.withoutKd()));
-            run.progress(deployable(row, "with", row.withKd()));
+            if (row.withKd() != null) {
+                run.progress(deployable(row, "with", row.withKd()));
+            }
         }
         return rows;
     }
@@ -163,6 +172,11 @@ public final class FinalizeJob {
                 training.testMap50(), int8 == null ? "-" : String.format(Locale.ROOT, "%.4f", int8),
                 training.file(io.sparknas.task.FinalExport::calibration), training.file(io.sparknas.task.FinalExport::onnx),
                 training.file(io.sparknas.task.FinalExport::onnxInt8), training.file(io.sparknas.task.FinalExport::cModel));
+    }
+
+    /** Whether {@code finalist} is trained with distillation too: every candidate; the baseline when configured. */
+    private boolean distilled(Finalist finalist) {
+        return finalist.rank() != 0 || config.finals().baselineDistillation();
     }
 
     /** A model finalize trains: a chosen candidate (rank 1 the best), or the hand-designed baseline (rank 0). */
@@ -205,18 +219,20 @@ public final class FinalizeJob {
             for (long seed = 1; seed <= request.seeds(); seed++) {
                 FinalTrainingResult plain = byKey.get(c.candidateId() + "/" + seed + "/false");
                 FinalTrainingResult distilled = byKey.get(c.candidateId() + "/" + seed + "/true");
-                if (plain == null || distilled == null) {
+                if (plain == null || (distilled == null && distilled(c))) {
                     throw new IllegalStateException("candidate " + c.candidateId() + " seed " + seed
-                            + " came back without both trainings");
+                            + " came back without " + (distilled(c) ? "both trainings" : "its training"));
                 }
                 rows.add(new FinalModelRow(run.id(), c.candidateId(), c.rank(), c.proposer(),
                         ArchitectureJson.encode(c.architecture()), c.costs().macs(), c.costs().params(),
                         c.costs().flashBytes(), c.costs().peakSram(), c.costs().latencyMs(), c.searchValMap50(),
                         config.finals().inherited() ? "inherited" : "scratch", seed, request.epochs(),
-                        FinalModelRow.Training.of(plain), FinalModelRow.Training.of(distilled),
+                        FinalModelRow.Training.of(plain),
+                        distilled == null ? null : FinalModelRow.Training.of(distilled),
                         teacher.artifact().description(), teacher.testMap50(),
-                        String.format(Locale.ROOT, "hosts %s/%s, attempts %d/%d; distillation %s; training %s",
-                                plain.host(), distilled.host(), plain.attempt(), distilled.attempt(),
+                        String.format(Locale.ROOT, "hosts %s/%s, attempts %d/%s; distillation %s; training %s",
+                                plain.host(), distilled == null ? "-" : distilled.host(), plain.attempt(),
+                                distilled == null ? "-" : String.valueOf(distilled.attempt()),
                                 config.finals().distillation(), config.training().withEpochs(request.epochs()))));
             }
         }

@@ -15,8 +15,11 @@ import org.jfree.data.category.DefaultCategoryDataset;
  */
 final class FinalModelsChart {
 
-    /** One final model: its label and test mAPs (the int8 ones null when the model was not exported). */
-    record Bar(String label, double withoutKd, double withKd, Double int8WithoutKd, Double int8WithKd) {
+    /**
+     * One final model: its label and test mAPs (with distillation null when not trained, the int8 ones null when
+     * the model was not exported).
+     */
+    record Bar(String label, double withoutKd, Double withKd, Double int8WithoutKd, Double int8WithKd) {
     }
 
     private FinalModelsChart() {
@@ -29,7 +32,7 @@ final class FinalModelsChart {
             data.addValue(bar.withKd(), "with distillation", bar.label());
         }
         for (Bar bar : bars) {
-            if (bar.int8WithoutKd() != null && bar.int8WithKd() != null) {
+            if (bar.int8WithoutKd() != null) {
                 data.addValue(bar.int8WithoutKd(), "without distillation, int8", bar.label());
                 data.addValue(bar.int8WithKd(), "with distillation, int8", bar.label());
             }

@@ -149,25 +149,25 @@ public final class RunReport {
         for (FinalModelRow row : rows) {
             String label = (row.rank() == 0 ? "baseline" : "#" + row.rank()) + " seed " + row.seed();
             Double int8Without = row.withoutKd().int8(FinalExport::int8TestMap50);
-            Double int8With = row.withKd().int8(FinalExport::int8TestMap50);
-            bars.add(new FinalModelsChart.Bar(label, row.withoutKd().testMap50(), row.withKd().testMap50(),
-                    int8Without, int8With));
+            FinalModelRow.Training distilled = row.withKd();
+            Double int8With = distilled == null ? null : distilled.int8(FinalExport::int8TestMap50);
+            bars.add(new FinalModelsChart.Bar(label, row.withoutKd().testMap50(),
+                    distilled == null ? null : distilled.testMap50(), int8Without, int8With));
             table.add(List.of(label, row.candidateId(),
                     String.format(Locale.ROOT, "%.2f", row.macs() / 1e6),
                     String.format(Locale.ROOT, "%.1f", row.peakSram() / 1024.0),
                     String.format(Locale.ROOT, "%.4f", row.withoutKd().testMap50()),
                     figure(int8Without),
-                    String.format(Locale.ROOT, "%.4f", row.withKd().testMap50()),
+                    distilled == null ? "not trained" : String.format(Locale.ROOT, "%.4f", distilled.testMap50()),
                     figure(int8With),
-                    String.format(Locale.ROOT, "%.1f", (row.withoutKd().seconds() + row.withKd().seconds()) / 60),
-                    deployFiles(row.withKd().valMap50() > row.withoutKd().valMap50() ? row.withKd()
-                            : row.withoutKd())));
+                    String.format(Locale.ROOT, "%.1f", row.trainingSeconds() / 60),
+                    deployFiles(row.deployed())));
         }
         FinalModelRow first = rows.get(0);
         page.image(FinalModelsChart.chart(bars, first.teacher(), first.teacherTestMap50()),
                 "test mAP@0.5 without and with distillation, fp32 and int8");
         page.table(List.of("model", "candidate", "MMACs", "peak SRAM (KiB)", "test mAP@0.5 without KD", "int8",
-                "with KD", "int8", "training minutes (both)", "deployable files (the better val mAP)"), table);
+                "with KD", "int8", "training minutes", "deployable files (the better val mAP)"), table);
     }
 
     private static String figure(Double value) {

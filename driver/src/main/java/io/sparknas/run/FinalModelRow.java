@@ -5,7 +5,9 @@ import io.sparknas.task.FinalTrainingResult;
 
 /**
  * One row of {@code final_models/}: a chosen candidate trained fully with one seed, without and with distillation,
- * each training exported as fp32 and int8 ONNX (the int8 model's test figures beside the fp32 ones).
+ * each training exported as fp32 and int8 ONNX (the int8 model's test figures beside the fp32 ones). The
+ * MobileNetV2-style baseline is trained with distillation only when {@code final.baseline-distillation} says so;
+ * otherwise its {@code *_with_kd} columns are null.
  *
  * @param runId            the run
  * @param candidateId      the candidate
@@ -23,7 +25,8 @@ import io.sparknas.task.FinalTrainingResult;
  * @param seed             the training seed
  * @param epochs           the configured epochs
  * @param withoutKd        the training without distillation
- * @param withKd           the training with distillation
+ * @param withKd           the training with distillation; null when it was not run (the baseline without
+ *                         {@code final.baseline-distillation})
  * @param teacher          the teacher
  * @param teacherTestMap50 the teacher's test mAP@0.5
  * @param provenance       hosts, attempts, supernet and settings
@@ -33,9 +36,24 @@ public record FinalModelRow(String runId, String candidateId, int rank, Proposer
                             double searchValMap50, String init, long seed, int epochs, Training withoutKd,
                             Training withKd, String teacher, double teacherTestMap50, String provenance) {
 
-    /** The better test mAP@0.5 of the two trainings (without and with distillation). */
+    /** The better test mAP@0.5 of the trainings run (without and with distillation). */
     public double bestTestMap50() {
-        return Math.max(withoutKd.testMap50(), withKd.testMap50());
+        return withKd == null ? withoutKd.testMap50() : Math.max(withoutKd.testMap50(), withKd.testMap50());
+    }
+
+    /** The training a user deploys: the one with the better val mAP@0.5 (test figures stay unseen). */
+    public Training deployed() {
+        return withKd != null && withKd.valMap50() > withoutKd.valMap50() ? withKd : withoutKd;
+    }
+
+    /** Test mAP@0.5 with distillation minus without; NaN when the distilled training was not run. */
+    public double distillationGain() {
+        return withKd == null ? Double.NaN : withKd.testMap50() - withoutKd.testMap50();
+    }
+
+    /** Training seconds of the trainings run. */
+    public double trainingSeconds() {
+        return withoutKd.seconds() + (withKd == null ? 0 : withKd.seconds());
     }
 
     /** The columns. */
@@ -55,41 +73,45 @@ public record FinalModelRow(String runId, String candidateId, int rank, Proposer
             .longInteger("seed", FinalModelRow::seed)
             .integer("epochs", FinalModelRow::epochs)
             .decimal("test_map50_without_kd", r -> r.withoutKd().testMap50())
-            .decimal("test_map50_with_kd", r -> r.withKd().testMap50())
+            .optionalDecimal("test_map50_with_kd", r -> distilled(r, Training::testMap50))
             .decimal("test_map_coco_without_kd", r -> r.withoutKd().testMapCoco())
-            .decimal("test_map_coco_with_kd", r -> r.withKd().testMapCoco())
+            .optionalDecimal("test_map_coco_with_kd", r -> distilled(r, Training::testMapCoco))
             .decimal("val_map50_without_kd", r -> r.withoutKd().valMap50())
-            .decimal("val_map50_with_kd", r -> r.withKd().valMap50())
+            .optionalDecimal("val_map50_with_kd", r -> distilled(r, Training::valMap50))
             .integer("epochs_run_without_kd", r -> r.withoutKd().epochs())
-            .integer("epochs_run_with_kd", r -> r.withKd().epochs())
+            .optionalInteger("epochs_run_with_kd", r -> r.withKd() == null ? null : r.withKd().epochs())
             .decimal("seconds_without_kd", r -> r.withoutKd().seconds())
-            .decimal("seconds_with_kd", r -> r.withKd().seconds())
+            .optionalDecimal("seconds_with_kd", r -> distilled(r, Training::seconds))
             .string("teacher", FinalModelRow::teacher)
             .decimal("teacher_test_map50", FinalModelRow::teacherTestMap50)
             .string("artifact_without_kd", r -> r.withoutKd().artifact())
-            .string("artifact_with_kd", r -> r.withKd().artifact())
+            .optionalString("artifact_with_kd", r -> r.withKd() == null ? null : r.withKd().artifact())
             .optionalDecimal("int8_test_map50_without_kd", r -> r.withoutKd().int8(FinalExport::int8TestMap50))
-            .optionalDecimal("int8_test_map50_with_kd", r -> r.withKd().int8(FinalExport::int8TestMap50))
+            .optionalDecimal("int8_test_map50_with_kd", r -> r.withKd() == null ? null : r.withKd().int8(FinalExport::int8TestMap50))
             .optionalDecimal("int8_test_map_coco_without_kd", r -> r.withoutKd().int8(FinalExport::int8TestMapCoco))
-            .optionalDecimal("int8_test_map_coco_with_kd", r -> r.withKd().int8(FinalExport::int8TestMapCoco))
+            .optionalDecimal("int8_test_map_coco_with_kd", r -> r.withKd() == null ? null : r.withKd().int8(FinalExport::int8TestMapCoco))
             .optionalDecimal("int8_val_map50_without_kd", r -> r.withoutKd().int8(FinalExport::int8ValMap50))
-            .optionalDecimal("int8_val_map50_with_kd", r -> r.withKd().int8(FinalExport::int8ValMap50))
+            .optionalDecimal("int8_val_map50_with_kd", r -> r.withKd() == null ? null : r.withKd().int8(FinalExport::int8ValMap50))
             .optionalString("int8_calibration_without_kd", r -> r.withoutKd().file(FinalExport::calibration))
-            .optionalString("int8_calibration_with_kd", r -> r.withKd().file(FinalExport::calibration))
+            .optionalString("int8_calibration_with_kd", r -> r.withKd() == null ? null : r.withKd().file(FinalExport::calibration))
             .optionalString("onnx_without_kd", r -> r.withoutKd().file(FinalExport::onnx))
-            .optionalString("onnx_with_kd", r -> r.withKd().file(FinalExport::onnx))
+            .optionalString("onnx_with_kd", r -> r.withKd() == null ? null : r.withKd().file(FinalExport::onnx))
             .optionalString("onnx_int8_without_kd", r -> r.withoutKd().file(FinalExport::onnxInt8))
-            .optionalString("onnx_int8_with_kd", r -> r.withKd().file(FinalExport::onnxInt8))
+            .optionalString("onnx_int8_with_kd", r -> r.withKd() == null ? null : r.withKd().file(FinalExport::onnxInt8))
             .optionalString("c_model_without_kd", r -> r.withoutKd().file(FinalExport::cModel))
-            .optionalString("c_model_with_kd", r -> r.withKd().file(FinalExport::cModel))
+            .optionalString("c_model_with_kd", r -> r.withKd() == null ? null : r.withKd().file(FinalExport::cModel))
             .string("provenance", FinalModelRow::provenance)
             .build(row -> new FinalModelRow(row.string("run_id"), row.string("candidate_id"), row.integer("rank"),
                     Proposer.fromText(row.string("proposer")), row.string("architecture"), row.longInteger("macs"),
                     row.longInteger("params"), row.longInteger("flash_bytes"), row.longInteger("peak_sram"),
                     row.decimal("latency_ms"), row.decimal("search_val_map50"), row.string("init"),
                     row.longInteger("seed"), row.integer("epochs"), Training.stored(row, "without_kd"),
-                    Training.stored(row, "with_kd"), row.string("teacher"), row.decimal("teacher_test_map50"),
+                    Training.storedIfRun(row, "with_kd"), row.string("teacher"), row.decimal("teacher_test_map50"),
                     row.string("provenance")));
+
+    private static Double distilled(FinalModelRow row, java.util.function.ToDoubleFunction<Training> figure) {
+        return row.withKd() == null ? null : figure.applyAsDouble(row.withKd());
+    }
 
     /**
      * One training's figures.
@@ -137,6 +159,11 @@ public record FinalModelRow(String runId, String candidateId, int rank, Proposer
             return new Training(row.decimal("test_map50_" + suffix), row.decimal("test_map_coco_" + suffix),
                     row.decimal("val_map50_" + suffix), row.integer("epochs_run_" + suffix),
                     row.decimal("seconds_" + suffix), row.string("artifact_" + suffix), exported);
+        }
+
+        /** As {@link #stored}, or null when the row's training of that suffix was not run. */
+        static Training storedIfRun(StoredRow row, String suffix) {
+            return row.optionalDecimal("test_map50_" + suffix) == null ? null : stored(row, suffix);
         }
 
         private static double nanIfNull(Double value) {

@@ -87,9 +87,16 @@ class RunTest {
                 .filter(f -> f.startsWith("int8_") || f.startsWith("onnx_") || f.startsWith("c_model_")).toList();
         assertEquals(14, exports.size(), "final_models gained the int8 figures and the ONNX files (issue 20) and "
                 + "the C exports (issue 22)");
+        List<String> distilled = java.util.Arrays.stream(finals.fieldNames())
+                .filter(f -> f.endsWith("_with_kd") && !exports.contains(f)).toList();
+        assertEquals(6, distilled.size());
+        distilled.forEach(f -> assertTrue(finals.apply(f).nullable(), f + " is null for a baseline trained without "
+                + "distillation only (issue 23)"));
         assertEquals(old.get("final_models"), new StructType(java.util.Arrays.stream(finals.fields())
-                .filter(f -> !exports.contains(f.name())).toArray(org.apache.spark.sql.types.StructField[]::new)),
-                "the other columns are as they were");
+                .filter(f -> !exports.contains(f.name()))
+                .map(f -> distilled.contains(f.name()) ? f.copy(f.name(), f.dataType(), false, f.metadata()) : f)
+                .toArray(org.apache.spark.sql.types.StructField[]::new)),
+                "the other columns are as they were, the distilled training's columns nullable since issue 23");
         exports.forEach(f -> assertTrue(finals.apply(f).nullable(), f + " is absent in old runs, so it may be null"));
         assertEquals(old.get("space_selection"), SpaceSelectionRow.CODEC.schema());
         assertEquals(old.get("teacher_outputs"), TeacherOutputsCache.CODEC.schema());

@@ -6,6 +6,7 @@ import io.sparknas.run.FinalModelRow;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparknas.config.ConfigLoader;
@@ -336,9 +337,25 @@ class FinalizeCommandTest {
         }
         assertTrue(result.out().contains("finalize: baseline MobileNetV2-style (MBConv e6 k3, deepest) r64"),
                 result.out());
-        assertTrue(result.out().contains("the found model against the MobileNetV2-style baseline (rank 0): test "
-                + "mAP@0.5"), result.out());
+        assertNull(baseline.getAs("test_map50_with_kd"), "the baseline trains without distillation only by default");
+        assertNull(baseline.getAs("artifact_with_kd"));
+        assertTrue(baseline.<Double>getAs("test_map50_without_kd") >= 0);
+        assertTrue(rows.get(1).<Double>getAs("test_map50_with_kd") >= 0, "the found model trains both ways");
+        assertTrue(result.out().contains("the found model against the MobileNetV2-style baseline (rank 0), both without "
+                + "distillation: test mAP@0.5"), result.out());
         assertTrue(result.out().contains("deploy: ") && result.out().contains("scripts/mcu-check.sh"), result.out());
+        TinySearch.Result report = TinySearch.run(with("report", "--run", "after"));
+        assertEquals(0, report.status(), report.err() + report.out());
+        assertTrue(readReport("after").contains("<td>not trained</td>"),
+                "the report shows the baseline's distilled training as not trained");
+    }
+
+    private String readReport(String runId) {
+        try {
+            return Files.readString(results.resolve(runId + "/report.html"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
