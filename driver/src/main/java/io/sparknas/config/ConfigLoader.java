@@ -390,7 +390,8 @@ public final class ConfigLoader {
                 new FinalSettings.TeacherSettings(finals.integer("teacher.side-factor", 1, 8), dim,
                         finals.integer("teacher.depth", 1, 64), heads, finals.integer("teacher.mlp-ratio", 1, 16),
                         finals.integer("teacher.epochs", 1, 10_000), finals.number("teacher.learning-rate", 1e-7, 10),
-                        finals.string("teacher.cache-dir").trim(), teacherStem(finals)),
+                        finals.string("teacher.cache-dir").trim(), teacherStem(finals),
+                        finals.integer("teacher.stem-width", 0, 4096), finals.integer("teacher.stem-blocks", 0, 8)),
                 finals.integer("calibration-images", 1, 1_000_000), finals.bool("baseline"),
                 finals.bool("baseline-distillation"));
     }

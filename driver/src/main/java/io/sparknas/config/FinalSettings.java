@@ -33,13 +33,16 @@ public record FinalSettings(boolean afterSearch, int top, int seeds, int epochs,
      * @param cacheDir     local folder keeping trained teachers by fingerprint for later runs (empty: the results
      *                     folder's {@code teachers/} when it is local; none otherwise)
      * @param convStem     tokens from a convolutional stem instead of one patch-embedding convolution
+     * @param stemWidth    the convolutional stem's first width (0: the first stem's widths)
+     * @param stemBlocks   stride-1 convolutions after each stride-2 stem layer from the third on
      */
     public record TeacherSettings(int sideFactor, int dim, int depth, int heads, int mlpRatio, int epochs,
-                                  double learningRate, String cacheDir, boolean convStem) {
+                                  double learningRate, String cacheDir, boolean convStem, int stemWidth,
+                                  int stemBlocks) {
 
         /** The network's size and stem. */
         public io.sparknas.train.TeacherSpec spec() {
-            return new io.sparknas.train.TeacherSpec(dim, depth, heads, mlpRatio, convStem);
+            return new io.sparknas.train.TeacherSpec(dim, depth, heads, mlpRatio, convStem, stemWidth, stemBlocks);
         }
     }
 }

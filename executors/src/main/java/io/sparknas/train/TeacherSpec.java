@@ -11,13 +11,23 @@ package io.sparknas.train;
  * @param convStem tokens from a convolutional stem (3×3 stride-2 convolutions with BatchNorm and ReLU, then a 1×1
  *                 projection; Xiao et al. 2021, "Early convolutions help transformers see better") instead of one
  *                 patch-embedding convolution
+ * @param stemWidth channels of the convolutional stem's first layer, doubling with every stride-2 layer up to
+ *                  {@code dim}; 0: the first stem's widths ({@code dim / 2} at the last layer, halving back towards
+ *                  the input, at least 8)
+ * @param stemBlocks 3×3 stride-1 convolutions (BatchNorm, ReLU) after each stride-2 layer of the stem, from the
+ *                   third on (the first two run at the largest resolutions, where they would dominate the cost)
  */
-public record TeacherSpec(int dim, int depth, int heads, int mlpRatio, boolean convStem)
-        implements java.io.Serializable {
+public record TeacherSpec(int dim, int depth, int heads, int mlpRatio, boolean convStem, int stemWidth,
+                          int stemBlocks) implements java.io.Serializable {
 
     /** A teacher whose tokens come from one patch-embedding convolution. */
     public TeacherSpec(int dim, int depth, int heads, int mlpRatio) {
         this(dim, depth, heads, mlpRatio, false);
+    }
+
+    /** A teacher with the first convolutional stem's widths and no stride-1 stem layers, or with patches. */
+    public TeacherSpec(int dim, int depth, int heads, int mlpRatio, boolean convStem) {
+        this(dim, depth, heads, mlpRatio, convStem, 0, 0);
     }
 
     public TeacherSpec {
@@ -25,9 +35,25 @@ public record TeacherSpec(int dim, int depth, int heads, int mlpRatio, boolean c
             throw new IllegalArgumentException("teacher dim, depth, heads and mlpRatio must be positive, got "
                     + dim + ", " + depth + ", " + heads + ", " + mlpRatio);
         }
+        if (stemWidth < 0 || stemBlocks < 0) {
+            throw new IllegalArgumentException("teacher stem width and blocks must not be negative, got " + stemWidth
+                    + ", " + stemBlocks);
+        }
         if (dim % heads != 0) {
             throw new IllegalArgumentException("teacher dim " + dim + " is not divisible by " + heads + " heads");
         }
+    }
+
+    /**
+     * The record's text, without the stem fields when they keep the first stem's defaults, so a teacher described
+     * (and cached by this text) before they existed keeps its description.
+     */
+    @Override
+    public String toString() {
+        String text = "TeacherSpec[dim=" + dim + ", depth=" + depth + ", heads=" + heads + ", mlpRatio=" + mlpRatio
+                + ", convStem=" + convStem;
+        return text + (stemWidth == 0 && stemBlocks == 0 ? "]"
+                : ", stemWidth=" + stemWidth + ", stemBlocks=" + stemBlocks + "]");
     }
 
     /** Features per attention head. */

@@ -76,7 +76,7 @@ public final class VitTeacherBuilder {
         ComputationGraphConfiguration.GraphBuilder builder = base.graphBuilder()
                 .addInputs(DetectorNetworkBuilder.INPUT)
                 .setInputTypes(InputType.convolutional(side, side, IMAGE_CHANNELS));
-        String embedded = spec.convStem() ? convStem(builder, stride, spec.dim()) : DetectorNetworkBuilder.INPUT;
+        String embedded = spec.convStem() ? convStem(builder, stride, spec) : DetectorNetworkBuilder.INPUT;
         int kernel = spec.convStem() ? 1 : stride;
         builder.addLayer(PATCHES, new ConvolutionLayer.Builder(kernel, kernel).stride(kernel, kernel)
                         .nOut(spec.dim()).hasBias(true).activation(Activation.IDENTITY).build(), embedded)
@@ -101,11 +101,14 @@ public final class VitTeacherBuilder {
 
     /**
      * Adds the convolutional stem: {@code log2(stride)} 3×3 stride-2 convolutions, each with BatchNorm and ReLU,
-     * their widths doubling up to {@code dim / 2}; returns the last layer's name.
+     * their widths doubling (from {@link TeacherSpec#stemWidth()} up to {@code dim}, or the first stem's widths up
+     * to {@code dim / 2}), from the third on each followed by {@link TeacherSpec#stemBlocks()} 3×3 stride-1
+     * convolutions of the same width; returns the last layer's name.
      *
      * @throws IllegalArgumentException when {@code stride} is not a power of two
      */
-    private static String convStem(ComputationGraphConfiguration.GraphBuilder builder, int stride, int dim) {
+    private static String convStem(ComputationGraphConfiguration.GraphBuilder builder, int stride, TeacherSpec spec) {
+        int dim = spec.dim();
         if (Integer.bitCount(stride) != 1 || stride < 2) {
             throw new IllegalArgumentException("a convolutional stem halves the resolution per layer: the teacher's "
                     + "stride " + stride + " (its input side over the students' grid) must be a power of two");
@@ -113,15 +116,22 @@ public final class VitTeacherBuilder {
         int layers = Integer.numberOfTrailingZeros(stride);
         String previous = DetectorNetworkBuilder.INPUT;
         for (int i = 0; i < layers; i++) {
-            int channels = Math.max(8, (dim / 2) >> (layers - 1 - i));
-            String conv = STEM + i;
-            builder.addLayer(conv, new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(channels).hasBias(false)
-                            .activation(Activation.IDENTITY).build(), previous)
-                    .addLayer(conv + ".bn", new BatchNormalization.Builder().activation(Activation.RELU).build(),
-                            conv);
-            previous = conv + ".bn";
+            int channels = spec.stemWidth() == 0 ? Math.max(8, (dim / 2) >> (layers - 1 - i))
+                    : Math.min(dim, spec.stemWidth() << i);
+            previous = stemConv(builder, STEM + i, channels, 2, previous);
+            for (int b = 0; i >= 2 && b < spec.stemBlocks(); b++) {
+                previous = stemConv(builder, STEM + i + "." + (b + 1), channels, 1, previous);
+            }
         }
         return previous;
+    }
+
+    private static String stemConv(ComputationGraphConfiguration.GraphBuilder builder, String name, int channels,
+                                   int stride, String input) {
+        builder.addLayer(name, new ConvolutionLayer.Builder(3, 3).stride(stride, stride).nOut(channels).hasBias(false)
+                        .activation(Activation.IDENTITY).build(), input)
+                .addLayer(name + ".bn", new BatchNormalization.Builder().activation(Activation.RELU).build(), name);
+        return name + ".bn";
     }
 
     /** A new teacher for {@code side × side} images, initialised from {@code seed}. */

@@ -68,6 +68,8 @@ public final class DistillationBenchmark {
         DEFAULTS.put("teacher-heads", "4");
         DEFAULTS.put("teacher-mlp", "2");
         DEFAULTS.put("teacher-stem", "conv");
+        DEFAULTS.put("teacher-stem-width", "0");
+        DEFAULTS.put("teacher-stem-blocks", "0");
         DEFAULTS.put("teacher-epochs", "40");
         DEFAULTS.put("teacher-lr", "0.001");
         DEFAULTS.put("teacher-patience", "8");
@@ -114,7 +116,8 @@ public final class DistillationBenchmark {
         TrainingSettings teacherSettings = settings(o, o.integer("teacher-epochs"), o.real("teacher-lr"),
                 o.integer("teacher-patience"), 1).withAugmentation(Augmentation.DEFAULT);
         TeacherSpec spec = new TeacherSpec(o.integer("teacher-dim"), o.integer("teacher-depth"),
-                o.integer("teacher-heads"), o.integer("teacher-mlp"), o.get("teacher-stem").equals("conv"));
+                o.integer("teacher-heads"), o.integer("teacher-mlp"), o.get("teacher-stem").equals("conv"),
+                o.integer("teacher-stem-width"), o.integer("teacher-stem-blocks"));
         String teacherKey = BenchRecords.fingerprint(dataSpec + "|" + teacherSide + "|" + teacherHead + "|" + spec + "|"
                 + teacherSettings);
         ComputationGraph teacher = teacher(cache.resolve("teacher-" + teacherKey), teacherSide, teacherHead, spec,

@@ -70,6 +70,36 @@ class VitTeacherBuilderTest {
     }
 
     @Test
+    void aWiderStemDoublesFromItsFirstWidthAndAddsStrideOneLayersFromTheThirdLevel() {
+        int levels = Integer.numberOfTrailingZeros(HEAD.outputStride());
+        TeacherSpec wide = new TeacherSpec(32, 1, 4, 2, true, 6, 2);
+        ComputationGraph teacher = VitTeacherBuilder.build(SIDE, HEAD, wide, 5, new Adam(2e-3), 0);
+        java.util.Map<String, Long> widths = new java.util.TreeMap<>();
+        for (org.deeplearning4j.nn.api.Layer layer : teacher.getLayers()) {
+            String name = layer.conf().getLayer().getLayerName();
+            if (name.matches("stem\\d+(\\.\\d+)?")) {
+                widths.put(name, ((org.deeplearning4j.nn.conf.layers.ConvolutionLayer) layer.conf().getLayer())
+                        .getNOut());
+            }
+        }
+        java.util.Map<String, Long> expected = new java.util.TreeMap<>();
+        for (int i = 0; i < levels; i++) {
+            long channels = Math.min(32, 6L << i);
+            expected.put("stem" + i, channels);
+            for (int b = 1; i >= 2 && b <= 2; b++) {
+                expected.put("stem" + i + "." + b, channels);
+            }
+        }
+        assertEquals(expected, widths);
+        assertArrayEquals(new long[] {1, HEAD.predictionChannels(), GRID, GRID},
+                teacher.outputSingle(false, Nd4j.rand(DataType.FLOAT, 1, 3, SIDE, SIDE)).shape());
+        assertEquals("TeacherSpec[dim=32, depth=2, heads=4, mlpRatio=2, convStem=true]",
+                new TeacherSpec(32, 2, 4, 2, true).toString(), "the first stem's description, as caches keyed it");
+        assertEquals("TeacherSpec[dim=32, depth=1, heads=4, mlpRatio=2, convStem=true, stemWidth=6, stemBlocks=2]",
+                wide.toString());
+    }
+
+    @Test
     void aConvolutionalStemReachesTheSameGridAndLearns() throws Exception {
         TeacherSpec stem = new TeacherSpec(32, 2, 4, 2, true);
         ComputationGraph teacher = VitTeacherBuilder.build(SIDE, HEAD, stem, 5, new Adam(2e-3), 0);
