@@ -6,6 +6,7 @@
 # its peak SRAM, Flash and latency against the target's budgets (run.json), the MobileNetV2-style baseline's test
 # mAP@0.5, and the distillation gain. Run it on an otherwise idle machine: the wall time is the figure.
 #   bench/default-run.sh [--record-only RUN_DIR CONSOLE_LOG WALL_SECONDS]   (the second form records a finished run)
+# The run ends by writing its report.html; with chromium installed the script also saves its screenshot.
 # Set MVN_OFFLINE=1 to build the clone without network access.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -34,14 +35,14 @@ def minutes(pattern, unit_seconds=False):
     if not m:
         return None
     if len(m.groups()) == 2:
-        return round(int(m.group(1)) + int(m.group(2)) / 60, 2)
+        return round(int(m.group(1) or 0) + int(m.group(2)) / 60, 2)
     value = float(m.group(1))
     return round(value / 60 if unit_seconds else value, 2)
 stages = {
     "stage1_space_selection": minutes(r"stage 1: \d+ cells x \d+ samples in ([\d.]+) s", True),
     "supernet": minutes(r"supernet: trained in ([\d.]+) min"),
-    "search": minutes(r"generation \d+/(?:\d+) .*elapsed (\d+)m(\d+)s  eta 0s"),
-    "teacher": minutes(r"teacher: best val mAP@0.5 [\d.]+ \(epoch \d+\) in (\d+)m(\d+)s"),
+    "search": minutes(r"generation \d+/(?:\d+) .*elapsed (?:(\d+)m)?(\d+)s  eta 0s"),
+    "teacher": minutes(r"teacher: best val mAP@0.5 [\d.]+ \(epoch \d+\) in (?:(\d+)m)?(\d+)s"),
     "final_trainings": minutes(r"finalize: \d+ trainings in ([\d.]+) min"),
 }
 manifest = json.load(open(os.path.join(run_dir, "run.json")))
@@ -58,9 +59,12 @@ fits = model["peak_sram"] <= budget_sram and model["flash_bytes"] <= target["fla
     model["latency_ms"] <= target["latency_budget_ms"]
 sys.path.insert(0, os.path.join(repo, "bench"))
 from bench_record import provenance
+clone = os.path.dirname(os.path.dirname(os.path.abspath(run_dir)))
 result = {
-    **provenance("default-run", command, repo, {"run": os.path.basename(run_dir), "target": target["name"],
-                                                "memory_plan": target["memory_plan"]}),
+    # the revision of the clone that made the run (the repository's own when it is not in a clone)
+    **provenance("default-run", command, clone if os.path.isdir(os.path.join(clone, ".git")) else repo,
+                 {"run": os.path.basename(run_dir), "target": target["name"],
+                  "memory_plan": target["memory_plan"]}),
     "wall_minutes": round(int(wall) / 60, 2),
     "stage_minutes": stages,
     "architecture": model["architecture"],
@@ -83,6 +87,7 @@ result = {
     "found_minus_baseline_without_kd": model["test_map50_without_kd"] - baseline[0]["test_map50_without_kd"]
     if baseline else None,
     "exports": {k: model.get(k + "_" + deployed) for k in ("onnx", "onnx_int8", "c_model")},
+    "report": os.path.join(run_dir, "report.html") if os.path.isfile(os.path.join(run_dir, "report.html")) else None,
 }
 with open(record, "w") as f:
     json.dump(result, f, indent=2)
@@ -91,3 +96,12 @@ print(json.dumps({k: result[k] for k in ("wall_minutes", "stage_minutes", "final
                                          "final_int8_test_map50", "baseline_test_map50", "fits_target",
                                          "found_minus_baseline_without_kd", "distillation_gain")}, indent=1))
 PY
+# The report's screenshot (docs/default-run-report.png; DEFAULT_RUN_SCREENSHOT to write elsewhere), where chromium is
+# installed (apt-get install chromium): the whole page, 1280 pixels wide.
+screenshot="${DEFAULT_RUN_SCREENSHOT:-$repo/docs/default-run-report.png}"
+if [ -f "$run_dir/report.html" ] && command -v chromium > /dev/null; then
+  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,8600 \
+    --screenshot="$screenshot" "file://$run_dir/report.html" 2> /dev/null && echo "report screenshot: $screenshot"
+else
+  echo "report screenshot: not taken (no report.html in the run, or chromium is not installed)"
+fi

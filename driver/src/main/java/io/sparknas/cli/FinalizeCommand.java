@@ -98,6 +98,7 @@ public final class FinalizeCommand implements Callable<Integer> {
             throw new UserInputException(e.getMessage(), e);
         }
         print(out, rows, run);
+        ReportCommand.writeAfterJob(run, out);
         out.printf("log: %s%n", log);
         out.flush();
         return 0;

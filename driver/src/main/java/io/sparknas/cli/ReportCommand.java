@@ -55,6 +55,21 @@ public final class ReportCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Writes the run's report into its folder after a search or finalize and says where, or why not: a report
+     * that cannot be drawn never fails the job whose results it shows.
+     */
+    static void writeAfterJob(Run run, java.io.PrintWriter out) {
+        try {
+            String html = new RunReport(run).html();
+            out.printf("report: %s (open it in a browser; 'sparknas report --run %s' writes it again)%n",
+                    run.writeText("report.html", html), run.id());
+        } catch (RuntimeException e) {
+            out.printf("report: not written (%s); 'sparknas report --run %s' tries again%n", e.getMessage(), run.id());
+        }
+        out.flush();
+    }
+
     private static Path writeLocal(Path file, String html) {
         try {
             Files.writeString(file, html, StandardCharsets.UTF_8);

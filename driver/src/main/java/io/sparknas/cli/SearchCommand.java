@@ -223,7 +223,9 @@ public final class SearchCommand implements Callable<Integer>, ConfiguredCommand
                 throw new UserInputException(e.getMessage(), e);
             }
         }
-        printer.printf("%nlog: %s%n", log);
+        printer.println();
+        ReportCommand.writeAfterJob(run, printer);
+        printer.printf("log: %s%n", log);
         printer.flush();
         return 0;
     }

@@ -344,10 +344,9 @@ class FinalizeCommandTest {
         assertTrue(result.out().contains("the found model against the MobileNetV2-style baseline (rank 0), both without "
                 + "distillation: test mAP@0.5"), result.out());
         assertTrue(result.out().contains("deploy: ") && result.out().contains("scripts/mcu-check.sh"), result.out());
-        TinySearch.Result report = TinySearch.run(with("report", "--run", "after"));
-        assertEquals(0, report.status(), report.err() + report.out());
+        assertTrue(result.out().contains("report: " + results.resolve("after/report.html")), result.out());
         assertTrue(readReport("after").contains("<td>not trained</td>"),
-                "the report shows the baseline's distilled training as not trained");
+                "the search wrote the report, which shows the baseline's distilled training as not trained");
     }
 
     private String readReport(String runId) {
