@@ -46,11 +46,6 @@ public record FinalModelRow(String runId, String candidateId, int rank, Proposer
         return withKd != null && withKd.valMap50() > withoutKd.valMap50() ? withKd : withoutKd;
     }
 
-    /** Test mAP@0.5 with distillation minus without; NaN when the distilled training was not run. */
-    public double distillationGain() {
-        return withKd == null ? Double.NaN : withKd.testMap50() - withoutKd.testMap50();
-    }
-
     /** Training seconds of the trainings run. */
     public double trainingSeconds() {
         return withoutKd.seconds() + (withKd == null ? 0 : withKd.seconds());
