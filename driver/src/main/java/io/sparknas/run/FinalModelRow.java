@@ -74,27 +74,27 @@ public record FinalModelRow(String runId, String candidateId, int rank, Proposer
             .decimal("val_map50_without_kd", r -> r.withoutKd().valMap50())
             .optionalDecimal("val_map50_with_kd", r -> distilled(r, Training::valMap50))
             .integer("epochs_run_without_kd", r -> r.withoutKd().epochs())
-            .optionalInteger("epochs_run_with_kd", r -> r.withKd() == null ? null : r.withKd().epochs())
+            .optionalInteger("epochs_run_with_kd", r -> distilled(r, Training::epochs))
             .decimal("seconds_without_kd", r -> r.withoutKd().seconds())
             .optionalDecimal("seconds_with_kd", r -> distilled(r, Training::seconds))
             .string("teacher", FinalModelRow::teacher)
             .decimal("teacher_test_map50", FinalModelRow::teacherTestMap50)
             .string("artifact_without_kd", r -> r.withoutKd().artifact())
-            .optionalString("artifact_with_kd", r -> r.withKd() == null ? null : r.withKd().artifact())
+            .optionalString("artifact_with_kd", r -> distilled(r, Training::artifact))
             .optionalDecimal("int8_test_map50_without_kd", r -> r.withoutKd().int8(FinalExport::int8TestMap50))
-            .optionalDecimal("int8_test_map50_with_kd", r -> r.withKd() == null ? null : r.withKd().int8(FinalExport::int8TestMap50))
+            .optionalDecimal("int8_test_map50_with_kd", r -> distilled(r, t -> t.int8(FinalExport::int8TestMap50)))
             .optionalDecimal("int8_test_map_coco_without_kd", r -> r.withoutKd().int8(FinalExport::int8TestMapCoco))
-            .optionalDecimal("int8_test_map_coco_with_kd", r -> r.withKd() == null ? null : r.withKd().int8(FinalExport::int8TestMapCoco))
+            .optionalDecimal("int8_test_map_coco_with_kd", r -> distilled(r, t -> t.int8(FinalExport::int8TestMapCoco)))
             .optionalDecimal("int8_val_map50_without_kd", r -> r.withoutKd().int8(FinalExport::int8ValMap50))
-            .optionalDecimal("int8_val_map50_with_kd", r -> r.withKd() == null ? null : r.withKd().int8(FinalExport::int8ValMap50))
+            .optionalDecimal("int8_val_map50_with_kd", r -> distilled(r, t -> t.int8(FinalExport::int8ValMap50)))
             .optionalString("int8_calibration_without_kd", r -> r.withoutKd().file(FinalExport::calibration))
-            .optionalString("int8_calibration_with_kd", r -> r.withKd() == null ? null : r.withKd().file(FinalExport::calibration))
+            .optionalString("int8_calibration_with_kd", r -> distilled(r, t -> t.file(FinalExport::calibration)))
             .optionalString("onnx_without_kd", r -> r.withoutKd().file(FinalExport::onnx))
-            .optionalString("onnx_with_kd", r -> r.withKd() == null ? null : r.withKd().file(FinalExport::onnx))
+            .optionalString("onnx_with_kd", r -> distilled(r, t -> t.file(FinalExport::onnx)))
             .optionalString("onnx_int8_without_kd", r -> r.withoutKd().file(FinalExport::onnxInt8))
-            .optionalString("onnx_int8_with_kd", r -> r.withKd() == null ? null : r.withKd().file(FinalExport::onnxInt8))
+            .optionalString("onnx_int8_with_kd", r -> distilled(r, t -> t.file(FinalExport::onnxInt8)))
             .optionalString("c_model_without_kd", r -> r.withoutKd().file(FinalExport::cModel))
-            .optionalString("c_model_with_kd", r -> r.withKd() == null ? null : r.withKd().file(FinalExport::cModel))
+            .optionalString("c_model_with_kd", r -> distilled(r, t -> t.file(FinalExport::cModel)))
             .string("provenance", FinalModelRow::provenance)
             .build(row -> new FinalModelRow(row.string("run_id"), row.string("candidate_id"), row.integer("rank"),
                     Proposer.fromText(row.string("proposer")), row.string("architecture"), row.longInteger("macs"),
@@ -104,8 +104,9 @@ public record FinalModelRow(String runId, String candidateId, int rank, Proposer
                     Training.storedIfRun(row, "with_kd"), row.string("teacher"), row.decimal("teacher_test_map50"),
                     row.string("provenance")));
 
-    private static Double distilled(FinalModelRow row, java.util.function.ToDoubleFunction<Training> figure) {
-        return row.withKd() == null ? null : figure.applyAsDouble(row.withKd());
+    /** A value of the distilled training, or null when it was not run. */
+    private static <T> T distilled(FinalModelRow row, java.util.function.Function<Training, T> value) {
+        return row.withKd() == null ? null : value.apply(row.withKd());
     }
 
     /**
