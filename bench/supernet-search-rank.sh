@@ -6,10 +6,13 @@
 # best also trained stand-alone. Writes docs/bench/supernet-rank.json (SUPERNET_RANK_RECORD to write elsewhere).
 # Resumable: every finished training, the supernet (per epoch) and every search are cached under
 # bench-results/supernet-rank/ (--cache DIR); run it again until it completes (hours on 2 cores).
-#   bench/supernet-search-rank.sh [--architectures 16] [--standalone-epochs 20] [--budget 64] [--seeds 3]
+#   bench/supernet-search-rank.sh [--architectures 16] [--standalone-epochs 20] [--standalone-seeds 1]
+#       [--budget 64] [--seeds 3]
 #       [--cell 80 0.9] [--set supernet.epochs=30 --set supernet.weight-sharing=separable-in-mbconv ...]
 #       [--supernet-only]   (train or load the supernet and score its ends; nothing else)
 #       [--cached-only]     (rank only the architectures already trained stand-alone; no searches: interim record)
+#   --standalone-seeds N trains each architecture with N training seeds: the ground truth is their mean, and the
+#   record gives how well two seeds' rankings agree (the ceiling for the inherited ranking).
 set -euo pipefail
 BENCH_HEAP=12g exec "$(dirname "$0")/driver-main.sh" io.sparknas.bench.SupernetRankBenchmark \
   "${SUPERNET_RANK_RECORD:-docs/bench/supernet-rank.json}" "$@"

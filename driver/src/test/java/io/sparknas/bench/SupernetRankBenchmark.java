@@ -69,9 +69,17 @@ import org.apache.spark.sql.SparkSession;
  * and runs no search: it ranks the architectures whose stand-alone training is cached (an interim record, marked
  * {@code "partial": true}).
  *
+ * <p>{@code --standalone-seeds N} trains every architecture of the set stand-alone with N training seeds (the
+ * configuration's {@code training.seed}, then the next N − 1 integers; all seed-1 trainings first, so an interrupted
+ * run leaves the set evenly covered): the ground truth is the mean best val mAP@0.5 over the seeds, and the record
+ * says how well two stand-alone trainings of the same architectures agree with each other (Kendall τ-b between the
+ * first two seeds, and the per-architecture standard deviation) — the ceiling any inherited ranking is measured
+ * against. The searchers' best architectures are trained with the first seed only.
+ *
  * <pre>java ... io.sparknas.bench.SupernetRankBenchmark OUT.json [--cache DIR] [--architectures N] [--supernet-only]
  *     [--cached-only]
- *     [--standalone-epochs N] [--cell RESOLUTION WIDTH] [--budget N] [--seeds N] [--set KEY=VALUE ...]</pre>
+ *     [--standalone-epochs N] [--standalone-seeds N] [--cell RESOLUTION WIDTH] [--budget N] [--seeds N]
+ *     [--set KEY=VALUE ...]</pre>
  */
 public final class SupernetRankBenchmark {
 
@@ -94,6 +102,7 @@ public final class SupernetRankBenchmark {
         double width = 0.9;
         int budget = 64;
         int seeds = 3;
+        int standaloneSeeds = 1;
         boolean supernetOnly = false;
         boolean cachedOnly = false;
         List<String> overrides = new ArrayList<>();
@@ -108,6 +117,7 @@ public final class SupernetRankBenchmark {
                 }
                 case "--budget" -> budget = Integer.parseInt(args[++i]);
                 case "--seeds" -> seeds = Integer.parseInt(args[++i]);
+                case "--standalone-seeds" -> standaloneSeeds = Integer.parseInt(args[++i]);
                 case "--supernet-only" -> supernetOnly = true;
                 case "--cached-only" -> cachedOnly = true;
                 case "--set" -> overrides.add(args[++i]);
@@ -126,19 +136,25 @@ public final class SupernetRankBenchmark {
 
         List<Architecture> architectures = pick(cell, costModel, count, config.run().seed());
         int planned = architectures.size();
-        Map<Architecture, Standalone> standalone = new HashMap<>();
-        for (int i = 0; i < architectures.size() && !supernetOnly; i++) {
-            Standalone trained = standalone(cell, training, architectures.get(i), data, cache,
-                    "[" + (i + 1) + "/" + architectures.size() + "] ", cachedOnly);
-            if (trained != null) {
-                standalone.put(architectures.get(i), trained);
+        Map<Architecture, List<Standalone>> standalone = new HashMap<>();
+        for (int s = 0; s < standaloneSeeds && !supernetOnly; s++) {
+            TrainingSettings seeded = training.withSeed(training.seed() + s);
+            for (int i = 0; i < architectures.size(); i++) {
+                Standalone trained = standalone(cell, seeded, architectures.get(i), data, cache,
+                        "[" + (i + 1) + "/" + architectures.size() + (standaloneSeeds > 1 ? " seed " + (s + 1) : "")
+                                + "] ", cachedOnly);
+                if (trained != null) {
+                    standalone.computeIfAbsent(architectures.get(i), a -> new ArrayList<>()).add(trained);
+                }
             }
         }
+        int allSeeds = standaloneSeeds;
         if (cachedOnly) {
-            architectures = architectures.stream().filter(standalone::containsKey).toList();
+            architectures = architectures.stream()
+                    .filter(a -> standalone.getOrDefault(a, List.of()).size() == allSeeds).toList();
             seeds = 0;
-            System.out.printf(Locale.ROOT, "cached only: %d of %d architectures trained stand-alone so far; no "
-                    + "searches%n", architectures.size(), planned);
+            System.out.printf(Locale.ROOT, "cached only: %d of %d architectures trained stand-alone with all %d "
+                    + "seed(s) so far; no searches%n", architectures.size(), planned, standaloneSeeds);
         }
 
         SupernetSettings supernetSettings = config.supernet();
@@ -174,7 +190,8 @@ public final class SupernetRankBenchmark {
         double[] alone = new double[architectures.size()];
         for (int i = 0; i < architectures.size(); i++) {
             inherited[i] = evaluator.evaluate(architectures.get(i)).map50();
-            alone[i] = standalone.get(architectures.get(i)).bestValMap50();
+            alone[i] = standalone.get(architectures.get(i)).stream().mapToDouble(Standalone::bestValMap50).average()
+                    .orElseThrow();
             System.out.printf(Locale.ROOT, "[%d/%d] %6.2f MMACs  inherited %.4f  stand-alone %.4f  %s%n", i + 1,
                     architectures.size(), costModel.evaluate(architectures.get(i)).macs() / 1e6, inherited[i],
                     alone[i], architectures.get(i).shortName());
@@ -187,6 +204,13 @@ public final class SupernetRankBenchmark {
         double[] rhoInterval = bootstrap(inherited, alone, false, config.run().seed());
         int overlap = topOverlap(inherited, alone, 5);
         double spread = Arrays.stream(alone).max().orElse(0) - Arrays.stream(alone).min().orElse(0);
+        SeedAgreement agreement = SeedAgreement.of(architectures.stream().map(a -> standalone.get(a).stream()
+                .mapToDouble(Standalone::bestValMap50).toArray()).toList(), config.run().seed());
+        if (agreement != null) {
+            System.out.printf(Locale.ROOT, "stand-alone seeds agree: Kendall tau-b %.3f [%.3f, %.3f] between seeds 1 "
+                            + "and 2; per-architecture std %.4f (mean), largest %.4f%n", agreement.tauB(),
+                    agreement.tauBInterval()[0], agreement.tauBInterval()[1], agreement.meanStd(), agreement.maxStd());
+        }
         System.out.printf(Locale.ROOT, "Kendall tau-b %.3f [%.3f, %.3f]  Spearman rho %.3f [%.3f, %.3f]  top-5 "
                         + "overlap %d  stand-alone spread %.3f  largest %.4f smallest %.4f  supernet %.1f min%n", tau,
                 tauInterval[0], tauInterval[1], rho, rhoInterval[0], rhoInterval[1], overlap, spread, largestInherited,
@@ -222,6 +246,7 @@ public final class SupernetRankBenchmark {
         parameters.put("latency_budget_ms", config.target().latencyBudgetMs());
         parameters.put("data", config.data().toString());
         parameters.put("standalone_training", training.toString());
+        parameters.put("standalone_seeds", standaloneSeeds);
         parameters.put("supernet", supernetSettings.toString());
         parameters.put("supernet_spark_master", spark.sparkContext().master());
         parameters.put("supernet_shards", shards);
@@ -236,7 +261,9 @@ public final class SupernetRankBenchmark {
             row.put("latency_ms", costs.latencyMs());
             row.put("inherited_map50", inherited[i]);
             row.put("standalone_map50", alone[i]);
-            row.put("standalone_seconds", standalone.get(architectures.get(i)).seconds());
+            ArrayNode perSeed = row.putArray("standalone_map50_per_seed");
+            standalone.get(architectures.get(i)).forEach(t -> perSeed.add(t.bestValMap50()));
+            row.put("standalone_seconds", standalone.get(architectures.get(i)).get(0).seconds());
         }
         root.put("kendall_tau_b", tau);
         root.set("kendall_tau_b_ci90", JSON.valueToTree(tauInterval));
@@ -244,6 +271,12 @@ public final class SupernetRankBenchmark {
         root.set("spearman_rho_ci90", JSON.valueToTree(rhoInterval));
         root.put("top5_overlap", overlap);
         root.put("standalone_map50_spread", spread);
+        if (agreement != null) {
+            root.put("standalone_seed_kendall_tau_b", agreement.tauB());
+            root.set("standalone_seed_kendall_tau_b_ci90", JSON.valueToTree(agreement.tauBInterval()));
+            root.put("standalone_seed_std_mean", agreement.meanStd());
+            root.put("standalone_seed_std_max", agreement.maxStd());
+        }
         root.put("largest_inherited_map50", largestInherited);
         root.put("smallest_inherited_map50", smallestInherited);
         root.put("largest", trainer.ends().largest().shortName());
@@ -370,6 +403,31 @@ public final class SupernetRankBenchmark {
         node.put("scored", ledger.feasibleScored().size());
         Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
         return node;
+    }
+
+    /**
+     * How well stand-alone trainings of the same architectures with different seeds agree: Kendall τ-b between the
+     * first two seeds' scores (with its bootstrap interval) and the per-architecture sample standard deviation over
+     * all seeds. Null with fewer than two seeds.
+     */
+    record SeedAgreement(double tauB, double[] tauBInterval, double meanStd, double maxStd) {
+
+        static SeedAgreement of(List<double[]> scoresPerArchitecture, long seed) {
+            if (scoresPerArchitecture.isEmpty() || scoresPerArchitecture.stream().anyMatch(s -> s.length < 2)) {
+                return null;
+            }
+            double[] first = scoresPerArchitecture.stream().mapToDouble(s -> s[0]).toArray();
+            double[] second = scoresPerArchitecture.stream().mapToDouble(s -> s[1]).toArray();
+            double[] stds = scoresPerArchitecture.stream().mapToDouble(SeedAgreement::sampleStd).toArray();
+            return new SeedAgreement(KendallTau.tauB(first, second), bootstrap(first, second, true, seed),
+                    Arrays.stream(stds).average().orElseThrow(), Arrays.stream(stds).max().orElseThrow());
+        }
+
+        private static double sampleStd(double[] values) {
+            double mean = Arrays.stream(values).average().orElseThrow();
+            double squares = Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum();
+            return Math.sqrt(squares / (values.length - 1));
+        }
     }
 
     /** A 90 % percentile bootstrap interval of Kendall τ-b (or Spearman ρ), resampling architectures. */
