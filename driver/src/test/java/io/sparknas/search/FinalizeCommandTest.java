@@ -151,7 +151,7 @@ class FinalizeCommandTest {
                 byte[] int8 = Files.readAllBytes(Path.of((base + ".int8.onnx").replaceFirst("^file:", "")));
                 double int8Map = row.<Double>getAs("int8_test_map50_" + variant);
                 assertTrue(int8Map >= 0 && int8Map <= 1, "int8 " + variant + " = " + int8Map);
-                try (io.sparknas.export.OnnxPredictor quantized = new io.sparknas.export.OnnxPredictor(int8, 1)) {
+                try (io.sparknas.export.OnnxPredictor quantized = io.sparknas.export.OnnxPredictor.int8(int8, 1)) {
                     io.sparknas.eval.DetectionMetrics test = new DetectorEvaluator(head, 32).evaluate(
                             quantized::predict, data.test(), 64);
                     assertEquals(test.map50(), int8Map, 1e-9, "the recorded int8 figure is the int8 file's");

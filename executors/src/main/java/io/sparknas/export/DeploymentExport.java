@@ -82,7 +82,7 @@ public final class DeploymentExport {
         Calibration calibration = Calibration.of(detector, inputs);
         DetectorEvaluator evaluator = new DetectorEvaluator(head, 32);
         byte[] fp32 = OnnxExport.model(detector, metadata, false).toByteArray();
-        Scores fp32Scores = scores(fp32, evaluator, dataset, side, threads);
+        Scores fp32Scores = scores(new OnnxPredictor(fp32, threads), evaluator, dataset, side);
         Map<Calibration.Method, Scores> int8Scores = new EnumMap<>(Calibration.Method.class);
         byte[] best = null;
         Calibration.Method chosen = null;
@@ -92,7 +92,7 @@ public final class DeploymentExport {
                     + "asymmetric per tensor (" + method.configName() + " ranges over " + images.size()
                     + " training images), biases int32");
             byte[] candidate = QdqExport.model(detector, calibration.ranges(method), described, false).toByteArray();
-            Scores scores = scores(candidate, evaluator, dataset, side, threads);
+            Scores scores = scores(OnnxPredictor.int8(candidate, threads), evaluator, dataset, side);
             int8Scores.put(method, scores);
             progress.accept(String.format(Locale.ROOT, "int8, %s calibration on %d images: val mAP@0.5 %.4f "
                     + "(fp32 %.4f)%s", method.configName(), images.size(), scores.valMap50(), fp32Scores.valMap50(),
@@ -129,9 +129,9 @@ public final class DeploymentExport {
         return CModelExport.files(model, described, inputs);
     }
 
-    private static Scores scores(byte[] onnx, DetectorEvaluator evaluator, DetectionDataset dataset, int side,
-                                 int threads) {
-        try (OnnxPredictor predictor = new OnnxPredictor(onnx, threads)) {
+    private static Scores scores(OnnxPredictor model, DetectorEvaluator evaluator, DetectionDataset dataset,
+                                 int side) {
+        try (OnnxPredictor predictor = model) {
             double val = evaluator.evaluate(predictor::predict, dataset.val(), side).map50();
             if (dataset.test().isEmpty()) {
                 return new Scores(val, Double.NaN, Double.NaN);

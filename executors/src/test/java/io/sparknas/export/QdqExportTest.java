@@ -79,7 +79,8 @@ class QdqExportTest {
         for (Calibration.Method method : Calibration.Method.values()) {
             Onnx.ModelProto model = QdqExport.model(detector, calibrated.ranges(method), Map.of(), true);
             List<OrtSession.Result> results = new ArrayList<>();
-            try (OrtSession session = environment.createSession(model.toByteArray(), new OrtSession.SessionOptions())) {
+            try (OrtSession session = environment.createSession(model.toByteArray(),
+                OnnxPredictor.options(1, OnnxPredictor.INT8_OPTIMIZATION))) {
                 Map<String, OnnxTensor> outputs = run(session, images, environment, results);
                 float[] values = new float[(int) fp32.length()];
                 outputs.get(OnnxExport.OUTPUT).getFloatBuffer().get(values);
@@ -115,7 +116,8 @@ class QdqExportTest {
         long exact = 0;
         int worst = 0;
         List<OrtSession.Result> results = new ArrayList<>();
-        try (OrtSession session = environment.createSession(model.toByteArray(), new OrtSession.SessionOptions())) {
+        try (OrtSession session = environment.createSession(model.toByteArray(),
+                OnnxPredictor.options(1, OnnxPredictor.INT8_OPTIMIZATION))) {
             for (int n = 0; n < 8; n++) {
                 INDArray image = images.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(n, n + 1));
                 Map<String, OnnxTensor> outputs = run(session, image, environment, results);
