@@ -179,7 +179,7 @@ final class ExportCommand implements Callable<Integer> {
             return 0;
         }
         byte[] bytes = format.equals("onnx") ? OnnxExport.model(folded, metadata, false).toByteArray()
-                : quantized(folded, architecture.shortName(), metadata, dataset, head, side, printer);
+                : quantize(folded, architecture.shortName(), metadata, dataset, head, side, printer).int8();
         Path partial = parent.resolve(out.getFileName() + ".partial");
         Files.write(partial, bytes);
         Files.move(partial, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
@@ -267,17 +267,6 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     /**
-     * The int8 QDQ model ({@link DeploymentExport}: ranges calibrated on the first {@code --calibration-images}
-     * training images by each method, the one with the best val mAP kept). The fp32 and every int8 variant are
-     * scored on the val and test splits, printed, and written beside the model ({@code OUT} with {@code .json}).
-     */
-    private byte[] quantized(FoldedDetector folded, String architecture, Map<String, String> metadata,
-                             DetectionDataset dataset, HeadSpec head, int side, PrintWriter printer)
-            throws IOException {
-        return quantize(folded, architecture, metadata, dataset, head, side, printer).int8();
-    }
-
-    /**
      * The C export in the folder {@code --out}: written into a staging folder beside it, then moved into place, so a
      * failure leaves no half-written model and an earlier export stays until the new one is complete.
      */
@@ -320,7 +309,11 @@ final class ExportCommand implements Callable<Integer> {
         }
     }
 
-    /** {@link DeploymentExport} of the model, its figures printed and recorded in {@code OUT.json}. */
+    /**
+     * {@link DeploymentExport} of the model: ranges calibrated on the first {@code --calibration-images} training
+     * images by each method, the int8 variant with the best val mAP kept; the fp32 and every int8 variant scored on the
+     * val and test splits, printed, and recorded in {@code OUT.json}.
+     */
     private DeploymentExport.Result quantize(FoldedDetector folded, String architecture, Map<String, String> metadata,
                                              DetectionDataset dataset, HeadSpec head, int side, PrintWriter printer)
             throws IOException {

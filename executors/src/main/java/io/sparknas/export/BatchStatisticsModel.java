@@ -108,16 +108,9 @@ public record BatchStatisticsModel(Onnx.ModelProto model, List<Statistic> statis
                 layer.stride());
         int[] horizontal = FoldedDetector.samePadding(layer.in().width(), layer.out().width(), layer.kernel(),
                 layer.stride());
-        int k = layer.kernel();
-        int s = layer.stride();
         String x = name + ".conv";
-        onnx.addNode(Onnx.NodeProto.newBuilder().setName(name).setOpType("Conv").addInput(input)
-                .addInput(name + ".weight").addOutput(x)
-                .addAttribute(OnnxExport.ints("kernel_shape", k, k)).addAttribute(OnnxExport.ints("strides", s, s))
-                .addAttribute(OnnxExport.ints("pads", vertical[0], horizontal[0], vertical[1], horizontal[1]))
-                .addAttribute(OnnxExport.ints("dilations", 1, 1))
-                .addAttribute(Onnx.AttributeProto.newBuilder().setName("group")
-                        .setType(Onnx.AttributeProto.AttributeType.INT).setI(depthwise ? channels : 1)));
+        onnx.addNode(OnnxExport.convNode(name, input, name + ".weight", null, x, layer.kernel(), layer.stride(),
+                new int[] {vertical[0], horizontal[0], vertical[1], horizontal[1]}, depthwise ? channels : 1));
         Statistic statistic = new Statistic(bnName, bnName + ".batch_mean", bnName + ".batch_var");
         onnx.addNode(reduceMean(bnName + ".mean", x, statistic.mean()));
         onnx.addNode(node("Sub", bnName + ".centre", List.of(x, statistic.mean()), bnName + ".d"));

@@ -115,16 +115,27 @@ public final class OnnxExport {
     }
 
     static Onnx.NodeProto convNode(FoldedDetector.Conv conv, String input, String weight, String bias, String output) {
-        int k = conv.layer().kernel();
-        int s = conv.layer().stride();
-        int[] pads = conv.pads();
-        return Onnx.NodeProto.newBuilder().setName(conv.layer().name()).setOpType("Conv")
-                .addInput(input).addInput(weight).addInput(bias).addOutput(output)
-                .addAttribute(ints("kernel_shape", k, k)).addAttribute(ints("strides", s, s))
+        return convNode(conv.layer().name(), input, weight, bias, output, conv.layer().kernel(), conv.layer().stride(),
+                conv.pads(), conv.group());
+    }
+
+    /**
+     * A square {@code Conv} node with {@code pads} (top, left, bottom, right) and {@code group} groups; {@code bias}
+     * null for a convolution without one.
+     */
+    static Onnx.NodeProto convNode(String name, String input, String weight, String bias, String output, int kernel,
+                                   int stride, int[] pads, long group) {
+        Onnx.NodeProto.Builder node = Onnx.NodeProto.newBuilder().setName(name).setOpType("Conv")
+                .addInput(input).addInput(weight);
+        if (bias != null) {
+            node.addInput(bias);
+        }
+        return node.addOutput(output)
+                .addAttribute(ints("kernel_shape", kernel, kernel)).addAttribute(ints("strides", stride, stride))
                 .addAttribute(ints("pads", pads[0], pads[1], pads[2], pads[3]))
                 .addAttribute(ints("dilations", 1, 1))
                 .addAttribute(Onnx.AttributeProto.newBuilder().setName("group")
-                        .setType(Onnx.AttributeProto.AttributeType.INT).setI(conv.group())).build();
+                        .setType(Onnx.AttributeProto.AttributeType.INT).setI(group)).build();
     }
 
     static Onnx.AttributeProto ints(String name, long... values) {
