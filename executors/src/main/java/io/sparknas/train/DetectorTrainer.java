@@ -83,7 +83,8 @@ public final class DetectorTrainer {
             TrainingCheckpoint.State state = checkpoint.loadState();
             progress.accept(String.format(Locale.ROOT, "resuming after epoch %d (best val mAP@0.5 %.4f at epoch %d)",
                     state.epoch(), state.bestValMap50(), state.bestEpoch()));
-            return run(checkpoint.loadLast(), graph.input().height(), train, val, state);
+            ComputationGraph restored = withSchedule(checkpoint.loadLast(), graph, iterationsPerEpoch);
+            return run(restored, graph.input().height(), train, val, state);
         }
         ComputationGraph network = DetectorNetworkBuilder.build(graph, head, settings.seed(),
                 settings.updater(iterationsPerEpoch), settings.weightDecay());
@@ -95,6 +96,37 @@ public final class DetectorTrainer {
             }
         }
         return run(network, graph.input().height(), train, val, new TrainingCheckpoint.State(0, -1, 0, List.of()));
+    }
+
+    /**
+     * {@code restored} with this training's learning-rate schedule. A checkpoint carries the schedule it was started
+     * with, so resuming it with more (or fewer) epochs would otherwise run the added epochs at the schedule's final
+     * rate; here the cosine is laid over the new length instead (a rate that rises at the resume, as when any
+     * schedule is lengthened), announced on the progress line. The weights, BatchNorm statistics, optimizer state and
+     * iteration count are carried over into a network built with the new schedule.
+     */
+    ComputationGraph withSchedule(ComputationGraph restored, LayerGraph graph, int iterationsPerEpoch) {
+        ComputationGraph rebuilt = DetectorNetworkBuilder.build(graph, head, settings.seed(),
+                settings.updater(iterationsPerEpoch), settings.weightDecay());
+        String layer = rebuilt.getLayers()[0].conf().getLayer().getLayerName();
+        int last = settings.epochs() * iterationsPerEpoch - 1;
+        double had = ((org.deeplearning4j.nn.conf.layers.BaseLayer) restored.getLayer(layer).conf().getLayer())
+                .getIUpdater().getLearningRate(last, 0);
+        double wanted = settings.updater(iterationsPerEpoch).getLearningRate(last, 0);
+        if (had == wanted) {
+            return restored;
+        }
+        if (rebuilt.numParams() != restored.numParams()) {
+            throw new IllegalArgumentException("the checkpoint's network has " + restored.numParams()
+                    + " parameters, this architecture " + rebuilt.numParams());
+        }
+        rebuilt.setParams(restored.params());
+        rebuilt.getUpdater().getStateViewArray().assign(restored.getUpdater().getStateViewArray());
+        rebuilt.getConfiguration().setIterationCount(restored.getConfiguration().getIterationCount());
+        rebuilt.getConfiguration().setEpochCount(restored.getConfiguration().getEpochCount());
+        progress.accept(String.format(Locale.ROOT, "the learning-rate schedule now runs over %d epochs: the checkpoint "
+                + "was started for another length", settings.epochs()));
+        return rebuilt;
     }
 
     /** Continues training an existing network (e.g. with inherited weights) from {@code state}. */

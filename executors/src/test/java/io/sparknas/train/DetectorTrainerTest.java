@@ -2,6 +2,7 @@ package io.sparknas.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparknas.cost.ArchitectureLowering;
@@ -72,6 +73,37 @@ class DetectorTrainerTest {
     }
 
     @Test
+    void aResumedTrainingFollowsTheScheduleOfItsNewLengthAndKeepsEverythingElse() {
+        int perEpoch = (DATA.train().size() + settings(5).batchSize() - 1) / settings(5).batchSize();
+        ComputationGraph threeEpochs = io.sparknas.net.DetectorNetworkBuilder.build(tiny(), SPACE.head(), 3,
+                settings(3).updater(perEpoch), settings(3).weightDecay());
+        threeEpochs.getUpdater().getStateViewArray().assign(Nd4j.rand(threeEpochs.getUpdater().getStateViewArray()
+                .shape()));
+        threeEpochs.getConfiguration().setIterationCount(3 * perEpoch);
+        List<String> lines = new ArrayList<>();
+
+        ComputationGraph stretched = new DetectorTrainer(SPACE.head(), settings(5), null, lines::add)
+                .withSchedule(threeEpochs, tiny(), perEpoch);
+
+        String layer = stretched.getLayers()[0].conf().getLayer().getLayerName();
+        for (int iteration : new int[] {3 * perEpoch, 4 * perEpoch, 5 * perEpoch - 1}) {
+            assertEquals(settings(5).updater(perEpoch).getLearningRate(iteration, 0),
+                    ((org.deeplearning4j.nn.conf.layers.BaseLayer) stretched.getLayer(layer).conf().getLayer())
+                            .getIUpdater().getLearningRate(iteration, 0), 1e-12, "iteration " + iteration);
+        }
+        assertTrue(settings(5).updater(perEpoch).getLearningRate(4 * perEpoch, 0)
+                > 2 * settings(3).updater(perEpoch).getLearningRate(4 * perEpoch, 0),
+                "the two schedules differ where the test compares them");
+        assertEquals(threeEpochs.params(), stretched.params());
+        assertEquals(threeEpochs.getUpdater().getStateViewArray(), stretched.getUpdater().getStateViewArray());
+        assertEquals(3 * perEpoch, stretched.getConfiguration().getIterationCount());
+        assertEquals(List.of("the learning-rate schedule now runs over 5 epochs: the checkpoint was started for "
+                + "another length"), lines);
+        assertSame(stretched, new DetectorTrainer(SPACE.head(), settings(5), null, lines::add)
+                .withSchedule(stretched, tiny(), perEpoch), "a checkpoint of the same length is used as it is");
+    }
+
+    @Test
     void checkpointResumesWhereItStoppedAndTheModelRoundTrips() throws Exception {
         Path checkpoint = dir.resolve("ckpt");
         DetectorTrainer.Trained first = new DetectorTrainer(SPACE.head(), settings(3), checkpoint, line -> { })
@@ -84,6 +116,7 @@ class DetectorTrainerTest {
         DetectorTrainer.Trained resumed = new DetectorTrainer(SPACE.head(), settings(5), checkpoint, lines::add)
                 .train(tiny(), DATA.train(), DATA.val());
         assertTrue(lines.get(0).startsWith("resuming after epoch 3"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("the learning-rate schedule now runs over 5 epochs"), lines.get(1));
         assertEquals(5, resumed.result().history().size());
         assertEquals(first.result().history(), resumed.result().history().subList(0, 3), "earlier epochs are kept");
         assertEquals(4, resumed.result().history().get(3).epoch());
