@@ -12,6 +12,11 @@ offline=()
 mvn -B -q -Dstyle.color=never "${offline[@]}" install -DskipTests
 cp="$(mvn -B -q -Dstyle.color=never "${offline[@]}" -f driver/pom.xml dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)"
+# The executors module from this checkout's own build folders, not the jars 'install' put in the local Maven
+# repository: another checkout's 'mvn install' replaces those jars, and a long benchmark reading classes from a
+# replaced jar dies with NoClassDefFoundError (it did, losing a 20-minute training).
+cp="$(tr ':' '\n' <<<"$cp" | grep -v '/io/sparknas/sparknas-executors/' | paste -sd: -)"
+own="driver/target/classes:driver/target/test-classes:executors/target/classes:executors/target/test-classes"
 opens="$(sed -n 's:.*<spark.jvm.opens>\(.*\)</spark.jvm.opens>.*:\1:p' pom.xml)"
 # shellcheck disable=SC2086
-exec java -Xmx"${BENCH_HEAP:-8g}" $opens -cp "driver/target/classes:driver/target/test-classes:$cp" "$main" "$@"
+exec java -Xmx"${BENCH_HEAP:-8g}" $opens -cp "$own:$cp" "$main" "$@"
