@@ -10,8 +10,9 @@ shift
 offline=()
 [[ "${MVN_OFFLINE:-0}" == 1 ]] && offline=(-o)
 mvn -B -q -Dstyle.color=never "${offline[@]}" install -DskipTests
+# (Maven prints a colour reset before the classpath even with style.color=never; it would hide the first jar.)
 cp="$(mvn -B -q -Dstyle.color=never "${offline[@]}" -f driver/pom.xml dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)"
+  -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout | sed 's/\x1b\[[0-9;]*m//g')"
 # The executors module from this checkout's own build folders, not the jars 'install' put in the local Maven
 # repository: another checkout's 'mvn install' replaces those jars, and a long benchmark reading classes from a
 # replaced jar dies with NoClassDefFoundError (it did, losing a 20-minute training).
