@@ -10,13 +10,9 @@ shift
 offline=()
 [[ "${MVN_OFFLINE:-0}" == 1 ]] && offline=(-o)
 mvn -B -q -Dstyle.color=never "${offline[@]}" install -DskipTests
-# (Maven prints a colour reset before the classpath even with style.color=never; it would hide the first jar.)
-cp="$(mvn -B -q -Dstyle.color=never "${offline[@]}" -f driver/pom.xml dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout | sed 's/\x1b\[[0-9;]*m//g')"
-# The executors module from this checkout's own build folders, not the jars 'install' put in the local Maven
-# repository: another checkout's 'mvn install' replaces those jars, and a long benchmark reading classes from a
-# replaced jar dies with NoClassDefFoundError (it did, losing a 20-minute training).
-cp="$(tr ':' '\n' <<<"$cp" | grep -v '/io/sparknas/sparknas-executors/' | paste -sd: -)"
+# shellcheck source=bench/classpath.sh
+source bench/classpath.sh
+cp="$(module_classpath driver/pom.xml "${offline[@]}")"
 own="driver/target/classes:driver/target/test-classes:executors/target/classes:executors/target/test-classes"
 opens="$(sed -n 's:.*<spark.jvm.opens>\(.*\)</spark.jvm.opens>.*:\1:p' pom.xml)"
 # shellcheck disable=SC2086

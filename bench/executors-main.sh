@@ -9,8 +9,8 @@ shift
 offline=()
 [[ "${MVN_OFFLINE:-0}" == 1 ]] && offline=(-o)
 mvn -B -q -Dstyle.color=never "${offline[@]}" install -DskipTests
-# (Maven prints a colour reset before the classpath even with style.color=never; it would hide the first jar.)
-cp="$(mvn -B -q -Dstyle.color=never "${offline[@]}" -f executors/pom.xml dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout | sed 's/\x1b\[[0-9;]*m//g')"
+# shellcheck source=bench/classpath.sh
+source bench/classpath.sh
+cp="$(module_classpath executors/pom.xml "${offline[@]}")"
 classes="executors/target/classes:executors/target/test-classes"
 exec java -Xmx8g -cp "$classes:$cp" "$main" "$@"

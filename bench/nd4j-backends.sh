@@ -6,9 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 arch="${1:-examples/arch-small.json}"; batch="${2:-32}"; warmup="${3:-2}"; reps="${4:-7}"
 mvn -B -q -Dstyle.color=never install -DskipTests
+# shellcheck source=bench/classpath.sh
+source bench/classpath.sh
 classpath() {
-  mvn -B -q -Dstyle.color=never -f executors/pom.xml dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile=/dev/stdout "$@"
+  module_classpath executors/pom.xml "$@"
 }
 onednn="$(classpath)"
 plain="$(classpath -Dnd4j.classifier=linux-x86_64)"

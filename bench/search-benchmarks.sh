@@ -10,10 +10,11 @@ ckpt="${1:?usage: bench/search-benchmarks.sh SUPERNET_CKPT [CANDIDATES] [REPETIT
 candidates="${2:-12}"; reps="${3:-3}"; generations="${4:-6}"
 mvn -B -q -Dstyle.color=never install -DskipTests
 mvn -B -q -Dstyle.color=never -f driver/pom.xml test-compile
-cp="$(mvn -B -q -Dstyle.color=never -f driver/pom.xml dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=/dev/stdout)"
+# shellcheck source=bench/classpath.sh
+source bench/classpath.sh
+cp="$(module_classpath driver/pom.xml)"
 opens="$(sed -n 's:.*<spark.jvm.opens>\(.*\)</spark.jvm.opens>.*:\1:p' pom.xml)"
-run_java() { java -Xmx8g $opens -cp "driver/target/classes:driver/target/test-classes:$cp" "$@"; }
+run_java() { java -Xmx8g $opens -cp "driver/target/classes:driver/target/test-classes:executors/target/classes:executors/target/test-classes:$cp" "$@"; }
 echo "== evaluations per minute"
 run_java io.sparknas.bench.ScoringThroughput "$ckpt" "$candidates" "$reps" 2>/dev/null | grep -v '^[0-9:]* \(WARN\|INFO\)'
 out="bench-results"

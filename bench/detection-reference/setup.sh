@@ -17,9 +17,10 @@ fi
 reference_offline=()
 [[ "${MVN_OFFLINE:-0}" == 1 ]] && reference_offline=(-o)
 mvn -B -q -Dstyle.color=never "${reference_offline[@]}" -pl executors package -DskipTests
-reference_classpath="executors/target/classes:executors/target/test-classes:$(mvn -B -q -Dstyle.color=never \
-  "${reference_offline[@]}" -pl executors dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=/dev/stdout)"
+# shellcheck source=bench/classpath.sh
+source bench/classpath.sh
+reference_classpath="executors/target/classes:executors/target/test-classes:$(module_classpath executors/pom.xml \
+  "${reference_offline[@]}")"
 
 executors_main() {
   java -Xmx4g -cp "$reference_classpath" "$@"
