@@ -166,6 +166,13 @@ public final class DetectorTrainer {
                 lossSum += fit.step(network, batches, epoch, step);
                 steps++;
             }
+            double loss = lossSum / Math.max(1, steps);
+            if (!Double.isFinite(loss)) {
+                diverged(epoch, loss, bestEpoch, best);
+                stoppedEarly = true;
+                epoch--;
+                break;
+            }
             double epochTrainSeconds = (System.nanoTime() - start) / 1e9;
             trainSeconds += epochTrainSeconds;
             imagesSeen += trainImages;
@@ -188,7 +195,7 @@ public final class DetectorTrainer {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            EpochRecord record = new EpochRecord(epoch, lossSum / Math.max(1, steps), map,
+            EpochRecord record = new EpochRecord(epoch, loss, map,
                     trainImages / epochTrainSeconds, seconds);
             history.add(record);
             if (checkpoint != null) {
@@ -214,6 +221,23 @@ public final class DetectorTrainer {
         double seconds = (System.nanoTime() - sessionStart) / 1e9;
         return new Trained(result, new TrainingResult(best, bestEpoch, epoch, stoppedEarly, seconds,
                 trainSeconds > 0 ? imagesSeen / trainSeconds : 0, history));
+    }
+
+    /**
+     * An epoch whose mean loss is not a number: the weights have diverged and every later epoch would be wasted.
+     * With an epoch already scored on val, training stops there and keeps it (the diverged epoch is neither
+     * checkpointed nor recorded); without one there is nothing to keep, and the training fails with a message that
+     * names the learning rate.
+     */
+    private void diverged(int epoch, double loss, int bestEpoch, double best) {
+        if (bestEpoch <= 0) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "the training diverged: loss %s in epoch %d "
+                    + "of %d, before any epoch was scored on val; train again with a lower learning rate than %g",
+                    loss, epoch, settings.epochs(), settings.learningRate()));
+        }
+        progress.accept(String.format(Locale.ROOT, "epoch %d/%d  loss %s: the training diverged; stopping and keeping "
+                + "epoch %d (val mAP@0.5 %.4f); a learning rate lower than %g may train further", epoch,
+                settings.epochs(), loss, bestEpoch, best, settings.learningRate()));
     }
 
     /** A short human duration such as {@code 4m12s}. */

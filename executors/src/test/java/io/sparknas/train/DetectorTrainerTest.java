@@ -3,11 +3,13 @@ package io.sparknas.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparknas.cost.ArchitectureLowering;
 import io.sparknas.cost.LayerGraph;
 import io.sparknas.data.Augmentation;
+import io.sparknas.data.DetectionBatches;
 import io.sparknas.data.DetectionDataset;
 import io.sparknas.data.SyntheticDetectionSet;
 import io.sparknas.data.SyntheticSpec;
@@ -70,6 +72,57 @@ class DetectorTrainerTest {
         assertFalse(trained.result().stoppedEarly());
         assertTrue(trained.result().bestValMap50() < DetectorTrainer.EARLY_STOP_FLOOR,
                 "an untrained network stays at the floor: " + trained.result().bestValMap50());
+    }
+
+    @Test
+    void aTrainingThatDivergesBeforeItsFirstScoredEpochFailsNamingTheLearningRate() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () ->
+                new DetectorTrainer(SPACE.head(), settings(3), null, line -> { }).withFit(divergingIn(1))
+                        .train(tiny(), DATA.train(), DATA.val()));
+        assertTrue(e.getMessage().startsWith("the training diverged: loss NaN in epoch 1 of 3")
+                && e.getMessage().contains("lower learning rate than 0.00500000"), e.getMessage());
+    }
+
+    @Test
+    void aTrainingThatDivergesLaterStopsAndKeepsItsBestEpochWithoutCheckpointingTheDivergedOne() {
+        Path checkpoint = dir.resolve("diverging");
+        List<String> lines = new ArrayList<>();
+
+        DetectorTrainer.Trained trained = new DetectorTrainer(SPACE.head(), settings(5), checkpoint, lines::add)
+                .withFit(divergingIn(3)).train(tiny(), DATA.train(), DATA.val());
+
+        assertTrue(trained.result().stoppedEarly());
+        assertEquals(2, trained.result().epochsRun());
+        assertEquals(2, trained.result().history().size(), "the diverged epoch is not recorded");
+        assertTrue(lines.get(2).startsWith("epoch 3/5  loss NaN: the training diverged; stopping and keeping epoch "),
+                lines.get(2));
+        assertTrue(finite(trained.network().params()), "the kept network is a trained one, not the diverged one");
+        assertEquals(2, new TrainingCheckpoint(checkpoint).loadState().epoch(), "the checkpoint stays at epoch 2");
+        assertTrue(finite(new TrainingCheckpoint(checkpoint).loadLast().params()));
+    }
+
+    /** DL4J's own steps until epoch {@code diverging}, where every step leaves NaN weights and a NaN loss. */
+    private static BatchFit divergingIn(int diverging) {
+        return new BatchFit() {
+            @Override
+            public double step(ComputationGraph network, DetectionBatches batches, int epoch, int step) {
+                double loss = BatchFit.IN_PROCESS.step(network, batches, epoch, step);
+                if (epoch < diverging) {
+                    return loss;
+                }
+                network.params().assign(Double.NaN);
+                return Double.NaN;
+            }
+
+            @Override
+            public int shards() {
+                return 1;
+            }
+        };
+    }
+
+    private static boolean finite(INDArray values) {
+        return java.util.Arrays.stream(values.data().asDouble()).allMatch(Double::isFinite);
     }
 
     @Test
