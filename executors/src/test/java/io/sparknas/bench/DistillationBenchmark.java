@@ -40,9 +40,10 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
- * Knowledge distillation for one chosen candidate (issue 21's benchmark): the ViT teacher trained on the synthetic
- * set, then the candidate trained to convergence (early stopping on val) without and with distillation for several
- * seeds on the same un-augmented batches, and one ablation per loss term (that term's weight 0, every seed). Every
+ * Knowledge distillation for one chosen candidate (issue 21's benchmark): the candidate trained to convergence
+ * (early stopping on val) without distillation for several seeds, the ViT teacher trained on the synthetic set, then
+ * the candidate trained with distillation for the same seeds on the same un-augmented batches, and one ablation per
+ * loss term (that term's weight 0, every seed). Every
  * finished unit (the teacher, each student training) is cached under {@code --cache} by a fingerprint of what decides
  * it, so the benchmark completes over several sessions; the record {@code --out} (default
  * {@code docs/bench/distillation.json}) is written from the cache at the end of every run.
@@ -110,6 +111,13 @@ public final class DistillationBenchmark {
                 o.integer("val-images"), o.integer("test-images"), o.integer("data-seed"));
         DetectionDataset data = new SyntheticDetectionSet(dataSpec).generate();
 
+        // The students without distillation first: they do not depend on the teacher, so a teacher that takes several
+        // sessions to train does not hold them up (and another teacher reuses them).
+        List<Trained> plainStudents = new ArrayList<>();
+        for (int seed = 1; seed <= o.integer("seeds"); seed++) {
+            plainStudents.add(student(cache, o, graph, data, head, null, null, "", seed));
+        }
+
         int teacherSide = o.integer("teacher-side");
         int grid = side / head.outputStride();
         HeadSpec teacherHead = new HeadSpec(head.channels(), head.classes(), head.anchors(), teacherSide / grid);
@@ -136,7 +144,7 @@ public final class DistillationBenchmark {
         List<Double> without = new ArrayList<>();
         List<Double> with = new ArrayList<>();
         for (int seed = 1; seed <= o.integer("seeds"); seed++) {
-            Trained plain = student(cache, o, graph, data, head, null, null, "", seed);
+            Trained plain = plainStudents.get(seed - 1);
             Trained distilled = student(cache, o, graph, data, head, outputs, kd, teacherKey, seed);
             ObjectNode row = seeds.addObject();
             row.put("seed", seed);
@@ -293,7 +301,9 @@ public final class DistillationBenchmark {
         node.put("best_epoch", trained.bestEpoch());
         node.put("seconds", trained.seconds());
         node.put("what", what);
-        Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+        Path staged = file.resolveSibling(file.getFileName() + ".partial");
+        Files.writeString(staged, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+        Files.move(staged, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return trained;
     }
 
