@@ -106,16 +106,17 @@ public final class DetectorTrainer {
      * iteration count are carried over into a network built with the new schedule.
      */
     ComputationGraph withSchedule(ComputationGraph restored, LayerGraph graph, int iterationsPerEpoch) {
-        ComputationGraph rebuilt = DetectorNetworkBuilder.build(graph, head, settings.seed(),
-                settings.updater(iterationsPerEpoch), settings.weightDecay());
-        String layer = rebuilt.getLayers()[0].conf().getLayer().getLayerName();
         int last = settings.epochs() * iterationsPerEpoch - 1;
-        double had = ((org.deeplearning4j.nn.conf.layers.BaseLayer) restored.getLayer(layer).conf().getLayer())
-                .getIUpdater().getLearningRate(last, 0);
         double wanted = settings.updater(iterationsPerEpoch).getLearningRate(last, 0);
-        if (had == wanted) {
+        boolean same = java.util.Arrays.stream(restored.getLayers()).map(l -> l.conf().getLayer())
+                .filter(l -> l instanceof org.deeplearning4j.nn.conf.layers.BaseLayer)
+                .map(l -> ((org.deeplearning4j.nn.conf.layers.BaseLayer) l).getIUpdater())
+                .allMatch(updater -> updater.getLearningRate(last, 0) == wanted);
+        if (same) {
             return restored;
         }
+        ComputationGraph rebuilt = DetectorNetworkBuilder.build(graph, head, settings.seed(),
+                settings.updater(iterationsPerEpoch), settings.weightDecay());
         if (rebuilt.numParams() != restored.numParams()) {
             throw new IllegalArgumentException("the checkpoint's network has " + restored.numParams()
                     + " parameters, this architecture " + rebuilt.numParams());
@@ -224,7 +225,7 @@ public final class DetectorTrainer {
     }
 
     /**
-     * An epoch whose mean loss is not a number: the weights have diverged and every later epoch would be wasted.
+     * An epoch whose mean loss is not finite: the weights have diverged and every later epoch would be wasted.
      * With an epoch already scored on val, training stops there and keeps it (the diverged epoch is neither
      * checkpointed nor recorded); without one there is nothing to keep, and the training fails with a message that
      * names the learning rate.
