@@ -46,7 +46,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * loss term (that term's weight 0, every seed). Every
  * finished unit (the teacher, each student training) is cached under {@code --cache} by a fingerprint of what decides
  * it, so the benchmark completes over several sessions; the record {@code --out} (default
- * {@code docs/bench/distillation.json}) is written from the cache at the end of every run.
+ * {@code docs/bench/distillation.json}) is written from the cache at the end of every run. {@code --plain-only=true}
+ * trains only the students without distillation (they do not depend on the teacher), so they can run on one core
+ * while the teacher trains on the other with the same cache.
  *
  * <pre>bench/distillation.sh [--arch=bench/best-default-search.json] [--seeds=3] [--student-epochs=30] ...</pre>
  */
@@ -83,6 +85,7 @@ public final class DistillationBenchmark {
         DEFAULTS.put("temperature", "4.0");
         DEFAULTS.put("threshold", "0.5");
         DEFAULTS.put("ablation", "true");
+        DEFAULTS.put("plain-only", "false");
         DEFAULTS.put("cache", "bench-results/distillation");
         DEFAULTS.put("out", "docs/bench/distillation.json");
     }
@@ -116,6 +119,10 @@ public final class DistillationBenchmark {
         List<Trained> plainStudents = new ArrayList<>();
         for (int seed = 1; seed <= o.integer("seeds"); seed++) {
             plainStudents.add(student(cache, o, graph, data, head, null, null, "", seed));
+        }
+        if (Boolean.parseBoolean(o.get("plain-only"))) {
+            System.out.println("--plain-only: the students without distillation are cached; stopping before the teacher");
+            return;
         }
 
         int teacherSide = o.integer("teacher-side");
