@@ -11,6 +11,10 @@
 #       [--cell 80 0.9] [--set supernet.epochs=30 --set supernet.weight-sharing=separable-in-mbconv ...]
 #       [--supernet-only]   (train or load the supernet and score its ends; nothing else)
 #       [--cached-only]     (rank only the architectures already trained stand-alone; no searches: interim record)
+#       [--standalone-from docs/bench/supernet-rank-….json]   (seed the stand-alone cache from an earlier record made
+#                           with the same data and training settings; repeatable)
+#       [--adapt 64@0.001]  (rank again after that many adaptation steps per subnet from its inherited weights;
+#                           repeatable)
 #   --standalone-seeds N trains each architecture with N training seeds: the ground truth is their mean, and the
 #   record gives how well two seeds' rankings agree (the ceiling for the inherited ranking).
 set -euo pipefail

@@ -76,8 +76,16 @@ import org.apache.spark.sql.SparkSession;
  * first two seeds, and the per-architecture standard deviation) — the ceiling any inherited ranking is measured
  * against. The searchers' best architectures are trained with the first seed only.
  *
+ * <p>{@code --standalone-from RECORD} (repeatable) seeds the stand-alone cache from an earlier record made with the same
+ * data and training settings ({@link StandaloneImport}): a new supernet variant is then ranked against the same
+ * ground truth without training it again.
+ *
+ * <p>{@code --adapt STEPS[@LEARNING_RATE]} (repeatable; default rate 0.001) ranks the set a second time with each
+ * subnet first trained for that many steps from its inherited weights ({@link SubnetEvaluator#withAdaptation}):
+ * {@code "adapted"} in the record, one row per setting, with its τ-b, interval, ρ, top-5 overlap and cost.
+ *
  * <pre>java ... io.sparknas.bench.SupernetRankBenchmark OUT.json [--cache DIR] [--architectures N] [--supernet-only]
- *     [--cached-only]
+ *     [--cached-only] [--standalone-from RECORD] [--adapt STEPS[@LEARNING_RATE] ...]
  *     [--standalone-epochs N] [--standalone-seeds N] [--cell RESOLUTION WIDTH] [--budget N] [--seeds N]
  *     [--set KEY=VALUE ...]</pre>
  */
@@ -105,6 +113,8 @@ public final class SupernetRankBenchmark {
         int standaloneSeeds = 1;
         boolean supernetOnly = false;
         boolean cachedOnly = false;
+        List<Path> imports = new ArrayList<>();
+        List<String> adaptations = new ArrayList<>();
         List<String> overrides = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
@@ -120,6 +130,8 @@ public final class SupernetRankBenchmark {
                 case "--standalone-seeds" -> standaloneSeeds = Integer.parseInt(args[++i]);
                 case "--supernet-only" -> supernetOnly = true;
                 case "--cached-only" -> cachedOnly = true;
+                case "--standalone-from" -> imports.add(Path.of(args[++i]));
+                case "--adapt" -> adaptations.add(args[++i]);
                 case "--set" -> overrides.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
@@ -136,6 +148,11 @@ public final class SupernetRankBenchmark {
 
         List<Architecture> architectures = pick(cell, costModel, count, config.run().seed());
         int planned = architectures.size();
+        for (Path record : imports) {
+            int written = StandaloneImport.seed(record, architectures, cell, training, config.data().toString(), cache);
+            System.out.printf(Locale.ROOT, "--standalone-from %s: %d stand-alone training(s) imported into the cache%n",
+                    record, written);
+        }
         Map<Architecture, List<Standalone>> standalone = new HashMap<>();
         for (int s = 0; s < standaloneSeeds && !supernetOnly; s++) {
             TrainingSettings seeded = training.withSeed(training.seed() + s);
@@ -216,6 +233,37 @@ public final class SupernetRankBenchmark {
                 tauInterval[0], tauInterval[1], rho, rhoInterval[0], rhoInterval[1], overlap, spread, largestInherited,
                 smallestInherited, supernetMinutes);
 
+        ArrayNode adapted = JSON.createArrayNode();
+        for (String adaptation : adaptations) {
+            int steps = Integer.parseInt(adaptation.split("@")[0]);
+            double rate = adaptation.contains("@") ? Double.parseDouble(adaptation.split("@")[1]) : 0.001;
+            SubnetEvaluator adapting = evaluator.withAdaptation(steps, rate);
+            long adaptStart = System.nanoTime();
+            double[] scores = new double[architectures.size()];
+            for (int i = 0; i < architectures.size(); i++) {
+                scores[i] = adapting.evaluate(architectures.get(i)).map50();
+                System.out.printf(Locale.ROOT, "[%d/%d] after %d adaptation steps at %.4g: %.4f (inherited %.4f, "
+                        + "stand-alone %.4f)%n", i + 1, architectures.size(), steps, rate, scores[i], inherited[i],
+                        alone[i]);
+            }
+            double seconds = (System.nanoTime() - adaptStart) / 1e9;
+            double adaptedTau = KendallTau.tauB(scores, alone);
+            double[] adaptedInterval = bootstrap(scores, alone, true, config.run().seed());
+            ObjectNode row = adapted.addObject();
+            row.put("steps", steps);
+            row.put("learning_rate", rate);
+            row.put("kendall_tau_b", adaptedTau);
+            row.set("kendall_tau_b_ci90", JSON.valueToTree(adaptedInterval));
+            row.put("spearman_rho", spearman(scores, alone));
+            row.put("top5_overlap", topOverlap(scores, alone, 5));
+            row.put("seconds_per_architecture", seconds / architectures.size());
+            row.set("map50", JSON.valueToTree(scores));
+            System.out.printf(Locale.ROOT, "after %d adaptation steps at %.4g: Kendall tau-b %.3f [%.3f, %.3f]  "
+                            + "Spearman rho %.3f  top-5 overlap %d  %.1f s per architecture%n", steps, rate, adaptedTau,
+                    adaptedInterval[0], adaptedInterval[1], spearman(scores, alone), topOverlap(scores, alone, 5),
+                    seconds / architectures.size());
+        }
+
         ObjectNode searches = JSON.createObjectNode();
         for (String searcher : SEARCHERS) {
             ArrayNode runs = searches.putArray(searcher);
@@ -247,6 +295,7 @@ public final class SupernetRankBenchmark {
         parameters.put("data", config.data().toString());
         parameters.put("standalone_training", training.toString());
         parameters.put("standalone_seeds", standaloneSeeds);
+        parameters.put("standalone_imported_from", imports.toString());
         parameters.put("supernet", supernetSettings.toString());
         parameters.put("supernet_spark_master", spark.sparkContext().master());
         parameters.put("supernet_shards", shards);
@@ -291,6 +340,7 @@ public final class SupernetRankBenchmark {
             change.put("inherited_map50_min", group.min());
             change.put("inherited_map50_max", group.max());
         }
+        root.set("adapted", adapted);
         root.put("partial", architectures.size() < planned);
         root.put("architectures_planned", planned);
         root.set("searchers", searches);
@@ -333,14 +383,15 @@ public final class SupernetRankBenchmark {
     private static Standalone standalone(SearchSpace cell, TrainingSettings training, Architecture architecture,
                                          DetectionDataset data, Path cache, String prefix, boolean cachedOnly)
             throws IOException {
-        String key = BenchRecords.fingerprint(ArchitectureJson.encode(architecture) + "|" + training + "|" + cell.head());
-        Path file = cache.resolve("standalone-" + key + ".json");
+        Path file = standaloneFile(cache, cell, training, architecture);
         if (Files.isRegularFile(file)) {
             JsonNode node = JSON.readTree(file.toFile());
-            System.out.printf(Locale.ROOT, "%sstand-alone (cached) best val mAP@0.5 %.4f  %s%n", prefix,
+            System.out.printf(Locale.ROOT, "%sstand-alone (%s) best val mAP@0.5 %.4f  %s%n", prefix,
+                    node.has("imported_from") ? "from " + node.get("imported_from").asText() : "cached",
                     node.get("best_val_map50").asDouble(), architecture.shortName());
-            return new Standalone(node.get("best_val_map50").asDouble(), node.get("final_val_map50").asDouble(),
-                    node.get("epochs").asInt(), node.get("seconds").asDouble());
+            return new Standalone(node.get("best_val_map50").asDouble(),
+                    node.path("final_val_map50").asDouble(Double.NaN), node.path("epochs").asInt(-1),
+                    node.path("seconds").asDouble(Double.NaN));
         }
         if (cachedOnly) {
             return null;
@@ -361,6 +412,12 @@ public final class SupernetRankBenchmark {
         Files.writeString(staged, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
         Files.move(staged, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return new Standalone(result.bestValMap50(), last, result.epochsRun(), result.seconds());
+    }
+
+    /** The cache file of one stand-alone training: by architecture, training settings (seed included) and head. */
+    static Path standaloneFile(Path cache, SearchSpace cell, TrainingSettings training, Architecture architecture) {
+        String key = BenchRecords.fingerprint(ArchitectureJson.encode(architecture) + "|" + training + "|" + cell.head());
+        return cache.resolve("standalone-" + key + ".json");
     }
 
     /** One search scored by inherited weights in this JVM, from the cache or run now and cached. */

@@ -21,6 +21,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.NoOp;
 
 /**
@@ -40,6 +41,8 @@ public final class SubnetEvaluator {
     private final int batchSize;
     private final long seed;
     private final EvalEngine engine;
+    private final int adaptationSteps;
+    private final double adaptationLearningRate;
 
     /** With every forward pass in DL4J. */
     public SubnetEvaluator(Supernet supernet, List<DetectionImage> train, List<DetectionImage> val,
@@ -50,6 +53,12 @@ public final class SubnetEvaluator {
     /** @param engine what runs the forward passes of BatchNorm recalibration and validation */
     public SubnetEvaluator(Supernet supernet, List<DetectionImage> train, List<DetectionImage> val,
                            int recalibrationBatches, int batchSize, long seed, EvalEngine engine) {
+        this(supernet, train, val, recalibrationBatches, batchSize, seed, engine, 0, 0);
+    }
+
+    private SubnetEvaluator(Supernet supernet, List<DetectionImage> train, List<DetectionImage> val,
+                            int recalibrationBatches, int batchSize, long seed, EvalEngine engine, int adaptationSteps,
+                            double adaptationLearningRate) {
         if (train.isEmpty() || val.isEmpty()) {
             throw new IllegalArgumentException("subnet evaluation needs training images (BN recalibration) and "
                     + "validation images");
@@ -61,6 +70,29 @@ public final class SubnetEvaluator {
         this.batchSize = batchSize;
         this.seed = seed;
         this.engine = engine;
+        this.adaptationSteps = adaptationSteps;
+        this.adaptationLearningRate = adaptationLearningRate;
+    }
+
+    /**
+     * This evaluator, with each subnet first trained for {@code steps} steps of Adam at a constant
+     * {@code learningRate} on un-augmented training batches (a seeded shuffle; BatchNorm recalibrated afterwards as
+     * always). The shared weights are a starting point that the subnets of a large space each see on few steps of
+     * the supernet's training; a short adaptation moves each subnet toward what it can do on its own, which is what
+     * the ranking is for. The supernet itself is not changed. Zero steps: plain inherited weights.
+     */
+    public SubnetEvaluator withAdaptation(int steps, double learningRate) {
+        if (steps < 0 || (steps > 0 && !(learningRate > 0))) {
+            throw new IllegalArgumentException("adaptation needs steps >= 0 and a positive learning rate, got " + steps
+                    + " steps at " + learningRate);
+        }
+        return new SubnetEvaluator(supernet, train, val, recalibrationBatches, batchSize, seed, engine, steps,
+                learningRate);
+    }
+
+    /** The number of adaptation steps each subnet gets before it is scored (0: inherited weights as they are). */
+    public int adaptationSteps() {
+        return adaptationSteps;
     }
 
     /** The inherited-weight score of {@code architecture}. */
@@ -74,7 +106,8 @@ public final class SubnetEvaluator {
      */
     public SubnetScore evaluate(Architecture architecture, boolean measureStale) {
         long start = System.nanoTime();
-        ComputationGraph network = supernet.extract(architecture, seed, new NoOp());
+        ComputationGraph network = adaptationSteps > 0 ? adapted(architecture)
+                : supernet.extract(architecture, seed, new NoOp());
         HeadSpec head = supernet.space().head();
         DetectorEvaluator evaluator = new DetectorEvaluator(head, batchSize);
         int side = architecture.resolution();
@@ -95,6 +128,25 @@ public final class SubnetEvaluator {
             metrics = evaluator.evaluate(dl4j(network), images);
         }
         return new SubnetScore(metrics.map50(), metrics.mapCoco(), stale, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The subnet with inherited weights after {@link #withAdaptation adaptation}. */
+    private ComputationGraph adapted(Architecture architecture) {
+        ComputationGraph network = supernet.extract(architecture, seed, new Adam(adaptationLearningRate));
+        HeadSpec head = supernet.space().head();
+        int side = architecture.resolution();
+        DetectionBatches batches = new DetectionBatches(train, side, side / head.outputStride(),
+                DetectorEvaluator.anchorPairs(head), head.classes(), batchSize, Augmentation.NONE, true,
+                Seeds.derive(seed, "adaptation"));
+        int epoch = 0;
+        for (int step = 0; step < adaptationSteps; step++) {
+            int index = step % batches.batchCount();
+            if (index == 0) {
+                batches.startEpoch(++epoch);
+            }
+            network.fit(batches.batch(index));
+        }
+        return network;
     }
 
     private static UnaryOperator<INDArray> dl4j(ComputationGraph network) {

@@ -48,7 +48,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * it, so the benchmark completes over several sessions; the record {@code --out} (default
  * {@code docs/bench/distillation.json}) is written from the cache at the end of every run. {@code --plain-only=true}
  * trains only the students without distillation (they do not depend on the teacher), so they can run on one core
- * while the teacher trains on the other with the same cache.
+ * while the teacher trains on the other with the same cache; {@code --only-seed=K} trains only seed K's students
+ * (with and without distillation) and writes no record, so two seeds can train side by side on two cores.
  *
  * <pre>bench/distillation.sh [--arch=bench/best-default-search.json] [--seeds=3] [--student-epochs=30] ...</pre>
  */
@@ -86,6 +87,7 @@ public final class DistillationBenchmark {
         DEFAULTS.put("threshold", "0.5");
         DEFAULTS.put("ablation", "true");
         DEFAULTS.put("plain-only", "false");
+        DEFAULTS.put("only-seed", "0");
         DEFAULTS.put("cache", "bench-results/distillation");
         DEFAULTS.put("out", "docs/bench/distillation.json");
     }
@@ -117,8 +119,10 @@ public final class DistillationBenchmark {
         // The students without distillation first: they do not depend on the teacher, so a teacher that takes several
         // sessions to train does not hold them up (and another teacher reuses them).
         List<Trained> plainStudents = new ArrayList<>();
+        int onlySeed = o.integer("only-seed");
         for (int seed = 1; seed <= o.integer("seeds"); seed++) {
-            plainStudents.add(student(cache, o, graph, data, head, null, null, "", seed));
+            plainStudents.add(onlySeed == 0 || seed == onlySeed
+                    ? student(cache, o, graph, data, head, null, null, "", seed) : null);
         }
         if (Boolean.parseBoolean(o.get("plain-only"))) {
             System.out.println("--plain-only: the students without distillation are cached; stopping before the teacher");
@@ -151,6 +155,9 @@ public final class DistillationBenchmark {
         List<Double> without = new ArrayList<>();
         List<Double> with = new ArrayList<>();
         for (int seed = 1; seed <= o.integer("seeds"); seed++) {
+            if (onlySeed > 0 && seed != onlySeed) {
+                continue;
+            }
             Trained plain = plainStudents.get(seed - 1);
             Trained distilled = student(cache, o, graph, data, head, outputs, kd, teacherKey, seed);
             ObjectNode row = seeds.addObject();
@@ -168,6 +175,11 @@ public final class DistillationBenchmark {
             with.add(distilled.testMap50());
             System.out.printf(Locale.ROOT, "seed %d: test mAP@0.5 without %.4f, with %.4f (%+.4f)%n", seed,
                     plain.testMap50(), distilled.testMap50(), distilled.testMap50() - plain.testMap50());
+        }
+        if (onlySeed > 0) {
+            System.out.printf(Locale.ROOT, "--only-seed=%d: its students are cached; run without --only-seed to write "
+                    + "the record%n", onlySeed);
+            return;
         }
         List<Double> differences = new ArrayList<>();
         for (int i = 0; i < with.size(); i++) {

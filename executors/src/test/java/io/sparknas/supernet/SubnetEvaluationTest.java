@@ -134,4 +134,28 @@ class SubnetEvaluationTest {
         assertEquals(first.map50Stale(), again.map50Stale(), 0.0);
         assertTrue(first.seconds() > 0);
     }
+
+    /**
+     * Adaptation trains the extracted subnet, not the supernet: from untrained shared weights, 60 steps on the
+     * training images lift the subnet's mAP on those images well above the untouched subnet's, the supernet's
+     * arrays are bit for bit what they were, and zero steps score exactly as the plain evaluator does.
+     */
+    @Test
+    void adaptationTrainsTheSubnetAndLeavesTheSupernetAlone() {
+        Supernet supernet = Supernet.initialize(SPACE, 3, new NoOp());
+        java.util.Map<String, INDArray> before = new java.util.HashMap<>();
+        supernet.keys().forEach(key -> before.put(key, supernet.weight(key).dup()));
+        Architecture architecture = SPACE.smallest();
+        SubnetEvaluator plain = new SubnetEvaluator(supernet, DATA.train(), DATA.train(), 2, 16, 5);
+
+        double untouched = plain.evaluate(architecture).map50();
+        double adapted = plain.withAdaptation(60, 1e-2).evaluate(architecture).map50();
+
+        assertTrue(adapted > untouched + 0.1, "adaptation fits the subnet: " + untouched + " -> " + adapted);
+        assertEquals(untouched, plain.withAdaptation(0, 0).evaluate(architecture).map50(), 0.0);
+        for (String key : supernet.keys()) {
+            assertEquals(before.get(key), supernet.weight(key), "shared array " + key + " unchanged");
+        }
+        assertEquals(60, plain.withAdaptation(60, 1e-2).adaptationSteps());
+    }
 }
