@@ -60,6 +60,24 @@ public record SparkNasConfig(Config resolved, RunSettings run, SparkSettings spa
         return io.sparknas.export.EvalEngine.fromConfigName(resolved.getString("eval.engine"));
     }
 
+    /** {@code eval.adaptation-steps}: training steps each scored subnet gets from its inherited weights; 0 for none. */
+    public int adaptationSteps() {
+        int steps = resolved.getInt("eval.adaptation-steps");
+        if (steps < 0) {
+            throw new IllegalArgumentException("eval.adaptation-steps must be 0 or more, got " + steps);
+        }
+        return steps;
+    }
+
+    /** {@code eval.adaptation-learning-rate}: Adam's learning rate for the adaptation steps. */
+    public double adaptationLearningRate() {
+        double rate = resolved.getDouble("eval.adaptation-learning-rate");
+        if (!(rate > 0)) {
+            throw new IllegalArgumentException("eval.adaptation-learning-rate must be positive, got " + rate);
+        }
+        return rate;
+    }
+
     /** {@code final.teacher.parallelism}: shards (Spark tasks) per teacher training step; 0 for one per core. */
     public int teacherParallelism() {
         return resolved.getInt("final.teacher.parallelism");

@@ -80,11 +80,13 @@ public final class SearchPipeline {
         EvaluationContext evaluation = new EvaluationContext(cell, config.data(),
                 config.supernet().recalibrationBatches(), config.supernet().batchSize(),
                 threadsPerTask(spark.sparkContext().getConf(), settings.threadsPerTask()), settings.failFirstAttempt(),
-                config.evalEngine());
+                config.evalEngine(), config.adaptationSteps(), config.adaptationLearningRate());
         CostModel costModel = new CostModel(cell, config.target(), config.cost());
-        String provenance = String.format(Locale.ROOT, "supernet %s epoch %d; BN recalibration %d x %d images",
+        String provenance = String.format(Locale.ROOT, "supernet %s epoch %d; BN recalibration %d x %d images%s",
                 checkpoint.getFileName(), contents.epoch(), config.supernet().recalibrationBatches(),
-                config.supernet().batchSize());
+                config.supernet().batchSize(), evaluation.adaptationSteps() == 0 ? ""
+                        : "; after " + evaluation.adaptationSteps() + " adaptation steps at "
+                        + evaluation.adaptationLearningRate());
         run.progress(String.format(Locale.ROOT, "search: %s (objective %s), population %d, %d generations, %d ND4J "
                         + "thread(s) per task, on %s", settings.mode(), settings.objective(), settings.population(), settings.generations(),
                 evaluation.threadsPerTask(), config.target().name()));

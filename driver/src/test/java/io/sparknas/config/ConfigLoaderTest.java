@@ -92,6 +92,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void adaptationSettingsAreCheckedAndNamed() {
+        SparkNasConfig config = ConfigLoader.load(null, List.of("eval.adaptation-steps=16",
+                "eval.adaptation-learning-rate=0.002"));
+        assertEquals(16, config.adaptationSteps());
+        assertEquals(0.002, config.adaptationLearningRate(), 0);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(null,
+                List.of("eval.adaptation-steps=-1")).adaptationSteps()).getMessage()
+                .startsWith("eval.adaptation-steps must be 0 or more"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(null,
+                List.of("eval.adaptation-learning-rate=0")).adaptationLearningRate()).getMessage()
+                .startsWith("eval.adaptation-learning-rate must be positive"));
+    }
+
+    @Test
     void everyShippedTargetLoads() {
         for (String name : TargetLoader.SHIPPED) {
             SparkNasConfig config = ConfigLoader.load(null, List.of("target=" + name));

@@ -125,6 +125,40 @@ class SearchCommandTest {
         assertTrue(result.out().strip().endsWith("log: " + log), "the last line says where: " + result.out());
     }
 
+    /**
+     * With {@code eval.adaptation-steps} the executors train each candidate briefly before scoring it: the same
+     * candidates as without, other scores, and every row says how it was scored.
+     */
+    @Test
+    void adaptationStepsChangeTheScoresAndAreRecordedWithEveryRow() {
+        TinySearch.Result plain = search("plain", "local[2]", "--generations", "1", "--set",
+                "eval.adaptation-steps=0");
+        assertEquals(0, plain.status(), plain.err());
+        List<Row> before = TinySearch.rows(dir.resolve("plain").toString());
+        TinySearch.Result adapted = search("adapted", "local[2]", "--generations", "1", "--set",
+                "eval.adaptation-steps=4", "--set", "eval.adaptation-learning-rate=0.01");
+        assertEquals(0, adapted.status(), adapted.err());
+        List<Row> after = TinySearch.rows(dir.resolve("adapted").toString());
+
+        java.util.Map<Object, Double> scoreBefore = new java.util.HashMap<>();
+        before.stream().filter(r -> r.<Boolean>getAs("feasible") && (int) r.getAs("generation") == 0)
+                .forEach(r -> scoreBefore.put(r.getAs("architecture"), r.getAs("map50")));
+        List<Row> initial = after.stream().filter(r -> r.<Boolean>getAs("feasible")
+                && (int) r.getAs("generation") == 0).toList();
+        assertEquals(scoreBefore.keySet(), initial.stream().map(r -> r.getAs("architecture"))
+                .collect(java.util.stream.Collectors.toSet()), "the same initial population");
+        long changed = initial.stream().filter(r -> !r.getAs("map50").equals(scoreBefore.get(r.getAs("architecture"))))
+                .count();
+        assertTrue(changed >= initial.size() / 2, "adaptation changes the scores: " + changed + " of " + initial.size());
+        for (Row row : after) {
+            if (row.<Boolean>getAs("feasible")) {
+                assertTrue(row.<String>getAs("provenance").contains("; after 4 adaptation steps at 0.01;"),
+                        row.<String>getAs("provenance"));
+            }
+        }
+        assertTrue(before.stream().noneMatch(r -> r.<String>getAs("provenance").contains("adaptation")));
+    }
+
     @Test
     void aTaskThatFailsOnceIsRetriedAndNothingIsLostOrDuplicated() {
         TinySearch.Result clean = search("clean", "local[2]", "--generations", "1");

@@ -54,7 +54,8 @@ public final class CandidateEvaluationTask implements FlatMapFunction<Iterator<C
         while (requests.hasNext()) {
             CandidateRequest request = requests.next();
             SubnetEvaluator evaluator = new SubnetEvaluator(supernet, dataset.train(), dataset.val(),
-                    context.recalibrationBatches(), context.batchSize(), request.seed(), context.engine());
+                    context.recalibrationBatches(), context.batchSize(), request.seed(), context.engine())
+                    .withAdaptation(context.adaptationSteps(), context.adaptationLearningRate());
             SubnetScore score = evaluator.evaluate(request.architecture());
             scores.add(new CandidateScore(request.candidateId(), score.map50(), score.mapCoco(), score.seconds(), host,
                     attempt));
