@@ -15,6 +15,7 @@
 #                           with the same data and training settings; repeatable)
 #       [--adapt 64@0.001]  (rank again after that many adaptation steps per subnet from its inherited weights;
 #                           repeatable)
+#       [--adapt-scratch 128@0.001]  (the control: the same steps from freshly initialised weights; repeatable)
 #   --standalone-seeds N trains each architecture with N training seeds: the ground truth is their mean, and the
 #   record gives how well two seeds' rankings agree (the ceiling for the inherited ranking).
 set -euo pipefail

@@ -28,6 +28,7 @@ import io.sparknas.space.ArchitectureJson;
 import io.sparknas.space.GeneCodec;
 import io.sparknas.space.SearchSpace;
 import io.sparknas.supernet.SubnetEvaluator;
+import io.sparknas.supernet.Supernet;
 import io.sparknas.supernet.SupernetSettings;
 import io.sparknas.supernet.SupernetTrainer;
 import io.sparknas.task.CandidateScore;
@@ -83,9 +84,11 @@ import org.apache.spark.sql.SparkSession;
  * <p>{@code --adapt STEPS[@LEARNING_RATE]} (repeatable; default rate 0.001) ranks the set a second time with each
  * subnet first trained for that many steps from its inherited weights ({@link SubnetEvaluator#withAdaptation}):
  * {@code "adapted"} in the record, one row per setting, with its τ-b, interval, ρ, top-5 overlap and cost.
+ * {@code --adapt-scratch STEPS[@LEARNING_RATE]} is its control: the same steps from freshly initialised weights.
  *
  * <pre>java ... io.sparknas.bench.SupernetRankBenchmark OUT.json [--cache DIR] [--architectures N] [--supernet-only]
  *     [--cached-only] [--standalone-from RECORD] [--adapt STEPS[@LEARNING_RATE] ...]
+ *     [--adapt-scratch STEPS[@LEARNING_RATE] ...]
  *     [--standalone-epochs N] [--standalone-seeds N] [--cell RESOLUTION WIDTH] [--budget N] [--seeds N]
  *     [--set KEY=VALUE ...]</pre>
  */
@@ -132,6 +135,7 @@ public final class SupernetRankBenchmark {
                 case "--cached-only" -> cachedOnly = true;
                 case "--standalone-from" -> imports.add(Path.of(args[++i]));
                 case "--adapt" -> adaptations.add(args[++i]);
+                case "--adapt-scratch" -> adaptations.add("scratch:" + args[++i]);
                 case "--set" -> overrides.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
@@ -235,21 +239,26 @@ public final class SupernetRankBenchmark {
 
         ArrayNode adapted = JSON.createArrayNode();
         for (String adaptation : adaptations) {
-            int steps = Integer.parseInt(adaptation.split("@")[0]);
-            double rate = adaptation.contains("@") ? Double.parseDouble(adaptation.split("@")[1]) : 0.001;
-            SubnetEvaluator adapting = evaluator.withAdaptation(steps, rate);
+            boolean scratch = adaptation.startsWith("scratch:");
+            String setting = adaptation.substring(scratch ? "scratch:".length() : 0);
+            int steps = Integer.parseInt(setting.split("@")[0]);
+            double rate = setting.contains("@") ? Double.parseDouble(setting.split("@")[1]) : 0.001;
+            String from = scratch ? "from scratch" : "from inherited weights";
             long adaptStart = System.nanoTime();
             double[] scores = new double[architectures.size()];
             for (int i = 0; i < architectures.size(); i++) {
+                SubnetEvaluator adapting = (scratch ? scratchEvaluator(cell, architectures.get(i), supernetSettings,
+                        data) : evaluator).withAdaptation(steps, rate);
                 scores[i] = adapting.evaluate(architectures.get(i)).map50();
-                System.out.printf(Locale.ROOT, "[%d/%d] after %d adaptation steps at %.4g: %.4f (inherited %.4f, "
-                        + "stand-alone %.4f)%n", i + 1, architectures.size(), steps, rate, scores[i], inherited[i],
-                        alone[i]);
+                System.out.printf(Locale.ROOT, "[%d/%d] after %d steps at %.4g %s: %.4f (inherited %.4f, "
+                        + "stand-alone %.4f)%n", i + 1, architectures.size(), steps, rate, from, scores[i],
+                        inherited[i], alone[i]);
             }
             double seconds = (System.nanoTime() - adaptStart) / 1e9;
             double adaptedTau = KendallTau.tauB(scores, alone);
             double[] adaptedInterval = bootstrap(scores, alone, true, config.run().seed());
             ObjectNode row = adapted.addObject();
+            row.put("from", scratch ? "scratch" : "inherited");
             row.put("steps", steps);
             row.put("learning_rate", rate);
             row.put("kendall_tau_b", adaptedTau);
@@ -258,8 +267,9 @@ public final class SupernetRankBenchmark {
             row.put("top5_overlap", topOverlap(scores, alone, 5));
             row.put("seconds_per_architecture", seconds / architectures.size());
             row.set("map50", JSON.valueToTree(scores));
-            System.out.printf(Locale.ROOT, "after %d adaptation steps at %.4g: Kendall tau-b %.3f [%.3f, %.3f]  "
-                            + "Spearman rho %.3f  top-5 overlap %d  %.1f s per architecture%n", steps, rate, adaptedTau,
+            System.out.printf(Locale.ROOT, "after %d steps at %.4g %s: Kendall tau-b %.3f [%.3f, %.3f]  "
+                            + "Spearman rho %.3f  top-5 overlap %d  %.1f s per architecture%n", steps, rate, from,
+                    adaptedTau,
                     adaptedInterval[0], adaptedInterval[1], spearman(scores, alone), topOverlap(scores, alone, 5),
                     seconds / architectures.size());
         }
@@ -412,6 +422,22 @@ public final class SupernetRankBenchmark {
         Files.writeString(staged, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
         Files.move(staged, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return new Standalone(result.bestValMap50(), last, result.epochsRun(), result.seconds());
+    }
+
+    /**
+     * An evaluator whose "supernet" holds only {@code architecture}'s freshly initialised weights (as a stand-alone
+     * training starts), for the control of {@code --adapt-scratch}: the same adaptation steps without the
+     * supernet's training.
+     */
+    private static SubnetEvaluator scratchEvaluator(SearchSpace cell, Architecture architecture,
+                                                    SupernetSettings settings, DetectionDataset data) {
+        Supernet holder = Supernet.initialize(cell, settings.seed(), new org.nd4j.linalg.learning.config.NoOp(),
+                settings.weightSharing());
+        holder.writeBack(architecture, io.sparknas.net.DetectorNetworkBuilder.build(
+                new io.sparknas.cost.ArchitectureLowering(cell).lower(architecture), cell.head(), settings.seed(),
+                new org.nd4j.linalg.learning.config.NoOp(), 0));
+        return new SubnetEvaluator(holder, data.train(), data.val(), settings.recalibrationBatches(),
+                settings.batchSize(), settings.seed());
     }
 
     /** The cache file of one stand-alone training: by architecture, training settings (seed included) and head. */
