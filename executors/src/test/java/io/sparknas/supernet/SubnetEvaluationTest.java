@@ -65,19 +65,26 @@ class SubnetEvaluationTest {
         assertTrue(recalibrated > calibrated - 0.05, "to about the trained level: " + recalibrated + " vs " + calibrated);
     }
 
-    /** The ONNX Runtime engine scores a recalibrated subnet as DL4J does (here on the images it was fitted to). */
+    /**
+     * The ONNX Runtime engine scores a recalibrated subnet as DL4J does (here on the images it was fitted to). The
+     * two engines' outputs differ in the last float digits (and their recalibrated statistics within 1e-3 standard
+     * deviations, below), which can swap two detections of nearly equal confidence; on 32 images one swap moved
+     * mAP@0.5 by 0.0012 on an AVX-512 machine, so the comparison runs on 128 images, where the 1e-3 claim is finer
+     * than one swap.
+     */
     @Test
     void onnxRuntimeScoresWhatDl4jScores() {
+        DetectionDataset data = new SyntheticDetectionSet(new SyntheticSpec(64, 128, 16, 4, 5)).generate();
         Architecture architecture = SPACE.smallest();
         TrainingSettings settings = new TrainingSettings(30, 16, "adam", 1e-2, 0.9, 2, 0, 0, 30,
                 Augmentation.NONE, 13);
         ComputationGraph trained = new DetectorTrainer(SPACE.head(), settings, null, line -> { })
-                .train(new ArchitectureLowering(SPACE).lower(architecture), DATA.train(), DATA.val()).network();
+                .train(new ArchitectureLowering(SPACE).lower(architecture), data.train(), data.val()).network();
         Supernet holder = Supernet.initialize(SPACE, 1, new NoOp());
         holder.writeBack(architecture, trained);
-        SubnetScore dl4j = new SubnetEvaluator(holder, DATA.train(), DATA.train(), 2, 16, 4,
+        SubnetScore dl4j = new SubnetEvaluator(holder, data.train(), data.train(), 2, 16, 4,
                 io.sparknas.export.EvalEngine.DL4J).evaluate(architecture);
-        SubnetScore onnx = new SubnetEvaluator(holder, DATA.train(), DATA.train(), 2, 16, 4,
+        SubnetScore onnx = new SubnetEvaluator(holder, data.train(), data.train(), 2, 16, 4,
                 io.sparknas.export.EvalEngine.ONNXRUNTIME).evaluate(architecture);
         assertTrue(dl4j.map50() > 0.1, "a subnet that detects: mAP " + dl4j.map50());
         assertEquals(dl4j.map50(), onnx.map50(), 1e-3);
