@@ -45,8 +45,8 @@ final class StandaloneImport {
         require(record, "parameters.data", parameters.path("data").asText(), data);
         Map<String, Architecture> byName = new HashMap<>();
         architectures.forEach(a -> byName.put(a.shortName(), a));
-        String source = record.getFileName() + " @ " + root.path("git_revision").asText("?").substring(0,
-                Math.min(7, root.path("git_revision").asText("?").length()));
+        String revision = root.path("git_revision").asText("?");
+        String source = record.getFileName() + " @ " + revision.substring(0, Math.min(7, revision.length()));
         int written = 0;
         for (JsonNode row : root.path("architectures")) {
             Architecture architecture = byName.get(row.path("architecture").asText());

@@ -257,20 +257,21 @@ public final class SupernetRankBenchmark {
             double seconds = (System.nanoTime() - adaptStart) / 1e9;
             double adaptedTau = KendallTau.tauB(scores, alone);
             double[] adaptedInterval = bootstrap(scores, alone, true, config.run().seed());
+            double adaptedRho = spearman(scores, alone);
+            int adaptedOverlap = topOverlap(scores, alone, 5);
             ObjectNode row = adapted.addObject();
             row.put("from", scratch ? "scratch" : "inherited");
             row.put("steps", steps);
             row.put("learning_rate", rate);
             row.put("kendall_tau_b", adaptedTau);
             row.set("kendall_tau_b_ci90", JSON.valueToTree(adaptedInterval));
-            row.put("spearman_rho", spearman(scores, alone));
-            row.put("top5_overlap", topOverlap(scores, alone, 5));
+            row.put("spearman_rho", adaptedRho);
+            row.put("top5_overlap", adaptedOverlap);
             row.put("seconds_per_architecture", seconds / architectures.size());
             row.set("map50", JSON.valueToTree(scores));
             System.out.printf(Locale.ROOT, "after %d steps at %.4g %s: Kendall tau-b %.3f [%.3f, %.3f]  "
                             + "Spearman rho %.3f  top-5 overlap %d  %.1f s per architecture%n", steps, rate, from,
-                    adaptedTau,
-                    adaptedInterval[0], adaptedInterval[1], spearman(scores, alone), topOverlap(scores, alone, 5),
+                    adaptedTau, adaptedInterval[0], adaptedInterval[1], adaptedRho, adaptedOverlap,
                     seconds / architectures.size());
         }
 
