@@ -50,6 +50,10 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * trains only the students without distillation (they do not depend on the teacher), so they can run on one core
  * while the teacher trains on the other with the same cache; {@code --only-seed=K} trains only seed K's students
  * (with and without distillation) and writes no record, so two seeds can train side by side on two cores.
+ * Processes started on the same cache share its units: each unit is claimed ({@link UnitClaim}) by the process that
+ * trains it, the others go on to the next free unit and await the claimed ones before writing the record. Two cores:
+ * one process with {@code --teacher-first=true} (the teacher, then whatever is free) beside one with the defaults
+ * (the students without distillation, then whatever is free).
  *
  * <pre>bench/distillation.sh [--arch=bench/best-default-search.json] [--seeds=3] [--student-epochs=30] ...</pre>
  */
@@ -88,6 +92,7 @@ public final class DistillationBenchmark {
         DEFAULTS.put("ablation", "true");
         DEFAULTS.put("plain-only", "false");
         DEFAULTS.put("only-seed", "0");
+        DEFAULTS.put("teacher-first", "false");
         DEFAULTS.put("cache", "bench-results/distillation");
         DEFAULTS.put("out", "docs/bench/distillation.json");
     }
@@ -118,14 +123,14 @@ public final class DistillationBenchmark {
 
         // The students without distillation first: they do not depend on the teacher, so a teacher that takes several
         // sessions to train does not hold them up (and another teacher reuses them).
-        List<Trained> plainStudents = new ArrayList<>();
         int onlySeed = o.integer("only-seed");
-        for (int seed = 1; seed <= o.integer("seeds"); seed++) {
-            plainStudents.add(onlySeed == 0 || seed == onlySeed
-                    ? student(cache, o, graph, data, head, null, null, "", seed) : null);
+        boolean teacherFirst = Boolean.parseBoolean(o.get("teacher-first"));
+        if (!teacherFirst) {
+            trainFreeStudents(cache, o, graph, data, head, null, null, "", onlySeed);
         }
         if (Boolean.parseBoolean(o.get("plain-only"))) {
-            System.out.println("--plain-only: the students without distillation are cached; stopping before the teacher");
+            System.out.println("--plain-only: the students without distillation are cached or claimed by another "
+                    + "process; stopping before the teacher");
             return;
         }
 
@@ -142,6 +147,9 @@ public final class DistillationBenchmark {
         ComputationGraph teacher = teacher(cache.resolve("teacher-" + teacherKey), teacherSide, teacherHead, spec,
                 teacherSettings, data);
         JsonNode teacherRecord = JSON.readTree(cache.resolve("teacher-" + teacherKey).resolve("teacher.json").toFile());
+        if (teacherFirst) {
+            trainFreeStudents(cache, o, graph, data, head, null, null, "", onlySeed);
+        }
         long start = System.nanoTime();
         List<float[]> outputs = TeacherPredictions.compute(new NetworkTeacher(teacher, "ViT"), data.train(),
                 teacherSide, teacherHead, 64);
@@ -150,6 +158,17 @@ public final class DistillationBenchmark {
 
         DistillationSettings kd = new DistillationSettings(o.real("weight"), o.real("temperature"),
                 o.real("threshold"));
+        trainFreeStudents(cache, o, graph, data, head, outputs, kd, teacherKey, onlySeed);
+        if (Boolean.parseBoolean(o.get("ablation")) && onlySeed == 0) {
+            for (String term : TERMS) {
+                trainFreeStudents(cache, o, graph, data, head, outputs, without(kd, term), teacherKey, 0);
+            }
+        }
+        List<Trained> plainStudents = new ArrayList<>();
+        for (int seed = 1; seed <= o.integer("seeds"); seed++) {
+            plainStudents.add(onlySeed == 0 || seed == onlySeed
+                    ? student(cache, o, graph, data, head, null, null, "", seed, true) : null);
+        }
         ObjectNode root = JSON.createObjectNode();
         ArrayNode seeds = JSON.createArrayNode();
         List<Double> without = new ArrayList<>();
@@ -159,7 +178,7 @@ public final class DistillationBenchmark {
                 continue;
             }
             Trained plain = plainStudents.get(seed - 1);
-            Trained distilled = student(cache, o, graph, data, head, outputs, kd, teacherKey, seed);
+            Trained distilled = student(cache, o, graph, data, head, outputs, kd, teacherKey, seed, true);
             ObjectNode row = seeds.addObject();
             row.put("seed", seed);
             row.put("student_test_map50_without", plain.testMap50());
@@ -188,16 +207,14 @@ public final class DistillationBenchmark {
         ArrayNode ablation = JSON.createArrayNode();
         if (Boolean.parseBoolean(o.get("ablation"))) {
             for (String term : TERMS) {
-                DistillationSettings off = new DistillationSettings(kd.weight(), kd.temperature(), kd.threshold(),
-                        term.equals("class") ? 0 : kd.classWeight(),
-                        term.equals("objectness") ? 0 : kd.objectnessWeight(),
-                        term.equals("box") ? 0 : kd.boxWeight());
+                DistillationSettings off = without(kd, term);
                 ObjectNode row = ablation.addObject();
                 row.put("term_off", term);
                 ArrayNode perSeed = row.putArray("student_test_map50_with");
                 List<Double> scores = new ArrayList<>();
                 for (int seed = 1; seed <= o.integer("seeds"); seed++) {
-                    double score = student(cache, o, graph, data, head, outputs, off, teacherKey, seed).testMap50();
+                    double score = student(cache, o, graph, data, head, outputs, off, teacherKey, seed, true)
+                            .testMap50();
                     perSeed.add(score);
                     scores.add(score);
                 }
@@ -254,10 +271,23 @@ public final class DistillationBenchmark {
     private static ComputationGraph teacher(Path folder, int side, HeadSpec head, TeacherSpec spec,
                                             TrainingSettings settings, DetectionDataset data) throws IOException {
         Path model = folder.resolve("teacher.zip");
-        if (Files.isRegularFile(model)) {
-            System.out.println("teacher (cached): " + model);
-            return ModelSerializer.restoreComputationGraph(model.toFile(), false);
+        while (true) {
+            if (Files.isRegularFile(model)) {
+                System.out.println("teacher (cached): " + model);
+                return ModelSerializer.restoreComputationGraph(model.toFile(), false);
+            }
+            java.util.Optional<UnitClaim> claim = UnitClaim.tryClaim(folder);
+            if (claim.isPresent()) {
+                try (UnitClaim held = claim.get()) {
+                    return trainTeacher(folder, model, side, head, spec, settings, data);
+                }
+            }
+            awaitAnotherProcess("the teacher", folder);
         }
+    }
+
+    private static ComputationGraph trainTeacher(Path folder, Path model, int side, HeadSpec head, TeacherSpec spec,
+                                                 TrainingSettings settings, DetectionDataset data) throws IOException {
         Files.createDirectories(folder);
         int iterations = (data.train().size() + settings.batchSize() - 1) / settings.batchSize();
         TrainingCheckpoint checkpoint = new TrainingCheckpoint(folder.resolve("checkpoint"));
@@ -293,20 +323,38 @@ public final class DistillationBenchmark {
 
     /** One student training (with distillation when {@code kd} is given), from the cache or trained and cached. */
     private static Trained student(Path cache, BenchOptions o, LayerGraph graph, DetectionDataset data, HeadSpec head,
-                                   List<float[]> outputs, DistillationSettings kd, String teacherKey, int seed)
-            throws IOException {
+                                   List<float[]> outputs, DistillationSettings kd, String teacherKey, int seed,
+                                   boolean await) throws IOException {
         TrainingSettings settings = settings(o, o.integer("student-epochs"), o.real("lr"), o.integer("patience"), seed);
         String what = kd == null ? "without distillation" : "with " + kd;
         Path file = cache.resolve("student-" + BenchRecords.fingerprint(graph + "|" + data.train().size() + "|"
                 + o.get("data-seed") + "|" + o.get("image-size") + "|" + settings + "|" + what + "|" + teacherKey)
                 + ".json");
-        if (Files.isRegularFile(file)) {
-            JsonNode node = JSON.readTree(file.toFile());
-            System.out.printf(Locale.ROOT, "seed %d %s (cached): test mAP@0.5 %.4f%n", seed, what,
-                    node.get("test_map50").asDouble());
-            return new Trained(node.get("test_map50").asDouble(), node.get("val_map50").asDouble(),
-                    node.get("epochs").asInt(), node.get("best_epoch").asInt(), node.get("seconds").asDouble());
+        while (true) {
+            if (Files.isRegularFile(file)) {
+                JsonNode node = JSON.readTree(file.toFile());
+                System.out.printf(Locale.ROOT, "seed %d %s (cached): test mAP@0.5 %.4f%n", seed, what,
+                        node.get("test_map50").asDouble());
+                return new Trained(node.get("test_map50").asDouble(), node.get("val_map50").asDouble(),
+                        node.get("epochs").asInt(), node.get("best_epoch").asInt(), node.get("seconds").asDouble());
+            }
+            java.util.Optional<UnitClaim> claim = UnitClaim.tryClaim(file);
+            if (claim.isPresent()) {
+                try (UnitClaim held = claim.get()) {
+                    return trainStudent(file, o, settings, what, graph, data, head, outputs, kd, seed);
+                }
+            }
+            if (!await) {
+                System.out.printf(Locale.ROOT, "seed %d %s: claimed by another process, going on%n", seed, what);
+                return null;
+            }
+            awaitAnotherProcess("seed " + seed + " " + what, file);
         }
+    }
+
+    private static Trained trainStudent(Path file, BenchOptions o, TrainingSettings settings, String what,
+                                        LayerGraph graph, DetectionDataset data, HeadSpec head,
+                                        List<float[]> outputs, DistillationSettings kd, int seed) throws IOException {
         System.out.printf(Locale.ROOT, "seed %d, %s:%n", seed, what);
         FinalTrainer trainer = new FinalTrainer(head, settings, kd == null ? new DistillationSettings(0, 1, 0.5) : kd,
                 line -> System.out.println("  " + line));
@@ -324,6 +372,37 @@ public final class DistillationBenchmark {
         Files.writeString(staged, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
         Files.move(staged, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return trained;
+    }
+
+    /** Trains every seed's student with {@code kd} that is neither cached nor claimed by another process. */
+    private static void trainFreeStudents(Path cache, BenchOptions o, LayerGraph graph, DetectionDataset data,
+                                          HeadSpec head, List<float[]> outputs, DistillationSettings kd,
+                                          String teacherKey, int onlySeed) throws IOException {
+        for (int seed = 1; seed <= o.integer("seeds"); seed++) {
+            if (onlySeed == 0 || seed == onlySeed) {
+                student(cache, o, graph, data, head, outputs, kd, teacherKey, seed, false);
+            }
+        }
+    }
+
+    /** The distillation settings with one loss term's weight set to 0 (an ablation row). */
+    private static DistillationSettings without(DistillationSettings kd, String term) {
+        return new DistillationSettings(kd.weight(), kd.temperature(), kd.threshold(),
+                term.equals("class") ? 0 : kd.classWeight(),
+                term.equals("objectness") ? 0 : kd.objectnessWeight(),
+                term.equals("box") ? 0 : kd.boxWeight());
+    }
+
+    /** Waits a while for a unit another process has claimed (its result or a stale claim is checked again after). */
+    private static void awaitAnotherProcess(String what, Path unit) {
+        System.out.printf(Locale.ROOT, "%s: claimed by another process (%s), waiting%n", what,
+                UnitClaim.claimFile(unit).getFileName());
+        try {
+            Thread.sleep(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + what, e);
+        }
     }
 
     private static TrainingSettings settings(BenchOptions o, int epochs, double lr, int patience, long seed) {
