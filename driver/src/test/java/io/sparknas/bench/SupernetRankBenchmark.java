@@ -85,10 +85,12 @@ import org.apache.spark.sql.SparkSession;
  * subnet first trained for that many steps from its inherited weights ({@link SubnetEvaluator#withAdaptation}):
  * {@code "adapted"} in the record, one row per setting, with its τ-b, interval, ρ, top-5 overlap and cost.
  * {@code --adapt-scratch STEPS[@LEARNING_RATE]} is its control: the same steps from freshly initialised weights.
+ * Either takes {@code ,seed=N} at the end to replicate it with another seed (the batch order and, from scratch, the
+ * initial weights; default the supernet's seed).
  *
  * <pre>java ... io.sparknas.bench.SupernetRankBenchmark OUT.json [--cache DIR] [--architectures N] [--supernet-only]
- *     [--cached-only] [--standalone-from RECORD] [--adapt STEPS[@LEARNING_RATE] ...]
- *     [--adapt-scratch STEPS[@LEARNING_RATE] ...]
+ *     [--cached-only] [--standalone-from RECORD] [--adapt STEPS[@LEARNING_RATE][,seed=N] ...]
+ *     [--adapt-scratch STEPS[@LEARNING_RATE][,seed=N] ...]
  *     [--standalone-epochs N] [--standalone-seeds N] [--cell RESOLUTION WIDTH] [--budget N] [--seeds N]
  *     [--set KEY=VALUE ...]</pre>
  */
@@ -239,16 +241,18 @@ public final class SupernetRankBenchmark {
 
         ArrayNode adapted = JSON.createArrayNode();
         for (String adaptation : adaptations) {
-            boolean scratch = adaptation.startsWith("scratch:");
-            String setting = adaptation.substring(scratch ? "scratch:".length() : 0);
-            int steps = Integer.parseInt(setting.split("@")[0]);
-            double rate = setting.contains("@") ? Double.parseDouble(setting.split("@")[1]) : 0.001;
-            String from = scratch ? "from scratch" : "from inherited weights";
+            Adaptation setting = Adaptation.parse(adaptation, supernetSettings.seed());
+            boolean scratch = setting.scratch();
+            int steps = setting.steps();
+            double rate = setting.rate();
+            String from = (scratch ? "from scratch" : "from inherited weights") + ", seed " + setting.seed();
             long adaptStart = System.nanoTime();
             double[] scores = new double[architectures.size()];
+            SubnetEvaluator inheritedPath = new SubnetEvaluator(supernet.supernet(), data.train(), data.val(),
+                    supernetSettings.recalibrationBatches(), supernetSettings.batchSize(), setting.seed());
             for (int i = 0; i < architectures.size(); i++) {
                 SubnetEvaluator adapting = (scratch ? scratchEvaluator(cell, architectures.get(i), supernetSettings,
-                        data) : evaluator).withAdaptation(steps, rate);
+                        data, setting.seed()) : inheritedPath).withAdaptation(steps, rate);
                 scores[i] = adapting.evaluate(architectures.get(i)).map50();
                 System.out.printf(Locale.ROOT, "[%d/%d] after %d steps at %.4g %s: %.4f (inherited %.4f, "
                         + "stand-alone %.4f)%n", i + 1, architectures.size(), steps, rate, from, scores[i],
@@ -263,6 +267,7 @@ public final class SupernetRankBenchmark {
             row.put("from", scratch ? "scratch" : "inherited");
             row.put("steps", steps);
             row.put("learning_rate", rate);
+            row.put("seed", setting.seed());
             row.put("kendall_tau_b", adaptedTau);
             row.set("kendall_tau_b_ci90", JSON.valueToTree(adaptedInterval));
             row.put("spearman_rho", adaptedRho);
@@ -431,14 +436,50 @@ public final class SupernetRankBenchmark {
      * supernet's training.
      */
     private static SubnetEvaluator scratchEvaluator(SearchSpace cell, Architecture architecture,
-                                                    SupernetSettings settings, DetectionDataset data) {
-        Supernet holder = Supernet.initialize(cell, settings.seed(), new org.nd4j.linalg.learning.config.NoOp(),
+                                                    SupernetSettings settings, DetectionDataset data, long seed) {
+        Supernet holder = Supernet.initialize(cell, seed, new org.nd4j.linalg.learning.config.NoOp(),
                 settings.weightSharing());
         holder.writeBack(architecture, io.sparknas.net.DetectorNetworkBuilder.build(
-                new io.sparknas.cost.ArchitectureLowering(cell).lower(architecture), cell.head(), settings.seed(),
+                new io.sparknas.cost.ArchitectureLowering(cell).lower(architecture), cell.head(), seed,
                 new org.nd4j.linalg.learning.config.NoOp(), 0));
         return new SubnetEvaluator(holder, data.train(), data.val(), settings.recalibrationBatches(),
-                settings.batchSize(), settings.seed());
+                settings.batchSize(), seed);
+    }
+
+    /**
+     * One {@code --adapt} / {@code --adapt-scratch} setting, {@code STEPS[@RATE][,seed=N]}: from scratch or from the
+     * inherited weights, that many steps at that rate, with that seed for the batch order (and the fresh weights).
+     */
+    record Adaptation(boolean scratch, int steps, double rate, long seed) {
+
+        static Adaptation parse(String argument, long defaultSeed) {
+            boolean scratch = argument.startsWith("scratch:");
+            String text = argument.substring(scratch ? "scratch:".length() : 0);
+            String option = scratch ? "--adapt-scratch" : "--adapt";
+            try {
+                long seed = defaultSeed;
+                if (text.contains(",")) {
+                    String extra = text.substring(text.indexOf(',') + 1);
+                    if (!extra.startsWith("seed=")) {
+                        throw new IllegalArgumentException("expected ',seed=N' after the steps, got ',"
+                                + extra + "'");
+                    }
+                    seed = Long.parseLong(extra.substring("seed=".length()));
+                    text = text.substring(0, text.indexOf(','));
+                }
+                int steps = Integer.parseInt(text.split("@")[0]);
+                double rate = text.contains("@") ? Double.parseDouble(text.split("@")[1]) : 0.001;
+                if (steps < 1 || !(rate > 0)) {
+                    throw new IllegalArgumentException("steps must be >= 1 and the rate > 0");
+                }
+                return new Adaptation(scratch, steps, rate, seed);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " " + text + ": expected STEPS[@RATE][,seed=N]", e);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(option + " " + argument.substring(scratch ? 8 : 0) + ": "
+                        + e.getMessage(), e);
+            }
+        }
     }
 
     /** The cache file of one stand-alone training: by architecture, training settings (seed included) and head. */
