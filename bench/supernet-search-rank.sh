@@ -16,6 +16,8 @@
 #       [--adapt 64@0.001]  (rank again after that many adaptation steps per subnet from its inherited weights;
 #                           repeatable)
 #       [--adapt-scratch 128@0.001]  (the control: the same steps from freshly initialised weights; repeatable)
+#       (either setting takes ,seed=N at the end, e.g. 128@0.001,seed=2: the same steps with another batch order and,
+#       from scratch, other initial weights)
 #   --standalone-seeds N trains each architecture with N training seeds: the ground truth is their mean, and the
 #   record gives how well two seeds' rankings agree (the ceiling for the inherited ranking).
 set -euo pipefail
