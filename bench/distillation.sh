@@ -4,6 +4,9 @@
 # docs/bench/distillation.json. Every unit (teacher epochs, each student training) is cached under
 # bench-results/distillation/, so a run cut short continues where it stopped when started again.
 # Arguments are passed through as --name=value (see DistillationBenchmark).
+# Two cores: start it twice on the same cache, one with --teacher-first=true; the two processes share the units
+# (each claims the one it trains with a UNIT.claim file holding its process id; a dead process's claim is taken over)
+# and both write the same record once every unit is done.
 #   bench/distillation.sh [--arch=bench/best-default-search.json] [--seeds=3] [--student-epochs=30] ...
 # Set MVN_OFFLINE=1 to build without network access (mvn -o). On a machine shared with other jobs, run with
 # OMP_NUM_THREADS=1: ND4J's OpenMP threads spin-wait for each other, and with fewer free cores than threads a

@@ -261,7 +261,10 @@ public final class DistillationBenchmark {
         root.put("seconds_this_session", (System.nanoTime() - started) / 1e9);
         Path out = Path.of(o.get("out"));
         Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+        Path staged = out.resolveSibling(out.getFileName() + ".partial-" + ProcessHandle.current().pid());
+        Files.writeString(staged, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+        Files.move(staged, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         System.out.printf(Locale.ROOT, "teacher test mAP@0.5 %.4f (%.2f x the best undistilled student %.4f); gain "
                         + "%+.4f ± %.4f over %d seeds; wrote %s%n", teacherTest, teacherTest / bestStudent, bestStudent,
                 mean(differences), std(differences), differences.size(), out);
