@@ -18,6 +18,8 @@
 #       [--adapt-scratch 128@0.001]  (the control: the same steps from freshly initialised weights; repeatable)
 #       (either setting takes ,seed=N at the end, e.g. 128@0.001,seed=2: the same steps with another batch order and,
 #       from scratch, other initial weights)
+#   Two cores, once the supernet is cached: start it twice on the same cache (different SUPERNET_RANK_RECORD); the two
+#   share the stand-alone trainings and the searches through UNIT.claim files and write the same figures.
 #   --standalone-seeds N trains each architecture with N training seeds: the ground truth is their mean, and the
 #   record gives how well two seeds' rankings agree (the ceiling for the inherited ranking).
 set -euo pipefail

@@ -88,6 +88,10 @@ import org.apache.spark.sql.SparkSession;
  * Either takes {@code ,seed=N} at the end to replicate it with another seed (the batch order and, from scratch, the
  * initial weights; default the supernet's seed).
  *
+ * <p>Two processes started on the same cache once its supernet is trained share the stand-alone trainings and the
+ * searches: each unit is claimed by the process that runs it ({@link UnitClaim}); the other goes on to the next free
+ * unit, then awaits the claimed ones before writing its record.
+ *
  * <pre>java ... io.sparknas.bench.SupernetRankBenchmark OUT.json [--cache DIR] [--architectures N] [--supernet-only]
  *     [--cached-only] [--standalone-from RECORD] [--adapt STEPS[@LEARNING_RATE][,seed=N] ...]
  *     [--adapt-scratch STEPS[@LEARNING_RATE][,seed=N] ...]
@@ -160,12 +164,18 @@ public final class SupernetRankBenchmark {
                     record, written);
         }
         Map<Architecture, List<Standalone>> standalone = new HashMap<>();
+        for (int s = 0; s < standaloneSeeds && !supernetOnly && !cachedOnly; s++) {
+            TrainingSettings seeded = training.withSeed(training.seed() + s);
+            for (Architecture architecture : architectures) {
+                standalone(cell, seeded, architecture, data, cache, "", Wait.FREE_ONLY);
+            }
+        }
         for (int s = 0; s < standaloneSeeds && !supernetOnly; s++) {
             TrainingSettings seeded = training.withSeed(training.seed() + s);
             for (int i = 0; i < architectures.size(); i++) {
                 Standalone trained = standalone(cell, seeded, architectures.get(i), data, cache,
                         "[" + (i + 1) + "/" + architectures.size() + (standaloneSeeds > 1 ? " seed " + (s + 1) : "")
-                                + "] ", cachedOnly);
+                                + "] ", cachedOnly ? Wait.CACHED_ONLY : Wait.AWAIT);
                 if (trained != null) {
                     standalone.computeIfAbsent(architectures.get(i), a -> new ArrayList<>()).add(trained);
                 }
@@ -282,10 +292,22 @@ public final class SupernetRankBenchmark {
 
         ObjectNode searches = JSON.createObjectNode();
         for (String searcher : SEARCHERS) {
+            for (int seed = 1; seed <= seeds; seed++) {
+                JsonNode found = search(config, cell, costModel, evaluator, searcher, seed, budget,
+                        cache.resolve("search-" + supernetKey + "-" + searcher + "-" + seed + "-" + budget + ".json"),
+                        false);
+                if (found != null) {
+                    standalone(cell, training, ArchitectureJson.decode(found.get("architecture").asText()), data,
+                            cache, searcher + " seed " + seed + " ", Wait.FREE_ONLY);
+                }
+            }
+        }
+        for (String searcher : SEARCHERS) {
             ArrayNode runs = searches.putArray(searcher);
             for (int seed = 1; seed <= seeds; seed++) {
                 JsonNode found = search(config, cell, costModel, evaluator, searcher, seed, budget,
-                        cache.resolve("search-" + supernetKey + "-" + searcher + "-" + seed + "-" + budget + ".json"));
+                        cache.resolve("search-" + supernetKey + "-" + searcher + "-" + seed + "-" + budget + ".json"),
+                        true);
                 Architecture best = ArchitectureJson.decode(found.get("architecture").asText());
                 Standalone trained = standalone(cell, training, best, data, cache, searcher + " seed " + seed + " ");
                 ObjectNode run = runs.addObject();
@@ -392,26 +414,61 @@ public final class SupernetRankBenchmark {
     /** A stand-alone training of {@code architecture}, from the cache or trained now and cached. */
     private static Standalone standalone(SearchSpace cell, TrainingSettings training, Architecture architecture,
                                          DetectionDataset data, Path cache, String prefix) throws IOException {
-        return standalone(cell, training, architecture, data, cache, prefix, false);
+        return standalone(cell, training, architecture, data, cache, prefix, Wait.AWAIT);
     }
 
-    /** As above; with {@code cachedOnly}, null instead of training what is not cached. */
+    /** What a unit that is not cached asks of this process. */
+    private enum Wait {
+        /** Return null: only cached results are wanted. */
+        CACHED_ONLY,
+        /** Train it unless another process on the same cache has claimed it (then return null). */
+        FREE_ONLY,
+        /** Train it, or wait for the process that has claimed it. */
+        AWAIT
+    }
+
+    /**
+     * As above; what is not cached is trained, awaited or skipped as {@code wait} says. Processes started on the same
+     * cache share the trainings through claim files ({@link UnitClaim}).
+     */
     private static Standalone standalone(SearchSpace cell, TrainingSettings training, Architecture architecture,
-                                         DetectionDataset data, Path cache, String prefix, boolean cachedOnly)
+                                         DetectionDataset data, Path cache, String prefix, Wait wait)
             throws IOException {
         Path file = standaloneFile(cache, cell, training, architecture);
-        if (Files.isRegularFile(file)) {
-            JsonNode node = JSON.readTree(file.toFile());
-            System.out.printf(Locale.ROOT, "%sstand-alone (%s) best val mAP@0.5 %.4f  %s%n", prefix,
-                    node.has("imported_from") ? "from " + node.get("imported_from").asText() : "cached",
-                    node.get("best_val_map50").asDouble(), architecture.shortName());
-            return new Standalone(node.get("best_val_map50").asDouble(),
-                    node.path("final_val_map50").asDouble(Double.NaN), node.path("epochs").asInt(-1),
-                    node.path("seconds").asDouble(Double.NaN));
+        while (true) {
+            if (Files.isRegularFile(file)) {
+                return cachedStandalone(file, architecture, prefix);
+            }
+            if (wait == Wait.CACHED_ONLY) {
+                return null;
+            }
+            java.util.Optional<UnitClaim> claim = UnitClaim.tryClaim(file);
+            if (claim.isPresent()) {
+                try (UnitClaim held = claim.get()) {
+                    return trainStandalone(cell, training, architecture, data, cache, prefix, file);
+                }
+            }
+            if (wait == Wait.FREE_ONLY) {
+                return null;
+            }
+            awaitAnotherProcess(prefix + "stand-alone training " + architecture.shortName(), file);
         }
-        if (cachedOnly) {
-            return null;
-        }
+    }
+
+    private static Standalone cachedStandalone(Path file, Architecture architecture, String prefix)
+            throws IOException {
+        JsonNode node = JSON.readTree(file.toFile());
+        System.out.printf(Locale.ROOT, "%sstand-alone (%s) best val mAP@0.5 %.4f  %s%n", prefix,
+                node.has("imported_from") ? "from " + node.get("imported_from").asText() : "cached",
+                node.get("best_val_map50").asDouble(), architecture.shortName());
+        return new Standalone(node.get("best_val_map50").asDouble(),
+                node.path("final_val_map50").asDouble(Double.NaN), node.path("epochs").asInt(-1),
+                node.path("seconds").asDouble(Double.NaN));
+    }
+
+    private static Standalone trainStandalone(SearchSpace cell, TrainingSettings training, Architecture architecture,
+                                              DetectionDataset data, Path cache, String prefix, Path file)
+            throws IOException {
         System.out.println(prefix + "stand-alone training " + architecture.shortName());
         TrainingResult result = new DetectorTrainer(cell.head(), training, null, line -> System.out.println(prefix
                 + line)).train(new io.sparknas.cost.ArchitectureLowering(cell).lower(architecture), data.train(),
@@ -490,11 +547,40 @@ public final class SupernetRankBenchmark {
 
     /** One search scored by inherited weights in this JVM, from the cache or run now and cached. */
     private static JsonNode search(SparkNasConfig config, SearchSpace cell, CostModel costModel,
-                                   SubnetEvaluator evaluator, String searcher, int seed, int budget, Path file)
-            throws IOException {
-        if (Files.isRegularFile(file)) {
-            return JSON.readTree(file.toFile());
+                                   SubnetEvaluator evaluator, String searcher, int seed, int budget, Path file,
+                                   boolean await) throws IOException {
+        while (true) {
+            if (Files.isRegularFile(file)) {
+                return JSON.readTree(file.toFile());
+            }
+            java.util.Optional<UnitClaim> claim = UnitClaim.tryClaim(file);
+            if (claim.isPresent()) {
+                try (UnitClaim held = claim.get()) {
+                    return runSearch(config, cell, costModel, evaluator, searcher, seed, budget, file);
+                }
+            }
+            if (!await) {
+                return null;
+            }
+            awaitAnotherProcess(searcher + " search, seed " + seed, file);
         }
+    }
+
+    /** Waits a while for a unit another process on the same cache has claimed. */
+    private static void awaitAnotherProcess(String what, Path unit) {
+        System.out.printf(Locale.ROOT, "%s: claimed by another process (%s), waiting%n", what,
+                UnitClaim.claimFile(unit).getFileName());
+        try {
+            Thread.sleep(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + what, e);
+        }
+    }
+
+    private static JsonNode runSearch(SparkNasConfig config, SearchSpace cell, CostModel costModel,
+                                      SubnetEvaluator evaluator, String searcher, int seed, int budget, Path file)
+            throws IOException {
         SearchSettings base = config.search();
         SearchSettings settings = new SearchSettings(SearchMode.fromText(searcher), base.objective(),
                 base.population(), base.generations(), base.offspringFraction(), base.crossoverRate(),
@@ -526,7 +612,9 @@ public final class SupernetRankBenchmark {
         node.put("architecture", ArchitectureJson.encode(best.architecture()));
         node.put("best_inherited_map50", best.map50());
         node.put("scored", ledger.feasibleScored().size());
-        Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+        Path staged = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(staged, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+        Files.move(staged, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return node;
     }
 
