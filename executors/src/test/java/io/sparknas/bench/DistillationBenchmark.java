@@ -78,7 +78,7 @@ public final class DistillationBenchmark {
         DEFAULTS.put("teacher-stem", "conv");
         DEFAULTS.put("teacher-stem-width", "0");
         DEFAULTS.put("teacher-stem-blocks", "0");
-        DEFAULTS.put("teacher-epochs", "40");
+        DEFAULTS.put("teacher-epochs", "80");
         DEFAULTS.put("teacher-lr", "0.03");
         DEFAULTS.put("teacher-patience", "8");
         DEFAULTS.put("student-epochs", "30");
