@@ -53,7 +53,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * Processes started on the same cache share its units: each unit is claimed ({@link UnitClaim}) by the process that
  * trains it, the others go on to the next free unit and await the claimed ones before writing the record. Two cores:
  * one process with {@code --teacher-first=true} (the teacher, then whatever is free) beside one with the defaults
- * (the students without distillation, then whatever is free).
+ * (the students without distillation, then whatever is free). {@code --class-weight}, {@code --objectness-weight} and
+ * {@code --box-weight} set the terms of the distillation being measured, {@code --first-seed} the first training seed
+ * (a confirmation on fresh seeds: {@code --first-seed=4}).
  *
  * <pre>bench/distillation.sh [--arch=bench/best-default-search.json] [--seeds=3] [--student-epochs=30] ...</pre>
  */
@@ -89,6 +91,10 @@ public final class DistillationBenchmark {
         DEFAULTS.put("weight", "1.0");
         DEFAULTS.put("temperature", "4.0");
         DEFAULTS.put("threshold", "0.5");
+        DEFAULTS.put("class-weight", "1.0");
+        DEFAULTS.put("objectness-weight", "1.0");
+        DEFAULTS.put("box-weight", "1.0");
+        DEFAULTS.put("first-seed", "1");
         DEFAULTS.put("ablation", "true");
         DEFAULTS.put("plain-only", "false");
         DEFAULTS.put("only-seed", "0");
@@ -157,7 +163,7 @@ public final class DistillationBenchmark {
                 (System.nanoTime() - start) / 1e9);
 
         DistillationSettings kd = new DistillationSettings(o.real("weight"), o.real("temperature"),
-                o.real("threshold"));
+                o.real("threshold"), o.real("class-weight"), o.real("objectness-weight"), o.real("box-weight"));
         trainFreeStudents(cache, o, graph, data, head, outputs, kd, teacherKey, onlySeed);
         if (Boolean.parseBoolean(o.get("ablation")) && onlySeed == 0) {
             for (String term : TERMS) {
@@ -165,7 +171,7 @@ public final class DistillationBenchmark {
             }
         }
         List<Trained> plainStudents = new ArrayList<>();
-        for (int seed = 1; seed <= o.integer("seeds"); seed++) {
+        for (int seed = firstSeed(o); seed < firstSeed(o) + o.integer("seeds"); seed++) {
             plainStudents.add(onlySeed == 0 || seed == onlySeed
                     ? student(cache, o, graph, data, head, null, null, "", seed, true) : null);
         }
@@ -173,11 +179,11 @@ public final class DistillationBenchmark {
         ArrayNode seeds = JSON.createArrayNode();
         List<Double> without = new ArrayList<>();
         List<Double> with = new ArrayList<>();
-        for (int seed = 1; seed <= o.integer("seeds"); seed++) {
+        for (int seed = firstSeed(o); seed < firstSeed(o) + o.integer("seeds"); seed++) {
             if (onlySeed > 0 && seed != onlySeed) {
                 continue;
             }
-            Trained plain = plainStudents.get(seed - 1);
+            Trained plain = plainStudents.get(seed - firstSeed(o));
             Trained distilled = student(cache, o, graph, data, head, outputs, kd, teacherKey, seed, true);
             ObjectNode row = seeds.addObject();
             row.put("seed", seed);
@@ -212,7 +218,7 @@ public final class DistillationBenchmark {
                 row.put("term_off", term);
                 ArrayNode perSeed = row.putArray("student_test_map50_with");
                 List<Double> scores = new ArrayList<>();
-                for (int seed = 1; seed <= o.integer("seeds"); seed++) {
+                for (int seed = firstSeed(o); seed < firstSeed(o) + o.integer("seeds"); seed++) {
                     double score = student(cache, o, graph, data, head, outputs, off, teacherKey, seed, true)
                             .testMap50();
                     perSeed.add(score);
@@ -381,11 +387,16 @@ public final class DistillationBenchmark {
     private static void trainFreeStudents(Path cache, BenchOptions o, LayerGraph graph, DetectionDataset data,
                                           HeadSpec head, List<float[]> outputs, DistillationSettings kd,
                                           String teacherKey, int onlySeed) throws IOException {
-        for (int seed = 1; seed <= o.integer("seeds"); seed++) {
+        for (int seed = firstSeed(o); seed < firstSeed(o) + o.integer("seeds"); seed++) {
             if (onlySeed == 0 || seed == onlySeed) {
                 student(cache, o, graph, data, head, outputs, kd, teacherKey, seed, false);
             }
         }
+    }
+
+    /** The first training seed; the benchmark trains seeds {@code first-seed} .. {@code first-seed + seeds - 1}. */
+    private static int firstSeed(BenchOptions o) {
+        return o.integer("first-seed");
     }
 
     /** The distillation settings with one loss term's weight set to 0 (an ablation row). */
