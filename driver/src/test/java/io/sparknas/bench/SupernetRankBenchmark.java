@@ -451,7 +451,7 @@ public final class SupernetRankBenchmark {
             if (wait == Wait.FREE_ONLY) {
                 return null;
             }
-            awaitAnotherProcess(prefix + "stand-alone training " + architecture.shortName(), file);
+            UnitClaim.awaitOther(prefix + "stand-alone training " + architecture.shortName(), file);
         }
     }
 
@@ -562,19 +562,7 @@ public final class SupernetRankBenchmark {
             if (!await) {
                 return null;
             }
-            awaitAnotherProcess(searcher + " search, seed " + seed, file);
-        }
-    }
-
-    /** Waits a while for a unit another process on the same cache has claimed. */
-    private static void awaitAnotherProcess(String what, Path unit) {
-        System.out.printf(Locale.ROOT, "%s: claimed by another process (%s), waiting%n", what,
-                UnitClaim.claimFile(unit).getFileName());
-        try {
-            Thread.sleep(30_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for " + what, e);
+            UnitClaim.awaitOther(searcher + " search, seed " + seed, file);
         }
     }
 

@@ -291,7 +291,7 @@ public final class DistillationBenchmark {
                     return trainTeacher(folder, model, side, head, spec, settings, data);
                 }
             }
-            awaitAnotherProcess("the teacher", folder);
+            UnitClaim.awaitOther("the teacher", folder);
         }
     }
 
@@ -357,7 +357,7 @@ public final class DistillationBenchmark {
                 System.out.printf(Locale.ROOT, "seed %d %s: claimed by another process, going on%n", seed, what);
                 return null;
             }
-            awaitAnotherProcess("seed " + seed + " " + what, file);
+            UnitClaim.awaitOther("seed " + seed + " " + what, file);
         }
     }
 
@@ -405,18 +405,6 @@ public final class DistillationBenchmark {
                 term.equals("class") ? 0 : kd.classWeight(),
                 term.equals("objectness") ? 0 : kd.objectnessWeight(),
                 term.equals("box") ? 0 : kd.boxWeight());
-    }
-
-    /** Waits a while for a unit another process has claimed (its result or a stale claim is checked again after). */
-    private static void awaitAnotherProcess(String what, Path unit) {
-        System.out.printf(Locale.ROOT, "%s: claimed by another process (%s), waiting%n", what,
-                UnitClaim.claimFile(unit).getFileName());
-        try {
-            Thread.sleep(30_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for " + what, e);
-        }
     }
 
     private static TrainingSettings settings(BenchOptions o, int epochs, double lr, int patience, long seed) {

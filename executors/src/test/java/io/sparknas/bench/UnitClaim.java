@@ -72,6 +72,21 @@ final class UnitClaim implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits half a minute for a unit another process has claimed, saying so; the caller then looks again for its
+     * result or a stale claim.
+     */
+    static void awaitOther(String what, Path unit) {
+        System.out.printf(java.util.Locale.ROOT, "%s: claimed by another process (%s), waiting%n", what,
+                claimFile(unit).getFileName());
+        try {
+            Thread.sleep(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + what, e);
+        }
+    }
+
     /** Releases the claim (after the unit's result is in place). */
     @Override
     public void close() throws IOException {
