@@ -10,7 +10,8 @@
 #       [--budget 64] [--seeds 3]
 #       [--cell 80 0.9] [--set supernet.epochs=30 --set supernet.weight-sharing=separable-in-mbconv ...]
 #       [--supernet-only]   (train or load the supernet and score its ends; nothing else)
-#       [--cached-only]     (rank only the architectures already trained stand-alone; no searches: interim record)
+#       [--cached-only]     (rank only the architectures already trained stand-alone, list only the searches whose
+#                           best is trained stand-alone too; runs nothing new: interim record)
 #       [--standalone-from docs/bench/supernet-rank-….json]   (seed the stand-alone cache from an earlier record made
 #                           with the same data and training settings; repeatable)
 #       [--adapt 64@0.001]  (rank again after that many adaptation steps per subnet from its inherited weights;

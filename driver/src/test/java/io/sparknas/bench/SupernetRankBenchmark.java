@@ -67,8 +67,9 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>{@code --supernet-only} trains (or loads) the supernet and scores its two ends, skipping everything else: to
  * train a variant's supernet ahead of the stand-alone set. {@code --cached-only} trains no architecture stand-alone
- * and runs no search: it ranks the architectures whose stand-alone training is cached (an interim record, marked
- * {@code "partial": true}).
+ * and runs no search: it ranks the architectures whose stand-alone training is cached and lists the searches whose
+ * result and best's stand-alone training are cached (an interim record, marked {@code "partial": true} when anything
+ * planned is missing).
  *
  * <p>{@code --standalone-seeds N} trains every architecture of the set stand-alone with N training seeds (the
  * configuration's {@code training.seed}, then the next N − 1 integers; all seed-1 trainings first, so an interrupted
@@ -185,9 +186,8 @@ public final class SupernetRankBenchmark {
         if (cachedOnly) {
             architectures = architectures.stream()
                     .filter(a -> standalone.getOrDefault(a, List.of()).size() == allSeeds).toList();
-            seeds = 0;
             System.out.printf(Locale.ROOT, "cached only: %d of %d architectures trained stand-alone with all %d "
-                    + "seed(s) so far; no searches%n", architectures.size(), planned, standaloneSeeds);
+                    + "seed(s) so far; only cached searches%n", architectures.size(), planned, standaloneSeeds);
         }
 
         SupernetSettings supernetSettings = config.supernet();
@@ -291,8 +291,10 @@ public final class SupernetRankBenchmark {
         }
 
         ObjectNode searches = JSON.createObjectNode();
+        ObjectNode searcherSummary = JSON.createObjectNode();
+        int searchesMissing = 0;
         for (String searcher : SEARCHERS) {
-            for (int seed = 1; seed <= seeds; seed++) {
+            for (int seed = 1; seed <= seeds && !cachedOnly; seed++) {
                 JsonNode found = search(config, cell, costModel, evaluator, searcher, seed, budget,
                         cache.resolve("search-" + supernetKey + "-" + searcher + "-" + seed + "-" + budget + ".json"),
                         false);
@@ -304,12 +306,25 @@ public final class SupernetRankBenchmark {
         }
         for (String searcher : SEARCHERS) {
             ArrayNode runs = searches.putArray(searcher);
+            List<Double> bestInherited = new ArrayList<>();
+            List<Double> bestStandalone = new ArrayList<>();
             for (int seed = 1; seed <= seeds; seed++) {
-                JsonNode found = search(config, cell, costModel, evaluator, searcher, seed, budget,
-                        cache.resolve("search-" + supernetKey + "-" + searcher + "-" + seed + "-" + budget + ".json"),
-                        true);
+                Path searchFile = cache.resolve("search-" + supernetKey + "-" + searcher + "-" + seed + "-" + budget
+                        + ".json");
+                if (cachedOnly && !Files.isRegularFile(searchFile)) {
+                    searchesMissing++;
+                    continue;
+                }
+                JsonNode found = search(config, cell, costModel, evaluator, searcher, seed, budget, searchFile, true);
                 Architecture best = ArchitectureJson.decode(found.get("architecture").asText());
-                Standalone trained = standalone(cell, training, best, data, cache, searcher + " seed " + seed + " ");
+                Standalone trained = standalone(cell, training, best, data, cache, searcher + " seed " + seed + " ",
+                        cachedOnly ? Wait.CACHED_ONLY : Wait.AWAIT);
+                if (trained == null) {
+                    searchesMissing++;
+                    continue;
+                }
+                bestInherited.add(found.get("best_inherited_map50").asDouble());
+                bestStandalone.add(trained.bestValMap50());
                 ObjectNode run = runs.addObject();
                 run.put("seed", seed);
                 run.put("best_inherited_map50", found.get("best_inherited_map50").asDouble());
@@ -318,6 +333,21 @@ public final class SupernetRankBenchmark {
                 System.out.printf(Locale.ROOT, "%s seed %d: best inherited %.4f, stand-alone %.4f  %s%n", searcher,
                         seed, found.get("best_inherited_map50").asDouble(), trained.bestValMap50(), best.shortName());
             }
+            ObjectNode summary = searcherSummary.putObject(searcher);
+            summary.put("runs", bestStandalone.size());
+            for (String field : List.of("best_inherited_map50_mean", "best_inherited_map50_std",
+                    "best_standalone_map50_mean", "best_standalone_map50_std")) {
+                List<Double> values = field.startsWith("best_inherited") ? bestInherited : bestStandalone;
+                double figure = field.endsWith("_mean") ? meanOf(values) : stdOf(values);
+                if (values.isEmpty()) {
+                    summary.putNull(field);
+                } else {
+                    summary.put(field, figure);
+                }
+            }
+            System.out.printf(Locale.ROOT, "%s over %d seeds: best inherited %.4f ± %.4f, its stand-alone %.4f ± %.4f%n",
+                    searcher, bestStandalone.size(), meanOf(bestInherited), stdOf(bestInherited),
+                    meanOf(bestStandalone), stdOf(bestStandalone));
         }
 
         ObjectNode root = JSON.createObjectNode();
@@ -379,9 +409,10 @@ public final class SupernetRankBenchmark {
             change.put("inherited_map50_max", group.max());
         }
         root.set("adapted", adapted);
-        root.put("partial", architectures.size() < planned);
+        root.put("partial", architectures.size() < planned || searchesMissing > 0);
         root.put("architectures_planned", planned);
         root.set("searchers", searches);
+        root.set("searcher_summary", searcherSummary);
         root.put("seconds_this_session", (System.nanoTime() - start) / 1e9);
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
@@ -649,6 +680,21 @@ public final class SupernetRankBenchmark {
         }
         Arrays.sort(values);
         return new double[] {values[(int) (0.05 * values.length)], values[(int) (0.95 * values.length) - 1]};
+    }
+
+    /** The mean of {@code values}; NaN when there are none. */
+    private static double meanOf(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    /** The sample standard deviation of {@code values}; 0 for one value, NaN for none. */
+    private static double stdOf(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        double mean = meanOf(values);
+        double squares = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
+        return values.size() > 1 ? Math.sqrt(squares / (values.size() - 1)) : 0;
     }
 
     /** Spearman's ρ: Pearson's correlation of the ranks (ties get their mean rank). */
