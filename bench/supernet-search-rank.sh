@@ -7,7 +7,7 @@
 # Resumable: every finished training, the supernet (per epoch) and every search are cached under
 # bench-results/supernet-rank/ (--cache DIR); run it again until it completes (hours on 2 cores).
 #   bench/supernet-search-rank.sh [--architectures 16] [--standalone-epochs 20] [--standalone-seeds 1]
-#       [--budget 64] [--seeds 3]
+#       [--budget 64] [--seeds 3] [--searchers ga,aging,random]   (which searchers, in the order their units run)
 #       [--cell 80 0.9] [--set supernet.epochs=30 --set supernet.weight-sharing=separable-in-mbconv ...]
 #       [--supernet-only]   (train or load the supernet and score its ends; nothing else)
 #       [--cached-only]     (rank only the architectures already trained stand-alone, list only the searches whose

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The rank benchmark's {@code --adapt} / {@code --adapt-scratch} settings: parsed, defaulted, and refused by name. */
+/** The rank benchmark's arguments ({@code --adapt}, {@code --adapt-scratch}, {@code --searchers}): parsed, defaulted, refused by name. */
 class AdaptationSettingTest {
 
     @Test
@@ -26,5 +26,13 @@ class AdaptationSettingTest {
                 () -> SupernetRankBenchmark.Adaptation.parse("64,init=2", 1));
         assertTrue(extra.getMessage().contains("--adapt") && extra.getMessage().contains(",seed=N"),
                 extra.getMessage());
+    }
+
+    @Test
+    void searcherOrderKeepsTheGivenOrderAndRefusesUnknownNames() {
+        assertEquals(java.util.List.of("random", "ga"), SupernetRankBenchmark.searcherOrder("random,ga"));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> SupernetRankBenchmark.searcherOrder("ga,evolution"));
+        assertTrue(bad.getMessage().contains("'evolution'"), bad.getMessage());
     }
 }

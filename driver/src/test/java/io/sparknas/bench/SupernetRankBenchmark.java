@@ -91,13 +91,14 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Two processes started on the same cache once its supernet is trained share the stand-alone trainings and the
  * searches: each unit is claimed by the process that runs it ({@link UnitClaim}); the other goes on to the next free
- * unit, then awaits the claimed ones before writing its record.
+ * unit, then awaits the claimed ones before writing its record. {@code --searchers} names the searchers to run and
+ * the order of their free units (the second process can take {@code random,aging,ga}).
  *
  * <pre>java ... io.sparknas.bench.SupernetRankBenchmark OUT.json [--cache DIR] [--architectures N] [--supernet-only]
  *     [--cached-only] [--standalone-from RECORD] [--adapt STEPS[@LEARNING_RATE][,seed=N] ...]
  *     [--adapt-scratch STEPS[@LEARNING_RATE][,seed=N] ...]
  *     [--standalone-epochs N] [--standalone-seeds N] [--cell RESOLUTION WIDTH] [--budget N] [--seeds N]
- *     [--set KEY=VALUE ...]</pre>
+ *     [--searchers ga,aging,random] [--set KEY=VALUE ...]</pre>
  */
 public final class SupernetRankBenchmark {
 
@@ -123,6 +124,7 @@ public final class SupernetRankBenchmark {
         int standaloneSeeds = 1;
         boolean supernetOnly = false;
         boolean cachedOnly = false;
+        List<String> searchers = List.of(SEARCHERS);
         List<Path> imports = new ArrayList<>();
         List<String> adaptations = new ArrayList<>();
         List<String> overrides = new ArrayList<>();
@@ -137,6 +139,7 @@ public final class SupernetRankBenchmark {
                 }
                 case "--budget" -> budget = Integer.parseInt(args[++i]);
                 case "--seeds" -> seeds = Integer.parseInt(args[++i]);
+                case "--searchers" -> searchers = searcherOrder(args[++i]);
                 case "--standalone-seeds" -> standaloneSeeds = Integer.parseInt(args[++i]);
                 case "--supernet-only" -> supernetOnly = true;
                 case "--cached-only" -> cachedOnly = true;
@@ -293,7 +296,7 @@ public final class SupernetRankBenchmark {
         ObjectNode searches = JSON.createObjectNode();
         ObjectNode searcherSummary = JSON.createObjectNode();
         int searchesMissing = 0;
-        for (String searcher : SEARCHERS) {
+        for (String searcher : searchers) {
             for (int seed = 1; seed <= seeds && !cachedOnly; seed++) {
                 JsonNode found = search(config, cell, costModel, evaluator, searcher, seed, budget,
                         cache.resolve("search-" + supernetKey + "-" + searcher + "-" + seed + "-" + budget + ".json"),
@@ -305,6 +308,9 @@ public final class SupernetRankBenchmark {
             }
         }
         for (String searcher : SEARCHERS) {
+            if (!searchers.contains(searcher)) {
+                continue;
+            }
             ArrayNode runs = searches.putArray(searcher);
             List<Double> bestInherited = new ArrayList<>();
             List<Double> bestStandalone = new ArrayList<>();
@@ -369,6 +375,7 @@ public final class SupernetRankBenchmark {
         parameters.put("supernet_shards", shards);
         parameters.put("search_budget", budget);
         parameters.put("search_seeds", seeds);
+        parameters.put("searchers", String.join(",", searchers));
         ArrayNode rows = root.putArray("architectures");
         for (int i = 0; i < architectures.size(); i++) {
             ObjectNode row = rows.addObject();
@@ -680,6 +687,18 @@ public final class SupernetRankBenchmark {
         }
         Arrays.sort(values);
         return new double[] {values[(int) (0.05 * values.length)], values[(int) (0.95 * values.length) - 1]};
+    }
+
+    /** {@code --searchers}: a comma-separated subset of ga, aging and random, in the order their free units are run. */
+    static List<String> searcherOrder(String text) {
+        List<String> order = List.of(text.split(","));
+        for (String searcher : order) {
+            if (!List.of(SEARCHERS).contains(searcher)) {
+                throw new IllegalArgumentException("--searchers " + text + ": unknown searcher '" + searcher
+                        + "' (expected ga, aging or random)");
+            }
+        }
+        return order;
     }
 
     /** The mean of {@code values}; NaN when there are none. */
