@@ -299,8 +299,7 @@ public final class SupernetRankBenchmark {
         for (String searcher : searchers) {
             for (int seed = 1; seed <= seeds && !cachedOnly; seed++) {
                 JsonNode found = search(config, cell, costModel, evaluator, searcher, seed, budget,
-                        cache.resolve("search-" + supernetKey + "-" + searcher + "-" + seed + "-" + budget + ".json"),
-                        false);
+                        searchFile(cache, supernetKey, searcher, seed, budget), false);
                 if (found != null) {
                     standalone(cell, training, ArchitectureJson.decode(found.get("architecture").asText()), data,
                             cache, searcher + " seed " + seed + " ", Wait.FREE_ONLY);
@@ -315,8 +314,7 @@ public final class SupernetRankBenchmark {
             List<Double> bestInherited = new ArrayList<>();
             List<Double> bestStandalone = new ArrayList<>();
             for (int seed = 1; seed <= seeds; seed++) {
-                Path searchFile = cache.resolve("search-" + supernetKey + "-" + searcher + "-" + seed + "-" + budget
-                        + ".json");
+                Path searchFile = searchFile(cache, supernetKey, searcher, seed, budget);
                 if (cachedOnly && !Files.isRegularFile(searchFile)) {
                     searchesMissing++;
                     continue;
@@ -344,7 +342,7 @@ public final class SupernetRankBenchmark {
             for (String field : List.of("best_inherited_map50_mean", "best_inherited_map50_std",
                     "best_standalone_map50_mean", "best_standalone_map50_std")) {
                 List<Double> values = field.startsWith("best_inherited") ? bestInherited : bestStandalone;
-                double figure = field.endsWith("_mean") ? meanOf(values) : stdOf(values);
+                double figure = field.endsWith("_mean") ? BenchRecords.mean(values) : BenchRecords.std(values);
                 if (values.isEmpty()) {
                     summary.putNull(field);
                 } else {
@@ -352,8 +350,8 @@ public final class SupernetRankBenchmark {
                 }
             }
             System.out.printf(Locale.ROOT, "%s over %d seeds: best inherited %.4f ± %.4f, its stand-alone %.4f ± %.4f%n",
-                    searcher, bestStandalone.size(), meanOf(bestInherited), stdOf(bestInherited),
-                    meanOf(bestStandalone), stdOf(bestStandalone));
+                    searcher, bestStandalone.size(), BenchRecords.mean(bestInherited), BenchRecords.std(bestInherited),
+                    BenchRecords.mean(bestStandalone), BenchRecords.std(bestStandalone));
         }
 
         ObjectNode root = JSON.createObjectNode();
@@ -577,6 +575,11 @@ public final class SupernetRankBenchmark {
         }
     }
 
+    /** The cache file of one search: by supernet, searcher, seed and budget. */
+    private static Path searchFile(Path cache, String supernetKey, String searcher, int seed, int budget) {
+        return cache.resolve("search-" + supernetKey + "-" + searcher + "-" + seed + "-" + budget + ".json");
+    }
+
     /** The cache file of one stand-alone training: by architecture, training settings (seed included) and head. */
     static Path standaloneFile(Path cache, SearchSpace cell, TrainingSettings training, Architecture architecture) {
         String key = BenchRecords.fingerprint(ArchitectureJson.encode(architecture) + "|" + training + "|" + cell.head());
@@ -699,21 +702,6 @@ public final class SupernetRankBenchmark {
             }
         }
         return order;
-    }
-
-    /** The mean of {@code values}; NaN when there are none. */
-    private static double meanOf(List<Double> values) {
-        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-    }
-
-    /** The sample standard deviation of {@code values}; 0 for one value, NaN for none. */
-    private static double stdOf(List<Double> values) {
-        if (values.isEmpty()) {
-            return Double.NaN;
-        }
-        double mean = meanOf(values);
-        double squares = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
-        return values.size() > 1 ? Math.sqrt(squares / (values.size() - 1)) : 0;
     }
 
     /** Spearman's ρ: Pearson's correlation of the ranks (ties get their mean rank). */

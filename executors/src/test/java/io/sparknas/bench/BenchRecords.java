@@ -32,4 +32,16 @@ final class BenchRecords {
             throw new IllegalStateException("SHA-256 is part of every JVM", e);
         }
     }
+
+    /** The mean of {@code values}; NaN when there are none. */
+    static double mean(java.util.List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    /** The sample standard deviation of {@code values}; 0 for fewer than two. */
+    static double std(java.util.List<Double> values) {
+        double m = mean(values);
+        double sum = values.stream().mapToDouble(v -> (v - m) * (v - m)).sum();
+        return values.size() > 1 ? Math.sqrt(sum / (values.size() - 1)) : 0;
+    }
 }

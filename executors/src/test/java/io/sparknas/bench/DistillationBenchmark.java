@@ -224,11 +224,11 @@ public final class DistillationBenchmark {
                     perSeed.add(score);
                     scores.add(score);
                 }
-                row.put("mean", mean(scores));
-                row.put("std", std(scores));
-                row.put("gain_mean", mean(scores) - mean(without));
+                row.put("mean", BenchRecords.mean(scores));
+                row.put("std", BenchRecords.std(scores));
+                row.put("gain_mean", BenchRecords.mean(scores) - BenchRecords.mean(without));
                 System.out.printf(Locale.ROOT, "without the %s term: test mAP@0.5 %.4f ± %.4f (gain %+.4f)%n", term,
-                        mean(scores), std(scores), mean(scores) - mean(without));
+                        BenchRecords.mean(scores), BenchRecords.std(scores), BenchRecords.mean(scores) - BenchRecords.mean(without));
             }
         }
 
@@ -255,13 +255,13 @@ public final class DistillationBenchmark {
             root.putNull("teacher_over_best_student");
         }
         root.set("seeds", seeds);
-        root.put("student_test_map50_without_mean", mean(without));
-        root.put("student_test_map50_without_std", std(without));
-        root.put("student_test_map50_with_mean", mean(with));
-        root.put("student_test_map50_with_std", std(with));
-        root.put("gain_mean", mean(differences));
-        root.put("gain_std", std(differences));
-        root.put("gain_target_met", mean(differences) >= 0.03 && mean(differences) > 2 * std(differences));
+        root.put("student_test_map50_without_mean", BenchRecords.mean(without));
+        root.put("student_test_map50_without_std", BenchRecords.std(without));
+        root.put("student_test_map50_with_mean", BenchRecords.mean(with));
+        root.put("student_test_map50_with_std", BenchRecords.std(with));
+        root.put("gain_mean", BenchRecords.mean(differences));
+        root.put("gain_std", BenchRecords.std(differences));
+        root.put("gain_target_met", BenchRecords.mean(differences) >= 0.03 && BenchRecords.mean(differences) > 2 * BenchRecords.std(differences));
         root.put("teacher_target_met", bestStudent > 0 && teacherTest >= 1.5 * bestStudent);
         root.set("ablation", ablation);
         root.put("seconds_this_session", (System.nanoTime() - started) / 1e9);
@@ -273,7 +273,7 @@ public final class DistillationBenchmark {
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         System.out.printf(Locale.ROOT, "teacher test mAP@0.5 %.4f (%.2f x the best undistilled student %.4f); gain "
                         + "%+.4f ± %.4f over %d seeds; wrote %s%n", teacherTest, teacherTest / bestStudent, bestStudent,
-                mean(differences), std(differences), differences.size(), out);
+                BenchRecords.mean(differences), BenchRecords.std(differences), differences.size(), out);
     }
 
     /** The teacher from its cache folder, or trained now (resuming from its last epoch checkpoint) and cached. */
@@ -410,15 +410,5 @@ public final class DistillationBenchmark {
     private static TrainingSettings settings(BenchOptions o, int epochs, double lr, int patience, long seed) {
         return new TrainingSettings(epochs, o.integer("batch"), "adam", lr, 0.9, 1, 5e-4, patience, 1,
                 Augmentation.NONE, seed);
-    }
-
-    private static double mean(List<Double> values) {
-        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-    }
-
-    private static double std(List<Double> values) {
-        double m = mean(values);
-        double sum = values.stream().mapToDouble(v -> (v - m) * (v - m)).sum();
-        return values.size() > 1 ? Math.sqrt(sum / (values.size() - 1)) : 0;
     }
 }
