@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,9 @@ import java.util.Map;
  * outlive the machine, the committed record does. An entry is imported only when the record was made with the same
  * data and stand-alone training settings, for an architecture of this run's set (matched by its short name), one
  * cache file per training seed the record lists; an existing cache file is never replaced. Imported entries say so
- * ({@code imported_from}), and so does the new record.
+ * ({@code imported_from}), and so does the new record. The searchers' bests of the record ({@code searchers}, trained
+ * with the first seed) are imported too when a search of this run finds the same architecture: a search repeated on
+ * the same supernet then costs its 2–3 minutes, not the 15–20 of its best's training.
  */
 final class StandaloneImport {
 
@@ -31,7 +34,7 @@ final class StandaloneImport {
     }
 
     /**
-     * Writes the cache files the record can give.
+     * Writes the cache files the record can give for these architectures (the run's set, or a search's best).
      *
      * @return how many cache files were written
      * @throws IllegalArgumentException naming the record and field when it was made with other data or settings
@@ -47,13 +50,17 @@ final class StandaloneImport {
         architectures.forEach(a -> byName.put(a.shortName(), a));
         String revision = root.path("git_revision").asText("?");
         String source = record.getFileName() + " @ " + revision.substring(0, Math.min(7, revision.length()));
+        List<JsonNode> rows = new ArrayList<>();
+        root.path("architectures").forEach(rows::add);
+        root.path("searchers").forEach(runs -> runs.forEach(rows::add));
         int written = 0;
-        for (JsonNode row : root.path("architectures")) {
+        for (JsonNode row : rows) {
             Architecture architecture = byName.get(row.path("architecture").asText());
             if (architecture == null) {
                 continue;
             }
-            JsonNode perSeed = row.path("standalone_map50_per_seed");
+            JsonNode perSeed = row.has("standalone_map50_per_seed") ? row.get("standalone_map50_per_seed")
+                    : JSON.createArrayNode().add(row.path("best_standalone_map50").asDouble());
             for (int s = 0; s < perSeed.size(); s++) {
                 TrainingSettings seeded = training.withSeed(training.seed() + s);
                 Path file = SupernetRankBenchmark.standaloneFile(cache, cell, seeded, architecture);

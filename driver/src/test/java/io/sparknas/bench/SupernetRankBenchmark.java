@@ -80,7 +80,8 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>{@code --standalone-from RECORD} (repeatable) seeds the stand-alone cache from an earlier record made with the same
  * data and training settings ({@link StandaloneImport}): a new supernet variant is then ranked against the same
- * ground truth without training it again.
+ * ground truth without training it again; a search whose best the record's searchers also found gets that best's
+ * stand-alone score the same way.
  *
  * <p>{@code --adapt STEPS[@LEARNING_RATE]} (repeatable; default rate 0.001) ranks the set a second time with each
  * subnet first trained for that many steps from its inherited weights ({@link SubnetEvaluator#withAdaptation}):
@@ -301,8 +302,15 @@ public final class SupernetRankBenchmark {
                 JsonNode found = search(config, cell, costModel, evaluator, searcher, seed, budget,
                         searchFile(cache, supernetKey, searcher, seed, budget), false);
                 if (found != null) {
-                    standalone(cell, training, ArchitectureJson.decode(found.get("architecture").asText()), data,
-                            cache, searcher + " seed " + seed + " ", Wait.FREE_ONLY);
+                    Architecture best = ArchitectureJson.decode(found.get("architecture").asText());
+                    for (Path record : imports) {
+                        if (StandaloneImport.seed(record, List.of(best), cell, training, config.data().toString(),
+                                cache) > 0) {
+                            System.out.printf(Locale.ROOT, "%s seed %d: its best's stand-alone training imported "
+                                    + "from %s  %s%n", searcher, seed, record, best.shortName());
+                        }
+                    }
+                    standalone(cell, training, best, data, cache, searcher + " seed " + seed + " ", Wait.FREE_ONLY);
                 }
             }
         }
