@@ -57,8 +57,11 @@ import org.apache.spark.sql.SparkSession;
  * a supernet trained with the configuration's {@code supernet.*} (override with {@code --set}) as the tool trains
  * it, on Spark ({@code spark.master}, {@code supernet.parallelism} shards per step); every architecture
  * scored with inherited weights after BatchNorm recalibration; Kendall τ-b and Spearman ρ between the two with a
- * bootstrap 90 % interval, and the top-5 overlap. Then GA, aging and random search on the trained supernet at equal
- * budget over several seeds: each searcher's best inherited val mAP, and the stand-alone val mAP of that best.
+ * bootstrap 90 % interval, and the top-5 overlap; the same τ-b for scores that need no training
+ * ({@link ArchitectureProxies}: MACs, latency, fewer depthwise-separable blocks, fewer blocks), the floor the
+ * inherited ranking has to clear ({@code untrained_proxies}). Then GA, aging and random search on the trained
+ * supernet at equal budget over several seeds: each searcher's best inherited val mAP, and the stand-alone val mAP of
+ * that best.
  *
  * <p>Resumable: every finished unit is cached under {@code --cache} (ignored by git) and skipped when run again: each
  * stand-alone training (by architecture and training settings), the supernet (its own per-epoch checkpoint, in a
@@ -248,6 +251,14 @@ public final class SupernetRankBenchmark {
                             + "and 2; per-architecture std %.4f (mean), largest %.4f%n", agreement.tauB(),
                     agreement.tauBInterval()[0], agreement.tauBInterval()[1], agreement.meanStd(), agreement.maxStd());
         }
+        ObjectNode proxies = JSON.createObjectNode();
+        ArchitectureProxies.scores(architectures, costModel).forEach((name, scores) -> {
+            ObjectNode proxy = proxies.putObject(name);
+            proxy.put("kendall_tau_b", KendallTau.tauB(scores, alone));
+            proxy.set("kendall_tau_b_ci90", JSON.valueToTree(bootstrap(scores, alone, true, config.run().seed())));
+            System.out.printf(Locale.ROOT, "untrained proxy %s: Kendall tau-b %.3f%n", name,
+                    proxy.get("kendall_tau_b").asDouble());
+        });
         System.out.printf(Locale.ROOT, "Kendall tau-b %.3f [%.3f, %.3f]  Spearman rho %.3f [%.3f, %.3f]  top-5 "
                         + "overlap %d  stand-alone spread %.3f  largest %.4f smallest %.4f  supernet %.1f min%n", tau,
                 tauInterval[0], tauInterval[1], rho, rhoInterval[0], rhoInterval[1], overlap, spread, largestInherited,
@@ -401,6 +412,7 @@ public final class SupernetRankBenchmark {
         root.set("spearman_rho_ci90", JSON.valueToTree(rhoInterval));
         root.put("top5_overlap", overlap);
         root.put("standalone_map50_spread", spread);
+        root.set("untrained_proxies", proxies);
         if (agreement != null) {
             root.put("standalone_seed_kendall_tau_b", agreement.tauB());
             root.set("standalone_seed_kendall_tau_b_ci90", JSON.valueToTree(agreement.tauBInterval()));
