@@ -8,7 +8,6 @@ import io.sparknas.space.ConvType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToDoubleFunction;
 
 /**
  * Scores an architecture can get without any training, read off its description and its costs: the floor a ranking
@@ -23,19 +22,14 @@ final class ArchitectureProxies {
 
     /** Each proxy's scores for the architectures, in their order, by the proxy's name in the record. */
     static Map<String, double[]> scores(List<Architecture> architectures, CostModel costModel) {
-        Map<String, ToDoubleFunction<Architecture>> proxies = new LinkedHashMap<>();
-        proxies.put("macs", a -> costs(costModel, a).macs());
-        proxies.put("latency_ms", a -> costs(costModel, a).latencyMs());
-        proxies.put("fewer_separable_blocks", a -> -count(a, ConvType.DEPTHWISE_SEPARABLE));
-        proxies.put("fewer_blocks", a -> -a.blockCount());
+        List<Costs> costs = architectures.stream().map(costModel::evaluate).toList();
         Map<String, double[]> scores = new LinkedHashMap<>();
-        proxies.forEach((name, proxy) -> scores.put(name,
-                architectures.stream().mapToDouble(proxy).toArray()));
+        scores.put("macs", costs.stream().mapToDouble(Costs::macs).toArray());
+        scores.put("latency_ms", costs.stream().mapToDouble(Costs::latencyMs).toArray());
+        scores.put("fewer_separable_blocks",
+                architectures.stream().mapToDouble(a -> -count(a, ConvType.DEPTHWISE_SEPARABLE)).toArray());
+        scores.put("fewer_blocks", architectures.stream().mapToDouble(a -> -a.blockCount()).toArray());
         return scores;
-    }
-
-    private static Costs costs(CostModel costModel, Architecture architecture) {
-        return costModel.evaluate(architecture);
     }
 
     private static long count(Architecture architecture, ConvType type) {
