@@ -584,7 +584,15 @@ public final class ConfigLoader {
                         supernet.number("inplace-distillation.weight", 0, 1000),
                         supernet.number("inplace-distillation.temperature", 0.01, 1000),
                         supernet.number("inplace-distillation.threshold", 0, 1)),
-                supernet.bool("zero-kernel-rings"));
+                supernet.bool("zero-kernel-rings"), memberTypes(supernet));
+    }
+
+    private static io.sparknas.supernet.MemberConvTypes memberTypes(ConfigReader supernet) {
+        try {
+            return io.sparknas.supernet.MemberConvTypes.fromConfigName(supernet.string("member-types"));
+        } catch (IllegalArgumentException e) {
+            throw supernet.invalid("member-types", e.getMessage());
+        }
     }
 
     private static io.sparknas.supernet.WeightSharing weightSharing(ConfigReader supernet) {

@@ -27,6 +27,7 @@ import io.sparknas.space.Architecture;
 import io.sparknas.space.ArchitectureJson;
 import io.sparknas.space.GeneCodec;
 import io.sparknas.space.SearchSpace;
+import io.sparknas.supernet.MemberConvTypes;
 import io.sparknas.supernet.SubnetEvaluator;
 import io.sparknas.supernet.Supernet;
 import io.sparknas.supernet.SupernetSettings;
@@ -201,8 +202,8 @@ public final class SupernetRankBenchmark {
         SparkSession spark = SparkSessions.create(config.spark());
         int shards = Math.min(supernetSettings.batchSize(), config.supernetParallelism() > 0
                 ? config.supernetParallelism() : spark.sparkContext().defaultParallelism());
-        String supernetKey = BenchRecords.fingerprint(supernetSettings + "|" + cell + "|" + config.data() + "|"
-                + config.target() + "|shards=" + shards);
+        String supernetKey = BenchRecords.fingerprint(settingsKey(supernetSettings) + "|" + cell + "|"
+                + config.data() + "|" + config.target() + "|shards=" + shards);
         Path checkpoint = cache.resolve("supernet-" + supernetKey).resolve("supernet.ckpt");
         Files.createDirectories(checkpoint.getParent());
         SupernetTrainer trainer = new SupernetTrainer(cell, supernetSettings, checkpoint, System.out::println,
@@ -596,6 +597,16 @@ public final class SupernetRankBenchmark {
     }
 
     /** The cache file of one search: by supernet, searcher, seed and budget. */
+    /**
+     * The supernet settings as they enter the cache key: uniform member conv types are left out, so the supernets
+     * and searches cached before {@code supernet.member-types} existed keep their keys.
+     */
+    static String settingsKey(SupernetSettings settings) {
+        String text = settings.toString();
+        return settings.memberTypes() == MemberConvTypes.UNIFORM
+                ? text.replace(", memberTypes=" + MemberConvTypes.UNIFORM, "") : text;
+    }
+
     private static Path searchFile(Path cache, String supernetKey, String searcher, int seed, int budget) {
         return cache.resolve("search-" + supernetKey + "-" + searcher + "-" + seed + "-" + budget + ".json");
     }

@@ -34,6 +34,7 @@ public final class SandwichSampler {
     private final Architecture largest;
     private final Architecture smallest;
     private final Predicate<Architecture> admissible;
+    private final ConvTypeBalance balance;
 
     /** With the space's choice extremes as ends and any random subnet. */
     public SandwichSampler(SearchSpace space, int randomSubnets, boolean progressive, int epochs, long seed) {
@@ -47,6 +48,16 @@ public final class SandwichSampler {
      */
     public SandwichSampler(SearchSpace space, SandwichEnds ends, Predicate<Architecture> admissible, int randomSubnets,
                            boolean progressive, int epochs, long seed) {
+        this(space, ends, admissible, randomSubnets, progressive, epochs, seed, null);
+    }
+
+    /**
+     * @param balance the per-slot conv-type probabilities of the random members ({@link MemberConvTypes#BALANCED});
+     *                null: the space's uniform draw
+     */
+    public SandwichSampler(SearchSpace space, SandwichEnds ends, Predicate<Architecture> admissible, int randomSubnets,
+                           boolean progressive, int epochs, long seed, ConvTypeBalance balance) {
+        this.balance = balance;
         this.space = space;
         this.randomSubnets = randomSubnets;
         this.progressive = progressive;
@@ -79,13 +90,18 @@ public final class SandwichSampler {
         members.add(restrict(smallest, phase));
         SplittableRandom random = new SplittableRandom(Seeds.derive(seed, "sandwich", epoch, step));
         for (int i = 0; i < randomSubnets; i++) {
-            Architecture drawn = space.sample(random);
+            Architecture drawn = draw(random);
             for (int d = 1; d < DRAWS && !admissible.test(drawn); d++) {
-                drawn = space.sample(random);
+                drawn = draw(random);
             }
             members.add(restrict(drawn, phase));
         }
         return members;
+    }
+
+    private Architecture draw(SplittableRandom random) {
+        Architecture drawn = space.sample(random);
+        return balance == null ? drawn : balance.redraw(drawn, random);
     }
 
     /** {@code architecture} with every choice not unlocked in {@code phase} set to the largest subnet's. */

@@ -29,11 +29,13 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * @param zeroKernelRings       initialise the part of each shared kernel outside the smallest kernel's centre at zero,
  *                              so a larger kernel starts as the smaller one that the sandwich ends train, and its ring
  *                              grows from the random members' gradients instead of adding untrained noise
+ * @param memberTypes           how the random members choose each block's conv type ({@link MemberConvTypes})
  */
 public record SupernetSettings(int epochs, int batchSize, int stepsPerEpoch, int randomSubnets, double learningRate, double warmupEpochs,
                                double weightDecay, boolean progressiveShrinking, int recalibrationBatches,
                                int evalEvery, Augmentation augmentation, long seed, WeightSharing weightSharing,
-                               io.sparknas.train.DistillationSettings inplaceDistillation, boolean zeroKernelRings)
+                               io.sparknas.train.DistillationSettings inplaceDistillation, boolean zeroKernelRings,
+                               MemberConvTypes memberTypes)
         implements java.io.Serializable {
 
     /** No in-place distillation. */
@@ -50,9 +52,21 @@ public record SupernetSettings(int epochs, int batchSize, int stepsPerEpoch, int
                 inplaceDistillation, false);
     }
 
+    /** Settings whose random members draw conv types uniformly, as the search space samples. */
+    public SupernetSettings(int epochs, int batchSize, int stepsPerEpoch, int randomSubnets, double learningRate,
+                            double warmupEpochs, double weightDecay, boolean progressiveShrinking,
+                            int recalibrationBatches, int evalEvery, Augmentation augmentation, long seed,
+                            WeightSharing weightSharing, io.sparknas.train.DistillationSettings inplaceDistillation,
+                            boolean zeroKernelRings) {
+        this(epochs, batchSize, stepsPerEpoch, randomSubnets, learningRate, warmupEpochs, weightDecay,
+                progressiveShrinking, recalibrationBatches, evalEvery, augmentation, seed, weightSharing,
+                inplaceDistillation, zeroKernelRings, MemberConvTypes.UNIFORM);
+    }
+
     public SupernetSettings {
         java.util.Objects.requireNonNull(weightSharing, "weightSharing");
         java.util.Objects.requireNonNull(inplaceDistillation, "inplaceDistillation");
+        java.util.Objects.requireNonNull(memberTypes, "memberTypes");
         if (epochs < 1 || batchSize < 1 || stepsPerEpoch < 0 || randomSubnets < 0 || recalibrationBatches < 1 || evalEvery < 0) {
             throw new IllegalArgumentException("epochs, batch size and recalibration batches must be positive; "
                     + "random subnets and eval interval >= 0");
@@ -66,7 +80,7 @@ public record SupernetSettings(int epochs, int batchSize, int stepsPerEpoch, int
     public SupernetSettings withEpochs(int newEpochs) {
         return new SupernetSettings(newEpochs, batchSize, stepsPerEpoch, randomSubnets, learningRate, warmupEpochs, weightDecay,
                 progressiveShrinking, recalibrationBatches, evalEvery, augmentation, seed, weightSharing,
-                inplaceDistillation, zeroKernelRings);
+                inplaceDistillation, zeroKernelRings, memberTypes);
     }
 
     /** Optimizer steps per epoch over {@code images} training images. */

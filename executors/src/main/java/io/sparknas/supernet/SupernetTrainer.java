@@ -137,8 +137,10 @@ public final class SupernetTrainer {
             supernet = Supernet.initialize(space, settings.seed(), new NoOp(), settings.weightSharing(),
                     settings.zeroKernelRings());
         }
+        ConvTypeBalance balance = settings.memberTypes() == MemberConvTypes.BALANCED
+                ? ConvTypeBalance.of(space, ends, settings.weightSharing(), settings.randomSubnets()) : null;
         SandwichSampler sampler = new SandwichSampler(space, ends, admissible, settings.randomSubnets(),
-                settings.progressiveShrinking(), settings.epochs(), settings.seed());
+                settings.progressiveShrinking(), settings.epochs(), settings.seed(), balance);
         long sessionStart = System.nanoTime();
         int startEpoch = history.size();
         try (SandwichStepRunner runner = steps.create(new SandwichTraining(space, settings), train)) {

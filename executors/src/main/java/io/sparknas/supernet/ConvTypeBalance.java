@@ -1,0 +1,139 @@
+package io.sparknas.supernet;
+
+import io.sparknas.space.Architecture;
+import io.sparknas.space.Block;
+import io.sparknas.space.ConvType;
+import io.sparknas.space.SearchSpace;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * The conv-type probabilities per block slot that give every set of shared weights there the same expected number
+ * of updates per sandwich step ({@link MemberConvTypes#BALANCED}), and the redraw of a random member's types by them.
+ *
+ * <p>In a slot, the sandwich's ends contribute {@code e_g} updates to weight set {@code g} (the sets are the conv
+ * types as {@link WeightSharing} groups them) and the {@code k} random members {@code k p_g}. The probabilities are
+ * the water level {@code L} with {@code sum_g max(0, L - e_g) = k}, {@code p_g = max(0, L - e_g) / k}: sets the ends
+ * already train get less, an untouched set the most; inside a set its conv types are equally likely. Example: ends
+ * MBConv and depthwise-separable sharing one set, 4 random members: the standard convolution is drawn with
+ * probability 0.75 (3 updates per step for each set), where uniform draws give it 1.33 against 4.67.
+ * The draw of everything else (depth, kernel, skip) is the space's; an MBConv block's expansion is drawn uniformly.
+ */
+public final class ConvTypeBalance implements java.io.Serializable {
+
+    private final List<ConvType> types;
+    private final List<Integer> expandRatios;
+    /** Per stage, per block slot: the probability of each of {@link #types}. */
+    private final List<List<double[]>> probabilities;
+
+    private ConvTypeBalance(List<ConvType> types, List<Integer> expandRatios, List<List<double[]>> probabilities) {
+        this.types = types;
+        this.expandRatios = expandRatios;
+        this.probabilities = probabilities;
+    }
+
+    /** The balance for {@code randomMembers} random members per step beside {@code ends}, weights shared by {@code sharing}. */
+    public static ConvTypeBalance of(SearchSpace space, SandwichEnds ends, WeightSharing sharing, int randomMembers) {
+        List<ConvType> types = space.orderedConvTypes();
+        List<List<double[]>> probabilities = new ArrayList<>();
+        for (int s = 0; s < space.stages().size(); s++) {
+            int slots = space.stages().get(s).depths().stream().mapToInt(Integer::intValue).max().orElse(0);
+            List<double[]> stage = new ArrayList<>();
+            for (int b = 0; b < slots; b++) {
+                Map<ConvType, Integer> endUpdates = new LinkedHashMap<>();
+                for (ConvType type : types) {
+                    endUpdates.putIfAbsent(sharing.weightsOf(type), 0);
+                }
+                for (Architecture end : List.of(ends.largest(), ends.smallest())) {
+                    if (b < end.depth(s)) {
+                        endUpdates.merge(sharing.weightsOf(end.stages().get(s).get(b).type()), 1, Integer::sum);
+                    }
+                }
+                stage.add(typeProbabilities(types, sharing, endUpdates, randomMembers));
+            }
+            probabilities.add(stage);
+        }
+        return new ConvTypeBalance(types, space.expandRatios(), probabilities);
+    }
+
+    private static double[] typeProbabilities(List<ConvType> types, WeightSharing sharing,
+                                              Map<ConvType, Integer> endUpdates, int randomMembers) {
+        Map<ConvType, Double> setShare = waterFill(endUpdates, randomMembers);
+        double[] p = new double[types.size()];
+        for (int t = 0; t < types.size(); t++) {
+            ConvType set = sharing.weightsOf(types.get(t));
+            long members = types.stream().filter(other -> sharing.weightsOf(other) == set).count();
+            p[t] = setShare.get(set) / members;
+        }
+        return p;
+    }
+
+    /** Each set's share of {@code k} random updates that levels {@code ends} as far as {@code k} allows. */
+    static Map<ConvType, Double> waterFill(Map<ConvType, Integer> ends, int k) {
+        Map<ConvType, Double> shares = new LinkedHashMap<>();
+        if (k == 0) {
+            ends.keySet().forEach(set -> shares.put(set, 1.0 / ends.size()));
+            return shares;
+        }
+        int[] sorted = ends.values().stream().mapToInt(Integer::intValue).sorted().toArray();
+        double level = 0;
+        for (int n = 1; n <= sorted.length; n++) {
+            double prefix = Arrays.stream(sorted, 0, n).sum();
+            level = (k + prefix) / n;
+            if (n == sorted.length || level <= sorted[n]) {
+                break;
+            }
+        }
+        for (Map.Entry<ConvType, Integer> set : ends.entrySet()) {
+            shares.put(set.getKey(), Math.max(0, level - set.getValue()) / k);
+        }
+        return shares;
+    }
+
+    /** The probability of {@code type} in block slot {@code block} of stage {@code stage}. */
+    public double probability(int stage, int block, ConvType type) {
+        int t = types.indexOf(type);
+        return t < 0 ? 0 : probabilities.get(stage).get(block)[t];
+    }
+
+    /** {@code drawn} with each block's conv type drawn again by this balance (and an expansion for new MBConv blocks). */
+    public Architecture redraw(Architecture drawn, RandomGenerator random) {
+        List<List<Block>> stages = new ArrayList<>();
+        for (int s = 0; s < drawn.stages().size(); s++) {
+            List<Block> blocks = new ArrayList<>();
+            for (int b = 0; b < drawn.depth(s); b++) {
+                Block block = drawn.stages().get(s).get(b);
+                ConvType type = draw(probabilities.get(s).get(b), random);
+                if (type == block.type()) {
+                    blocks.add(block);
+                } else {
+                    int expand = type.hasExpandRatio() ? expandRatios.get(random.nextInt(expandRatios.size())) : 1;
+                    blocks.add(new Block(type, block.kernel(), expand, block.skip()));
+                }
+            }
+            stages.add(blocks);
+        }
+        return new Architecture(drawn.resolution(), drawn.width(), stages);
+    }
+
+    private ConvType draw(double[] p, RandomGenerator random) {
+        double u = random.nextDouble();
+        double cumulative = 0;
+        for (int t = 0; t < p.length; t++) {
+            cumulative += p[t];
+            if (u < cumulative) {
+                return types.get(t);
+            }
+        }
+        for (int t = p.length - 1; t >= 0; t--) {
+            if (p[t] > 0) {
+                return types.get(t);
+            }
+        }
+        return types.get(types.size() - 1);
+    }
+}

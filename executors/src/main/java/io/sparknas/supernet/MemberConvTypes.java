@@ -1,0 +1,48 @@
+package io.sparknas.supernet;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * How the random members of a sandwich step choose each block's conv type ({@code supernet.member-types}).
+ *
+ * <p>{@link #UNIFORM}: every conv type equally likely in every block slot, as the search space samples.
+ * {@link #BALANCED}: per block slot, the types are drawn so that every set of shared weights there
+ * ({@link WeightSharing}) expects as nearly as possible the same number of updates per step, the sandwich's two
+ * ends counted ({@link ConvTypeBalance}). With uniform draws a set that neither end uses (the standard convolution's,
+ * when the ends are MBConv and depthwise-separable) is trained only by the random members that happen to pick it.
+ */
+public enum MemberConvTypes {
+    /** Every conv type equally likely in every slot. */
+    UNIFORM("uniform"),
+    /** Conv types drawn per slot so that each shared weight set expects the same updates per step. */
+    BALANCED("balanced");
+
+    private final String configName;
+
+    MemberConvTypes(String configName) {
+        this.configName = configName;
+    }
+
+    /** The configuration's spelling. */
+    public String configName() {
+        return configName;
+    }
+
+    /**
+     * The mode spelled {@code name}.
+     *
+     * @throws IllegalArgumentException naming the allowed values
+     */
+    public static MemberConvTypes fromConfigName(String name) {
+        String wanted = name.trim().toLowerCase(Locale.ROOT);
+        for (MemberConvTypes mode : values()) {
+            if (mode.configName.equals(wanted)) {
+                return mode;
+            }
+        }
+        throw new IllegalArgumentException("'" + name + "' is not a member conv-type mode; allowed: "
+                + Arrays.stream(values()).map(MemberConvTypes::configName).collect(Collectors.joining(", ")));
+    }
+}
