@@ -154,7 +154,7 @@ class ConfigLoaderTest {
         assertMessage("cost.memory-plan: 'fast' is not a memory plan; allowed: layer-by-layer, in-place, patch",
                 "cost.memory-plan=fast");
         assertMessage("space.conv-types[0]: 'ghost' is not a conv type", "space.conv-types=[ghost]");
-        assertMessage("supernet.member-types: 'even' is not a member conv-type mode; allowed: uniform, balanced",
+        assertMessage("supernet.member-types: 'even' is not a member conv-type mode; allowed: uniform, balanced, balanced-fitting",
                 "supernet.member-types=even");
         assertEquals(io.sparknas.supernet.MemberConvTypes.BALANCED, ConfigLoader.load(null,
                 List.of("supernet.member-types=balanced")).supernet().memberTypes());

@@ -22,8 +22,19 @@ import java.util.random.RandomGenerator;
  * MBConv and depthwise-separable sharing one set, 4 random members: the standard convolution is drawn with
  * probability 0.75 (3 updates per step for each set), where uniform draws give it 1.33 against 4.67.
  * The draw of everything else (depth, kernel, skip) is the space's; an MBConv block's expansion is drawn uniformly.
+ *
+ * <p>A budget filter then rejects more of the costlier types' draws (standard convolutions), so the levelling holds
+ * before the filter, not after it. {@link #fitting} corrects for that: it samples members that fit as the sandwich
+ * does, measures each set's share per slot, scales every type's probability by the set's wanted over measured
+ * share, and repeats ({@value #ROUNDS} rounds of {@value #CALIBRATION_MEMBERS} members, seeded, so the same settings
+ * give the same probabilities).
  */
 public final class ConvTypeBalance implements java.io.Serializable {
+
+    /** Rounds of the correction for the budget filter. */
+    static final int ROUNDS = 4;
+    /** Members that fit sampled per round of the correction. */
+    static final int CALIBRATION_MEMBERS = 1500;
 
     private final List<ConvType> types;
     private final List<Integer> expandRatios;
@@ -58,6 +69,82 @@ public final class ConvTypeBalance implements java.io.Serializable {
             probabilities.add(stage);
         }
         return new ConvTypeBalance(types, space.expandRatios(), probabilities);
+    }
+
+    /**
+     * The balance levelled among the random members that {@code admissible} lets through, each drawn as
+     * {@link SandwichSampler} draws (up to {@link SandwichSampler#DRAWS} tries).
+     */
+    public static ConvTypeBalance fitting(SearchSpace space, SandwichEnds ends, WeightSharing sharing,
+                                          int randomMembers, java.util.function.Predicate<Architecture> admissible,
+                                          long seed) {
+        ConvTypeBalance wanted = of(space, ends, sharing, randomMembers);
+        ConvTypeBalance current = wanted;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        List<ConvType> types = wanted.types;
+        for (int round = 0; round < ROUNDS; round++) {
+            List<List<double[]>> counts = zeros(wanted.probabilities, types.size());
+            for (int m = 0; m < CALIBRATION_MEMBERS; m++) {
+                Architecture drawn = current.redraw(space.sample(random), random);
+                for (int d = 1; d < SandwichSampler.DRAWS && !admissible.test(drawn); d++) {
+                    drawn = current.redraw(space.sample(random), random);
+                }
+                for (int s = 0; s < drawn.stages().size(); s++) {
+                    for (int b = 0; b < drawn.depth(s); b++) {
+                        counts.get(s).get(b)[types.indexOf(drawn.stages().get(s).get(b).type())]++;
+                    }
+                }
+            }
+            List<List<double[]>> next = new ArrayList<>();
+            for (int s = 0; s < counts.size(); s++) {
+                List<double[]> stage = new ArrayList<>();
+                for (int b = 0; b < counts.get(s).size(); b++) {
+                    stage.add(corrected(types, sharing, wanted.probabilities.get(s).get(b),
+                            current.probabilities.get(s).get(b), counts.get(s).get(b)));
+                }
+                next.add(stage);
+            }
+            current = new ConvTypeBalance(types, wanted.expandRatios, next);
+        }
+        return current;
+    }
+
+    /** Each type's probability scaled by its set's wanted over measured share, renormalised. */
+    private static double[] corrected(List<ConvType> types, WeightSharing sharing, double[] wanted, double[] current,
+                                      double[] counts) {
+        double total = Arrays.stream(counts).sum();
+        if (total < 1) {
+            return current.clone();
+        }
+        double[] next = new double[types.size()];
+        double sum = 0;
+        for (int t = 0; t < types.size(); t++) {
+            ConvType set = sharing.weightsOf(types.get(t));
+            double wantedShare = 0;
+            double measuredShare = 0;
+            for (int u = 0; u < types.size(); u++) {
+                if (sharing.weightsOf(types.get(u)) == set) {
+                    wantedShare += wanted[u];
+                    measuredShare += counts[u] / total;
+                }
+            }
+            next[t] = wantedShare == 0 ? 0 : current[t] * wantedShare / Math.max(measuredShare, 0.01);
+            sum += next[t];
+        }
+        for (int t = 0; t < next.length; t++) {
+            next[t] /= sum;
+        }
+        return next;
+    }
+
+    private static List<List<double[]>> zeros(List<List<double[]>> shape, int types) {
+        List<List<double[]>> zeros = new ArrayList<>();
+        for (List<double[]> stage : shape) {
+            List<double[]> slots = new ArrayList<>();
+            stage.forEach(slot -> slots.add(new double[types]));
+            zeros.add(slots);
+        }
+        return zeros;
     }
 
     private static double[] typeProbabilities(List<ConvType> types, WeightSharing sharing,

@@ -137,8 +137,12 @@ public final class SupernetTrainer {
             supernet = Supernet.initialize(space, settings.seed(), new NoOp(), settings.weightSharing(),
                     settings.zeroKernelRings());
         }
-        ConvTypeBalance balance = settings.memberTypes() == MemberConvTypes.BALANCED
-                ? ConvTypeBalance.of(space, ends, settings.weightSharing(), settings.randomSubnets()) : null;
+        ConvTypeBalance balance = switch (settings.memberTypes()) {
+            case UNIFORM -> null;
+            case BALANCED -> ConvTypeBalance.of(space, ends, settings.weightSharing(), settings.randomSubnets());
+            case BALANCED_FITTING -> ConvTypeBalance.fitting(space, ends, settings.weightSharing(),
+                    settings.randomSubnets(), admissible, io.sparknas.seed.Seeds.derive(settings.seed(), "balance"));
+        };
         SandwichSampler sampler = new SandwichSampler(space, ends, admissible, settings.randomSubnets(),
                 settings.progressiveShrinking(), settings.epochs(), settings.seed(), balance);
         long sessionStart = System.nanoTime();
