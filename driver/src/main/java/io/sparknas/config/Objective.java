@@ -1,5 +1,6 @@
 package io.sparknas.config;
 
+import io.sparknas.text.TextForms;
 import java.util.Locale;
 
 /** What the evolution optimizes ({@code search.objective}); {@link #text()} is the configuration's spelling. */

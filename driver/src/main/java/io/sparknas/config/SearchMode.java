@@ -1,5 +1,6 @@
 package io.sparknas.config;
 
+import io.sparknas.text.TextForms;
 import java.util.Locale;
 
 /** How the search breeds candidates ({@code search.mode}); {@link #text()} is the configuration's spelling. */

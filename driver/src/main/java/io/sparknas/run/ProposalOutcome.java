@@ -1,6 +1,6 @@
 package io.sparknas.run;
 
-import io.sparknas.config.TextForms;
+import io.sparknas.text.TextForms;
 
 /**
  * What became of an LLM proposal, or of a request that yielded none; {@link #text()} is the value of the

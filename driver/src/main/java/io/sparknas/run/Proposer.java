@@ -1,6 +1,6 @@
 package io.sparknas.run;
 
-import io.sparknas.config.TextForms;
+import io.sparknas.text.TextForms;
 
 /** Who proposed a candidate; {@link #text()} is the value of the {@code proposer} column. */
 public enum Proposer {

@@ -1,8 +1,7 @@
 package io.sparknas.cost;
 
-import java.util.Arrays;
+import io.sparknas.text.TextForms;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /** How activations are laid out in SRAM while the network runs; each gives a different peak. */
 public enum MemoryPlan {
@@ -26,13 +25,6 @@ public enum MemoryPlan {
 
     /** Parses a configuration name, naming the allowed values when it is unknown. */
     public static MemoryPlan fromConfigName(String name) {
-        String wanted = name.trim().toLowerCase(Locale.ROOT);
-        for (MemoryPlan plan : values()) {
-            if (plan.configName.equals(wanted)) {
-                return plan;
-            }
-        }
-        throw new IllegalArgumentException("'" + name + "' is not a memory plan; allowed: "
-                + Arrays.stream(values()).map(MemoryPlan::configName).collect(Collectors.joining(", ")));
+        return TextForms.parse(values(), MemoryPlan::configName, name.trim().toLowerCase(Locale.ROOT), "memory plan");
     }
 }

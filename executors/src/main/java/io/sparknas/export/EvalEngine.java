@@ -1,8 +1,7 @@
 package io.sparknas.export;
 
-import java.util.Arrays;
+import io.sparknas.text.TextForms;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /** What runs a scored subnet's validation forward pass ({@code eval.engine}). */
 public enum EvalEngine {
@@ -24,13 +23,6 @@ public enum EvalEngine {
 
     /** The engine named {@code name}. */
     public static EvalEngine fromConfigName(String name) {
-        String wanted = name.trim().toLowerCase(Locale.ROOT);
-        for (EvalEngine engine : values()) {
-            if (engine.configName.equals(wanted)) {
-                return engine;
-            }
-        }
-        throw new IllegalArgumentException("unknown engine '" + name + "'; choose one of "
-                + Arrays.stream(values()).map(EvalEngine::configName).collect(Collectors.joining(", ")));
+        return TextForms.parse(values(), EvalEngine::configName, name.trim().toLowerCase(Locale.ROOT), "eval engine");
     }
 }

@@ -1,5 +1,6 @@
 package io.sparknas.space;
 
+import io.sparknas.text.TextForms;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -39,13 +40,7 @@ public enum ConvType {
      * @throws IllegalArgumentException naming the allowed values when the name is unknown
      */
     public static ConvType fromJsonName(String name) {
-        String wanted = name.trim().toLowerCase(Locale.ROOT);
-        for (ConvType type : values()) {
-            if (type.jsonName.equals(wanted)) {
-                return type;
-            }
-        }
-        throw new IllegalArgumentException("'" + name + "' is not a conv type; allowed: " + allowedNames());
+        return TextForms.parse(values(), ConvType::jsonName, name.trim().toLowerCase(Locale.ROOT), "conv type");
     }
 
     /** The allowed names, comma separated, for error messages. */

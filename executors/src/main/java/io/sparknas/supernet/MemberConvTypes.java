@@ -1,8 +1,7 @@
 package io.sparknas.supernet;
 
-import java.util.Arrays;
+import io.sparknas.text.TextForms;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * How the random members of a sandwich step choose each block's conv type ({@code supernet.member-types}).
@@ -40,13 +39,6 @@ public enum MemberConvTypes {
      * @throws IllegalArgumentException naming the allowed values
      */
     public static MemberConvTypes fromConfigName(String name) {
-        String wanted = name.trim().toLowerCase(Locale.ROOT);
-        for (MemberConvTypes mode : values()) {
-            if (mode.configName.equals(wanted)) {
-                return mode;
-            }
-        }
-        throw new IllegalArgumentException("'" + name + "' is not a member conv-type mode; allowed: "
-                + Arrays.stream(values()).map(MemberConvTypes::configName).collect(Collectors.joining(", ")));
+        return TextForms.parse(values(), MemberConvTypes::configName, name.trim().toLowerCase(Locale.ROOT), "member conv-type mode");
     }
 }

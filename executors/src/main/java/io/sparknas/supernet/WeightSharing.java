@@ -1,9 +1,8 @@
 package io.sparknas.supernet;
 
 import io.sparknas.space.ConvType;
-import java.util.Arrays;
+import io.sparknas.text.TextForms;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * Which conv types of a block slot share weights in the supernet ({@code supernet.weight-sharing}).
@@ -43,13 +42,6 @@ public enum WeightSharing {
      * @throws IllegalArgumentException naming the allowed values
      */
     public static WeightSharing fromConfigName(String name) {
-        String wanted = name.trim().toLowerCase(Locale.ROOT);
-        for (WeightSharing sharing : values()) {
-            if (sharing.configName.equals(wanted)) {
-                return sharing;
-            }
-        }
-        throw new IllegalArgumentException("'" + name + "' is not a weight-sharing mode; allowed: "
-                + Arrays.stream(values()).map(WeightSharing::configName).collect(Collectors.joining(", ")));
+        return TextForms.parse(values(), WeightSharing::configName, name.trim().toLowerCase(Locale.ROOT), "weight-sharing mode");
     }
 }

@@ -1,4 +1,4 @@
-package io.sparknas.config;
+package io.sparknas.text;
 
 import java.util.Arrays;
 import java.util.function.Function;
