@@ -10,6 +10,7 @@
 #       [--budget 64] [--seeds 3] [--searchers ga,aging,random]   (which searchers, in the order their units run)
 #       [--cell 80 0.9] [--set supernet.epochs=30 --set supernet.weight-sharing=separable-in-mbconv ...]
 #       [--supernet-only]   (train or load the supernet and score its ends; nothing else)
+#       [--supernet-seed N] (train the supernet with the N-th derived seed instead of the configuration's)
 #       [--cached-only]     (rank only the architectures already trained stand-alone, list only the searches whose
 #                           best is trained stand-alone too; runs nothing new: interim record)
 #       [--standalone-from docs/bench/supernet-rank-….json]   (seed the stand-alone cache from an earlier record made

@@ -75,6 +75,11 @@ import org.apache.spark.sql.SparkSession;
  * result and best's stand-alone training are cached (an interim record, marked {@code "partial": true} when anything
  * planned is missing).
  *
+ * <p>{@code --supernet-seed N} (N ≥ 1) trains the supernet with another seed derived from the configuration's (its
+ * initialisation, members, batch order and augmentation; the data and the stand-alone trainings unchanged), so that
+ * two supernets of one setting show how far the ranking moves from one training to the next; 0, the default, keeps
+ * the configuration's seed.
+ *
  * <p>{@code --standalone-seeds N} trains every architecture of the set stand-alone with N training seeds (the
  * configuration's {@code training.seed}, then the next N − 1 integers; all seed-1 trainings first, so an interrupted
  * run leaves the set evenly covered): the ground truth is the mean best val mAP@0.5 over the seeds, and the record
@@ -103,7 +108,7 @@ import org.apache.spark.sql.SparkSession;
  *     [--cached-only] [--standalone-from RECORD] [--adapt STEPS[@LEARNING_RATE][,seed=N] ...]
  *     [--adapt-scratch STEPS[@LEARNING_RATE][,seed=N] ...]
  *     [--standalone-epochs N] [--standalone-seeds N] [--cell RESOLUTION WIDTH] [--budget N] [--seeds N]
- *     [--searchers ga,aging,random] [--set KEY=VALUE ...]</pre>
+ *     [--supernet-seed N] [--searchers ga,aging,random] [--set KEY=VALUE ...]</pre>
  */
 public final class SupernetRankBenchmark {
 
@@ -126,6 +131,7 @@ public final class SupernetRankBenchmark {
         double width = 0.9;
         int budget = 64;
         int seeds = 3;
+        int supernetSeed = 0;
         int standaloneSeeds = 1;
         boolean supernetOnly = false;
         boolean cachedOnly = false;
@@ -144,6 +150,7 @@ public final class SupernetRankBenchmark {
                 }
                 case "--budget" -> budget = Integer.parseInt(args[++i]);
                 case "--seeds" -> seeds = Integer.parseInt(args[++i]);
+                case "--supernet-seed" -> supernetSeed = Integer.parseInt(args[++i]);
                 case "--searchers" -> searchers = searcherOrder(args[++i]);
                 case "--standalone-seeds" -> standaloneSeeds = Integer.parseInt(args[++i]);
                 case "--supernet-only" -> supernetOnly = true;
@@ -198,7 +205,8 @@ public final class SupernetRankBenchmark {
                     + "seed(s) so far; only cached searches%n", architectures.size(), planned, standaloneSeeds);
         }
 
-        SupernetSettings supernetSettings = config.supernet();
+        SupernetSettings supernetSettings = supernetSeed == 0 ? config.supernet()
+                : config.supernet().withSeed(Seeds.derive(config.supernet().seed(), "training", supernetSeed));
         SparkSession spark = SparkSessions.create(config.spark());
         int shards = Math.min(supernetSettings.batchSize(), config.supernetParallelism() > 0
                 ? config.supernetParallelism() : spark.sparkContext().defaultParallelism());

@@ -83,6 +83,13 @@ public record SupernetSettings(int epochs, int batchSize, int stepsPerEpoch, int
                 inplaceDistillation, zeroKernelRings, memberTypes);
     }
 
+    /** The same settings with another seed (initialisation, sampling, shuffling and augmentation). */
+    public SupernetSettings withSeed(long newSeed) {
+        return new SupernetSettings(epochs, batchSize, stepsPerEpoch, randomSubnets, learningRate, warmupEpochs,
+                weightDecay, progressiveShrinking, recalibrationBatches, evalEvery, augmentation, newSeed, weightSharing,
+                inplaceDistillation, zeroKernelRings, memberTypes);
+    }
+
     /** Optimizer steps per epoch over {@code images} training images. */
     public int steps(int images) {
         int all = (images + batchSize - 1) / batchSize;
