@@ -29,4 +29,11 @@ public final class TestSpaces {
         return new Target("stm32f746", "Cortex-M7", 216, 320 * 1024, 1024 * 1024, 16 * 1024, 64 * 1024,
                 new CycleCosts(1.2, 1.0, 2.0, 1.0, 2.0, 1.0, 2000), 0);
     }
+
+    /** stm32f746 with the default search's 80 ms latency budget. */
+    public static Target stm32f746At80Ms() {
+        Target stm32 = stm32f746();
+        return new Target(stm32.name(), stm32.core(), stm32.clockMhz(), stm32.sramBytes(), stm32.flashBytes(),
+                stm32.runtimeSramBytes(), stm32.runtimeFlashBytes(), stm32.cycles(), 80);
+    }
 }

@@ -24,9 +24,7 @@ class SandwichEndsTest {
 
     @Test
     void theEndsAreTheCostExtremesOfTheFeasibleCell() {
-        Target stm32 = TestSpaces.stm32f746();
-        Target target = new Target(stm32.name(), stm32.core(), stm32.clockMhz(), stm32.sramBytes(),
-                stm32.flashBytes(), stm32.runtimeSramBytes(), stm32.runtimeFlashBytes(), stm32.cycles(), 80);
+        Target target = TestSpaces.stm32f746At80Ms();
         CostModel costModel = new CostModel(CELL, target, CostSettings.DEFAULT);
         SandwichEnds ends = SandwichEnds.byCost(CELL, costModel, 7);
         Costs largest = costModel.evaluate(ends.largest());
