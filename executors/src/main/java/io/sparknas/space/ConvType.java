@@ -1,9 +1,7 @@
 package io.sparknas.space;
 
 import io.sparknas.text.TextForms;
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * The kind of convolution block a searched layer uses.
@@ -41,10 +39,5 @@ public enum ConvType {
      */
     public static ConvType fromJsonName(String name) {
         return TextForms.parse(values(), ConvType::jsonName, name.trim().toLowerCase(Locale.ROOT), "conv type");
-    }
-
-    /** The allowed names, comma separated, for error messages. */
-    public static String allowedNames() {
-        return Arrays.stream(values()).map(ConvType::jsonName).collect(Collectors.joining(", "));
     }
 }
