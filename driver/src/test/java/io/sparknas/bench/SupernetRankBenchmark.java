@@ -29,6 +29,7 @@ import io.sparknas.space.GeneCodec;
 import io.sparknas.space.SearchSpace;
 import io.sparknas.supernet.MemberConvTypes;
 import io.sparknas.supernet.SubnetEvaluator;
+import io.sparknas.supernet.SubnetScore;
 import io.sparknas.supernet.Supernet;
 import io.sparknas.supernet.SupernetSettings;
 import io.sparknas.supernet.SupernetTrainer;
@@ -58,8 +59,9 @@ import org.apache.spark.sql.SparkSession;
  * a supernet trained with the configuration's {@code supernet.*} (override with {@code --set}) as the tool trains
  * it, on Spark ({@code spark.master}, {@code supernet.parallelism} shards per step); every architecture
  * scored with inherited weights after BatchNorm recalibration; Kendall τ-b and Spearman ρ between the two with a
- * bootstrap 90 % interval, and the top-5 overlap; the same τ-b for scores that need no training
- * ({@link ArchitectureProxies}: MACs, latency, fewer depthwise-separable blocks, fewer blocks), the floor the
+ * bootstrap 90 % interval, and the top-5 overlap; the same for the inherited validation loss (lower ranks higher,
+ * {@code inherited_val_loss}: a continuous score of the same forward pass); the same τ-b for scores that need no
+ * training ({@link ArchitectureProxies}: MACs, latency, fewer depthwise-separable blocks, fewer blocks), the floor the
  * inherited ranking has to clear ({@code untrained_proxies}). Then GA, aging and random search on the trained
  * supernet at equal budget over several seeds: each searcher's best inherited val mAP, and the stand-alone val mAP of
  * that best.
@@ -236,15 +238,28 @@ public final class SupernetRankBenchmark {
             return;
         }
         double[] inherited = new double[architectures.size()];
+        double[] inheritedLoss = new double[architectures.size()];
         double[] alone = new double[architectures.size()];
         for (int i = 0; i < architectures.size(); i++) {
-            inherited[i] = evaluator.evaluate(architectures.get(i)).map50();
+            SubnetScore score = evaluator.evaluate(architectures.get(i));
+            inherited[i] = score.map50();
+            inheritedLoss[i] = score.valLoss();
             alone[i] = standalone.get(architectures.get(i)).stream().mapToDouble(Standalone::bestValMap50).average()
                     .orElseThrow();
-            System.out.printf(Locale.ROOT, "[%d/%d] %6.2f MMACs  inherited %.4f  stand-alone %.4f  %s%n", i + 1,
-                    architectures.size(), costModel.evaluate(architectures.get(i)).macs() / 1e6, inherited[i],
-                    alone[i], architectures.get(i).shortName());
+            System.out.printf(Locale.ROOT, "[%d/%d] %6.2f MMACs  inherited %.4f (val loss %.3f)  stand-alone %.4f  %s%n",
+                    i + 1, architectures.size(), costModel.evaluate(architectures.get(i)).macs() / 1e6, inherited[i],
+                    inheritedLoss[i], alone[i], architectures.get(i).shortName());
         }
+        double[] negatedLoss = Arrays.stream(inheritedLoss).map(l -> -l).toArray();
+        ObjectNode byLoss = JSON.createObjectNode();
+        byLoss.put("kendall_tau_b", KendallTau.tauB(negatedLoss, alone));
+        byLoss.set("kendall_tau_b_ci90", JSON.valueToTree(bootstrap(negatedLoss, alone, true, config.run().seed())));
+        byLoss.put("spearman_rho", spearman(negatedLoss, alone));
+        byLoss.put("top5_overlap", topOverlap(negatedLoss, alone, 5));
+        System.out.printf(Locale.ROOT, "inherited val loss (lower ranks higher): Kendall tau-b %.3f [%.3f, %.3f]  "
+                        + "Spearman rho %.3f  top-5 overlap %d%n", byLoss.get("kendall_tau_b").asDouble(),
+                byLoss.get("kendall_tau_b_ci90").get(0).asDouble(), byLoss.get("kendall_tau_b_ci90").get(1).asDouble(),
+                byLoss.get("spearman_rho").asDouble(), byLoss.get("top5_overlap").asInt());
         double largestInherited = evaluator.evaluate(trainer.ends().largest()).map50();
         double smallestInherited = evaluator.evaluate(trainer.ends().smallest()).map50();
         double tau = KendallTau.tauB(inherited, alone);
@@ -410,6 +425,7 @@ public final class SupernetRankBenchmark {
             row.put("mmacs", costs.macs() / 1e6);
             row.put("latency_ms", costs.latencyMs());
             row.put("inherited_map50", inherited[i]);
+            row.put("inherited_val_loss", inheritedLoss[i]);
             row.put("standalone_map50", alone[i]);
             ArrayNode perSeed = row.putArray("standalone_map50_per_seed");
             standalone.get(architectures.get(i)).forEach(t -> perSeed.add(t.bestValMap50()));
@@ -421,6 +437,7 @@ public final class SupernetRankBenchmark {
         root.set("spearman_rho_ci90", JSON.valueToTree(rhoInterval));
         root.put("top5_overlap", overlap);
         root.put("standalone_map50_spread", spread);
+        root.set("inherited_val_loss", byLoss);
         root.set("untrained_proxies", proxies);
         if (agreement != null) {
             root.put("standalone_seed_kendall_tau_b", agreement.tauB());

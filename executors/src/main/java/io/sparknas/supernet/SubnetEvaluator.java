@@ -10,6 +10,8 @@ import io.sparknas.eval.PreparedImages;
 import io.sparknas.export.EvalEngine;
 import io.sparknas.export.OnnxExport;
 import io.sparknas.export.OnnxPredictor;
+import io.sparknas.net.DetectorNetworkBuilder;
+import io.sparknas.net.YoloLoss;
 import io.sparknas.seed.Seeds;
 import io.sparknas.space.Architecture;
 import io.sparknas.space.HeadSpec;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -114,6 +117,7 @@ public final class SubnetEvaluator {
         PreparedImages images = ScoringInputs.shared().validation(val, side, batchSize,
                 () -> evaluator.prepare(val, side));
         double stale = measureStale ? evaluator.evaluate(dl4j(network), images).map50() : Double.NaN;
+        List<INDArray> outputs = new ArrayList<>(images.batches().size());
         DetectionMetrics metrics;
         if (engine == EvalEngine.ONNXRUNTIME) {
             LayerGraph graph = supernet.lower(architecture);
@@ -121,13 +125,52 @@ public final class SubnetEvaluator {
             BatchNormRecalibration.recalibrateInOnnxRuntime(network, graph, recalibrationBatches(side), threads);
             byte[] model = OnnxExport.export(network, graph, Map.of());
             try (OnnxPredictor predictor = new OnnxPredictor(model, threads)) {
-                metrics = evaluator.evaluate(predictor::predict, images);
+                metrics = evaluator.evaluate(keeping(predictor::predict, outputs), images);
             }
         } else {
             BatchNormRecalibration.recalibrate(network, recalibrationBatches(side));
-            metrics = evaluator.evaluate(dl4j(network), images);
+            metrics = evaluator.evaluate(keeping(dl4j(network), outputs), images);
         }
-        return new SubnetScore(metrics.map50(), metrics.mapCoco(), stale, (System.nanoTime() - start) / 1e9);
+        double loss = validationLoss(outputs, side);
+        return new SubnetScore(metrics.map50(), metrics.mapCoco(), stale, loss, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** {@code predictor}, adding each output it gives to {@code outputs}. */
+    private static UnaryOperator<INDArray> keeping(UnaryOperator<INDArray> predictor, List<INDArray> outputs) {
+        return features -> {
+            INDArray output = predictor.apply(features);
+            outputs.add(output);
+            return output;
+        };
+    }
+
+    /**
+     * The detection loss per validation image of the raw outputs of the validation batches, in order, against their
+     * labels at {@code side} (kept per JVM by {@link ScoringInputs}).
+     */
+    private double validationLoss(List<INDArray> outputs, int side) {
+        HeadSpec head = supernet.space().head();
+        int grid = side / head.outputStride();
+        List<INDArray> labels = ScoringInputs.shared().validationLabels(val, side, batchSize, () -> {
+            DetectionBatches batches = new DetectionBatches(val, side, grid, DetectorEvaluator.anchorPairs(head),
+                    head.classes(), batchSize, Augmentation.NONE, false, 0L);
+            List<INDArray> made = new ArrayList<>();
+            while (batches.hasNext()) {
+                made.add(batches.next().getLabels());
+            }
+            return made;
+        });
+        if (labels.size() != outputs.size()) {
+            throw new IllegalStateException("validation gave " + outputs.size() + " output batches for "
+                    + labels.size() + " label batches");
+        }
+        YoloLoss loss = DetectorNetworkBuilder.loss(head, grid * grid);
+        double sum = 0;
+        for (int b = 0; b < outputs.size(); b++) {
+            sum += loss.computeScore(cellRows(labels.get(b)), cellRows(outputs.get(b)), new ActivationIdentity(), null,
+                    false);
+        }
+        return sum / val.size();
     }
 
     /** The subnet with inherited weights after {@link #withAdaptation adaptation}. */
@@ -147,6 +190,12 @@ public final class SubnetEvaluator {
             network.fit(batches.batch(index));
         }
         return network;
+    }
+
+    /** {@code [N, C, G, G]} as {@code [N·G·G, C]}, one row per cell: the layout the head's loss layer hands its loss. */
+    private static INDArray cellRows(INDArray grid) {
+        return grid.permute(0, 2, 3, 1).dup('c').reshape('c', grid.size(0) * grid.size(2) * grid.size(3),
+                grid.size(1));
     }
 
     private static UnaryOperator<INDArray> dl4j(ComputationGraph network) {

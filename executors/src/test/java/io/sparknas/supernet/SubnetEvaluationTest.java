@@ -89,6 +89,11 @@ class SubnetEvaluationTest {
         assertTrue(dl4j.map50() > 0.1, "a subnet that detects: mAP " + dl4j.map50());
         assertEquals(dl4j.map50(), onnx.map50(), 1e-3);
         assertEquals(dl4j.mapCoco(), onnx.mapCoco(), 1e-3);
+        assertEquals(dl4j.valLoss(), onnx.valLoss(), 1e-3 * dl4j.valLoss());
+        SubnetScore untrained = new SubnetEvaluator(Supernet.initialize(SPACE, 1, new NoOp()), data.train(),
+                data.train(), 2, 16, 4).evaluate(architecture);
+        assertTrue(dl4j.valLoss() < 0.8 * untrained.valLoss(), "validation loss per image trained " + dl4j.valLoss()
+                + ", untrained " + untrained.valLoss());
     }
 
     /**
@@ -139,6 +144,8 @@ class SubnetEvaluationTest {
         assertEquals(first.map50(), again.map50(), 0.0);
         assertEquals(first.mapCoco(), again.mapCoco(), 0.0);
         assertEquals(first.map50Stale(), again.map50Stale(), 0.0);
+        assertEquals(first.valLoss(), again.valLoss(), 0.0);
+        assertTrue(first.valLoss() > 0 && Double.isFinite(first.valLoss()), "validation loss " + first.valLoss());
         assertTrue(first.seconds() > 0);
     }
 
