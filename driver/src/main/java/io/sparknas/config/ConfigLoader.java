@@ -393,7 +393,7 @@ public final class ConfigLoader {
                         finals.string("teacher.cache-dir").trim(), teacherStem(finals),
                         finals.integer("teacher.stem-width", 0, 4096), finals.integer("teacher.stem-blocks", 0, 8)),
                 finals.integer("calibration-images", 1, 1_000_000), finals.bool("baseline"),
-                finals.bool("baseline-distillation"));
+                finals.bool("baseline-distillation"), finals.integer("augmented-views", 0, 1000));
     }
 
     private static boolean teacherStem(ConfigReader finals) {

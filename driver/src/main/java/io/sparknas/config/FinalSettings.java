@@ -15,10 +15,12 @@ import io.sparknas.train.DistillationSettings;
  * @param calibrationImages training images that calibrate each final model's int8 export
  * @param baseline     whether a MobileNetV2-style baseline is trained beside the chosen candidates
  * @param baselineDistillation whether the baseline is also trained with distillation (else only without)
+ * @param augmentedViews augmented views of every training image that the final trainings cycle through (the
+ *                       teacher's outputs computed for each); 0 trains on the plain images
  */
 public record FinalSettings(boolean afterSearch, int top, int seeds, int epochs, boolean inherited,
                             DistillationSettings distillation, TeacherSettings teacher, int calibrationImages,
-                            boolean baseline, boolean baselineDistillation) {
+                            boolean baseline, boolean baselineDistillation, int augmentedViews) {
 
     /**
      * The ViT teacher.

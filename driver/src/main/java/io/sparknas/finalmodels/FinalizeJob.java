@@ -2,6 +2,7 @@ package io.sparknas.finalmodels;
 
 import io.sparknas.config.SparkNasConfig;
 import io.sparknas.cost.CostModel;
+import io.sparknas.data.AugmentedViews;
 import io.sparknas.data.DataFiles;
 import io.sparknas.data.DetectionDataset;
 import io.sparknas.cost.MobileNetV2Baseline;
@@ -15,6 +16,7 @@ import io.sparknas.run.ProgressFollower;
 import io.sparknas.run.Run;
 import io.sparknas.search.SearchObjective;
 import io.sparknas.search.SearchPipeline;
+import io.sparknas.seed.Seeds;
 import io.sparknas.space.ArchitectureJson;
 import io.sparknas.space.SearchSpace;
 import io.sparknas.task.FinalTrainingContext;
@@ -104,7 +106,10 @@ public final class FinalizeJob {
                         + "distillation%s, %d epochs each, from %s", chosen.size(), request.seeds(),
                 baselineAlone ? " (the baseline without only)" : "", request.epochs(),
                 config.finals().inherited() ? "the supernet's weights" : "scratch"));
-        TeacherOutputsSource outputs = teacherOutputs(teacher.artifact(), data.train().size());
+        AugmentedViews views = config.finals().augmentedViews() == 0 ? null
+                : new AugmentedViews(config.finals().augmentedViews(), config.training().augmentation(),
+                        Seeds.derive(config.run().seed(), "final-views"));
+        TeacherOutputsSource outputs = teacherOutputs(teacher.artifact(), data.train().size(), views);
 
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         byte[] supernetBytes = config.finals().inherited() ? supernet(request.supernet() != null ? request.supernet()
@@ -129,8 +134,9 @@ public final class FinalizeJob {
                 config.training().withEpochs(request.epochs()), config.finals().distillation(),
                 config.finals().inherited(), run.location(Run.MODELS),
                 SearchPipeline.threadsPerTask(spark.sparkContext().getConf(), config.search().threadsPerTask()),
-                config.finals().calibrationImages(),
-                fingerprint(teacher.artifact()) + "|" + (supernetBytes == null ? "scratch" : sha256(supernetBytes)));
+                config.finals().calibrationImages(), views,
+                fingerprint(teacher.artifact(), views) + "|"
+                        + (supernetBytes == null ? "scratch" : sha256(supernetBytes)));
         long start = System.nanoTime();
         context.setJobDescription("SparkNAS " + run.id() + ": finalize, " + requests.size() + " trainings");
         Map<String, String> progressFiles = new java.util.LinkedHashMap<>();
@@ -240,15 +246,19 @@ public final class FinalizeJob {
     }
 
     /**
-     * The teacher's outputs for the training images, cached in {@code teacher_outputs/}: computed across the
-     * executors and written there by them unless the table already holds this teacher's; the training tasks read
-     * the table themselves ({@link TeacherOutputsSource}), so the outputs never pass through the driver.
+     * The teacher's outputs for the training images (each of their augmented views, when there are views), cached
+     * in {@code teacher_outputs/}: computed across the executors and written there by them unless the table already
+     * holds this teacher's; the training tasks read the table themselves ({@link TeacherOutputsSource}), so the
+     * outputs never pass through the driver.
      */
-    private TeacherOutputsSource teacherOutputs(TeacherArtifact artifact, int images) {
-        String fingerprint = fingerprint(artifact);
-        TeacherOutputsSource source = new TeacherOutputsSource(run.teacherOutputs().location(), fingerprint, images);
+    private TeacherOutputsSource teacherOutputs(TeacherArtifact artifact, int images, AugmentedViews views) {
+        String fingerprint = fingerprint(artifact, views);
+        int count = views == null ? 1 : views.count();
+        TeacherOutputsSource source = new TeacherOutputsSource(run.teacherOutputs().location(), fingerprint, images,
+                count);
+        String what = images + " images" + (views == null ? "" : " x " + count + " augmented views");
         if (run.teacherOutputs().holds(fingerprint)) {
-            run.progress("teacher outputs: " + images + " images from " + run.teacherOutputs().location());
+            run.progress("teacher outputs: " + what + " from " + run.teacherOutputs().location());
             return source;
         }
         long start = System.nanoTime();
@@ -258,24 +268,26 @@ public final class FinalizeJob {
             starts.add(from);
         }
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        context.setJobDescription("SparkNAS " + run.id() + ": teacher outputs for " + images + " training images");
+        context.setJobDescription("SparkNAS " + run.id() + ": teacher outputs for " + what);
         Broadcast<TeacherArtifact> broadcast = context.broadcast(artifact);
         try {
             run.teacherOutputs().write(fingerprint, context.parallelize(starts, starts.size())
-                    .mapPartitions(new TeacherOutputsTask(broadcast, config.data(), slice, 32)), spark);
+                    .mapPartitions(new TeacherOutputsTask(broadcast, config.data(), slice, 32, views)), spark);
         } finally {
             broadcast.destroy();
         }
-        run.progress(String.format(Locale.ROOT, "teacher outputs: %d images in %.1f s -> %s", images,
+        run.progress(String.format(Locale.ROOT, "teacher outputs: %s in %.1f s -> %s", what,
                 (System.nanoTime() - start) / 1e9, run.teacherOutputs().location()));
         return source;
     }
 
-    private String fingerprint(TeacherArtifact artifact) {
+    /** The teacher's model, its side, the dataset and the views its outputs are for. */
+    private String fingerprint(TeacherArtifact artifact, AugmentedViews views) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             digest.update(artifact.model());
-            digest.update((artifact.side() + "|" + config.data()).getBytes(StandardCharsets.UTF_8));
+            digest.update((artifact.side() + "|" + config.data() + "|views=" + (views == null ? "none" : views))
+                    .getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JVM", e);

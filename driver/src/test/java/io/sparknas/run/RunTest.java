@@ -99,7 +99,11 @@ class RunTest {
                 "the other columns are as they were, the distilled training's columns nullable since issue 23");
         exports.forEach(f -> assertTrue(finals.apply(f).nullable(), f + " is absent in old runs, so it may be null"));
         assertEquals(old.get("space_selection"), SpaceSelectionRow.CODEC.schema());
-        assertEquals(old.get("teacher_outputs"), TeacherOutputsCache.CODEC.schema());
+        StructType outputs = TeacherOutputsCache.CODEC.schema();
+        assertEquals(old.get("teacher_outputs"), new StructType(java.util.Arrays.stream(outputs.fields())
+                .filter(f -> !f.name().equals("view")).toArray(org.apache.spark.sql.types.StructField[]::new)),
+                "teacher_outputs gained one column since, the augmented view; the others are as they were");
+        assertTrue(outputs.apply("view").nullable(), "absent in old runs, so it may be null");
         StructType population = PopulationMember.CODEC.schema();
         assertEquals(old.get("population"), new StructType(java.util.Arrays.stream(population.fields())
                 .filter(f -> !f.name().equals("genes")).toArray(org.apache.spark.sql.types.StructField[]::new)),
@@ -196,7 +200,7 @@ class RunTest {
         run.candidates().discardAfter(1);
         assertEquals(List.of(1), run.candidates().generations());
 
-        run.teacherOutputs().write("fp", List.of(new TeacherOutput(0, "a", new float[] {1.5f})));
+        run.teacherOutputs().write("fp", List.of(new TeacherOutput(0, 0, "a", new float[] {1.5f})));
         assertEquals(1.5f, run.teacherOutputs().read("fp").get(0)[0]);
         assertFalse(run.has("teacher_outputs.staging"), "no staging folder is left behind");
         assertEquals(config.target().name(), run.manifest().configuration(List.of()).target().name());
@@ -207,7 +211,7 @@ class RunTest {
         Run run = Run.create(spark, results.toString(), "teacher-outputs", CONFIG, "test", Map.of(), line -> { });
         List<TeacherOutput> computed = new ArrayList<>();
         for (int i = 0; i < 37; i++) {
-            computed.add(new TeacherOutput(i, "image-" + i, new float[] {i, -i / 2f, 0.25f * i}));
+            computed.add(new TeacherOutput(0, i, "image-" + i, new float[] {i, -i / 2f, 0.25f * i}));
         }
         java.util.Collections.shuffle(computed, new java.util.Random(4));
         run.teacherOutputs().write("teacher-a", new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
@@ -216,7 +220,7 @@ class RunTest {
         assertFalse(run.teacherOutputs().holds("teacher-b"));
 
         io.sparknas.task.TeacherOutputsSource source = new io.sparknas.task.TeacherOutputsSource(
-                run.teacherOutputs().location(), "teacher-a", 37);
+                run.teacherOutputs().location(), "teacher-a", 37, 1);
         List<float[]> read = source.read();
         assertEquals(37, read.size());
         for (int i = 0; i < 37; i++) {
@@ -227,18 +231,49 @@ class RunTest {
         }
 
         io.sparknas.task.TeacherOutputsSource other = new io.sparknas.task.TeacherOutputsSource(
-                run.teacherOutputs().location(), "teacher-b", 37);
+                run.teacherOutputs().location(), "teacher-b", 37, 1);
         assertFalse(other.matches());
         IllegalStateException refused = assertThrows(IllegalStateException.class, other::read);
         assertTrue(refused.getMessage().contains("does not hold the outputs of this teacher"), refused.getMessage());
 
         IllegalStateException missing = assertThrows(IllegalStateException.class, () ->
-                new io.sparknas.task.TeacherOutputsSource(run.teacherOutputs().location(), "teacher-a", 40).read());
+                new io.sparknas.task.TeacherOutputsSource(run.teacherOutputs().location(), "teacher-a", 40, 1).read());
         assertTrue(missing.getMessage().contains("training image 37 are missing"), missing.getMessage());
 
         List<float[]> golden = new io.sparknas.task.TeacherOutputsSource(golden().teacherOutputs().location(),
-                "fp123", 2).read();
+                "fp123", 2, 1).read();
         assertEquals(2f, golden.get(1)[1], "a table written before the executors read it themselves");
+    }
+
+    @Test
+    void teacherOutputsOfAugmentedViewsAreReadViewMajor() {
+        Run run = Run.create(spark, results.toString(), "teacher-views", CONFIG, "test", Map.of(), line -> { });
+        List<TeacherOutput> computed = new ArrayList<>();
+        for (int view = 0; view < 3; view++) {
+            for (int i = 0; i < 11; i++) {
+                computed.add(new TeacherOutput(view, i, "image-" + i, new float[] {view, i}));
+            }
+        }
+        java.util.Collections.shuffle(computed, new java.util.Random(8));
+        run.teacherOutputs().write("teacher-v", new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
+                .parallelize(computed, 4), spark);
+        List<float[]> executors = new io.sparknas.task.TeacherOutputsSource(run.teacherOutputs().location(),
+                "teacher-v", 11, 3).read();
+        List<float[]> driver = run.teacherOutputs().read("teacher-v");
+        assertEquals(33, executors.size());
+        for (int k = 0; k < 33; k++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {k / 11, k % 11}, executors.get(k),
+                    "view " + k / 11 + " of image " + k % 11 + " at view x 11 + image");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(executors.get(k), driver.get(k));
+        }
+        IllegalStateException tooFew = assertThrows(IllegalStateException.class, () ->
+                new io.sparknas.task.TeacherOutputsSource(run.teacherOutputs().location(), "teacher-v", 11, 2)
+                        .read());
+        assertTrue(tooFew.getMessage().contains("view 2 is outside the 2 view(s)"), tooFew.getMessage());
+        IllegalStateException missing = assertThrows(IllegalStateException.class, () ->
+                new io.sparknas.task.TeacherOutputsSource(run.teacherOutputs().location(), "teacher-v", 11, 4)
+                        .read());
+        assertTrue(missing.getMessage().contains("training image 0 in view 3 are missing"), missing.getMessage());
     }
 
     @Test

@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code sparknas finalize} on a tiny search run: the rows of {@code final_models/}, the cached teacher outputs,
- * the trained models, a teacher trained by {@code sparknas teacher train}, and ONNX teachers that are missing or
- * of the wrong shape, refused before any training.
+ * the trained models, a teacher trained by {@code sparknas teacher train} (teaching on augmented views), and ONNX
+ * teachers that are missing or of the wrong shape, refused before any training.
  */
 class FinalizeCommandTest {
 
@@ -285,6 +285,7 @@ class FinalizeCommandTest {
         assertFalse(wrong.out().contains("finalize:"), "nothing was trained");
     }
 
+    /** The ViT teacher at twice the students' side also teaches on augmented views, its outputs cached per view. */
     @Test
     void aTeacherTrainedBySparknasTeacherTrainTeachesTheBestCandidate() throws IOException {
         Path teacherDir = shared.resolve("vit");
@@ -299,12 +300,23 @@ class FinalizeCommandTest {
         assertTrue(json.contains("\"side\" : 128") && json.contains("\"grid\" : 4"), json);
 
         TinySearch.Result result = TinySearch.run(with("finalize", "--run", "tiny", "--epochs", "1", "--teacher",
-                teacherDir.resolve("teacher.zip").toString()));
+                teacherDir.resolve("teacher.zip").toString(), "--set", "final.augmented-views=2"));
         assertEquals(0, result.status(), result.err() + result.out());
+        int images = config().data().load(DataFiles.local()).train().size();
+        assertTrue(result.out().contains("teacher outputs: " + images + " images x 2 augmented views in "),
+                result.out());
         List<Row> rows = SparkSession.active().read().parquet(results.resolve("tiny/" + Run.FINAL_MODELS)
                 .toString()).orderBy("rank").collectAsList();
         assertEquals(1, rows.size());
         assertEquals(teacherDir.resolve("teacher.zip").toString(), rows.get(0).getAs("teacher"));
+        assertTrue(rows.get(0).<Double>getAs("test_map50_with_kd") >= 0, "trained with distillation on the views");
+        List<Row> views = SparkSession.active().read().parquet(results.resolve("tiny/teacher_outputs").toString())
+                .groupBy("view").count().orderBy("view").collectAsList();
+        assertEquals(2, views.size(), "the teacher's outputs for both views (at its 128 px, the students at 64)");
+        for (int view = 0; view < 2; view++) {
+            assertEquals(view, views.get(view).<Integer>getAs("view"));
+            assertEquals(images, views.get(view).<Long>getAs("count"));
+        }
     }
 
     @Test

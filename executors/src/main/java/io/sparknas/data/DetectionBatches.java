@@ -14,7 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A DL4J {@link DataSetIterator} over labelled images: batches of {@code [N, 3, side, side]} inputs in [0, 1]
  * and {@code [N, A·(5 + C), G, G]} YOLO labels. Training batches are shuffled and augmented with randomness derived
- * from (seed, epoch, image), so an epoch is reproducible whatever happened before it.
+ * from (seed, epoch, image), so an epoch is reproducible whatever happened before it — or they show a fixed set of
+ * augmented views ({@link AugmentedViews}), for inputs whose teacher outputs were computed ahead.
  */
 public final class DetectionBatches implements DataSetIterator {
 
@@ -29,6 +30,7 @@ public final class DetectionBatches implements DataSetIterator {
     private final Augmentation augmentation;
     private final boolean shuffle;
     private final long seed;
+    private final AugmentedViews views;
     private final List<float[]> teacher;
     private List<Integer> order;
     private int cursor;
@@ -48,7 +50,8 @@ public final class DetectionBatches implements DataSetIterator {
     /**
      * Batches for distillation: each label holds the ground truth and then the teacher's raw outputs for the same
      * image, {@code [N, 2·A·(5 + C), G, G]}. The teacher's outputs were computed on the un-augmented images, so
-     * these batches are not augmented.
+     * these batches are not augmented (for augmented distillation batches, see the constructor with
+     * {@link AugmentedViews}).
      *
      * @param teacher per image (same order as {@code images}), the teacher's raw outputs {@code [A·(5 + C), G, G]}
      *                flattened; null for plain batches
@@ -56,6 +59,25 @@ public final class DetectionBatches implements DataSetIterator {
     public DetectionBatches(List<DetectionImage> images, int side, int grid, List<double[]> anchors, int classes,
                             int batchSize, Augmentation augmentation, boolean shuffle, long seed,
                             List<float[]> teacher) {
+        this(images, side, grid, anchors, classes, batchSize, augmentation, null, shuffle, seed, teacher);
+    }
+
+    /**
+     * Batches of a fixed set of augmented views: epoch {@code e} shows every image's view {@code e mod
+     * views.count()}, shuffled by {@code seed}. With a teacher, each label holds the ground truth and then the
+     * teacher's raw outputs for the same view of the same image.
+     *
+     * @param teacher per view and image (view-major: view {@code v} of image {@code i} at {@code v·N + i}), the
+     *                teacher's raw outputs {@code [A·(5 + C), G, G]} flattened; null for plain batches
+     */
+    public DetectionBatches(List<DetectionImage> images, int side, int grid, List<double[]> anchors, int classes,
+                            int batchSize, AugmentedViews views, boolean shuffle, long seed, List<float[]> teacher) {
+        this(images, side, grid, anchors, classes, batchSize, Augmentation.NONE, views, shuffle, seed, teacher);
+    }
+
+    private DetectionBatches(List<DetectionImage> images, int side, int grid, List<double[]> anchors, int classes,
+                             int batchSize, Augmentation augmentation, AugmentedViews views, boolean shuffle,
+                             long seed, List<float[]> teacher) {
         if (images.isEmpty()) {
             throw new IllegalArgumentException("no images to iterate over");
         }
@@ -68,14 +90,17 @@ public final class DetectionBatches implements DataSetIterator {
         this.augmentation = augmentation;
         this.shuffle = shuffle;
         this.seed = seed;
+        this.views = views;
         if (teacher != null) {
             int expected = anchors.size() * (5 + classes) * grid * grid;
             if (!augmentation.equals(Augmentation.NONE)) {
-                throw new IllegalArgumentException("teacher outputs are for the un-augmented images: distillation "
-                        + "batches cannot be augmented");
+                throw new IllegalArgumentException("teacher outputs are for fixed inputs: distillation batches take "
+                        + "augmented views, not augmentation drawn afresh every epoch");
             }
-            if (teacher.size() != images.size()) {
-                throw new IllegalArgumentException(teacher.size() + " teacher outputs for " + images.size() + " images");
+            int inputs = views == null ? images.size() : views.count() * images.size();
+            if (teacher.size() != inputs) {
+                throw new IllegalArgumentException(teacher.size() + " teacher outputs for " + images.size()
+                        + " images" + (views == null ? "" : " in " + views.count() + " views"));
             }
             for (int i = 0; i < teacher.size(); i++) {
                 if (teacher.get(i).length != expected) {
@@ -158,16 +183,20 @@ public final class DetectionBatches implements DataSetIterator {
         for (int i = 0; i < n; i++) {
             int index = order.get(from + i);
             DetectionImage image = images.get(index);
-            boolean augment = !augmentation.equals(Augmentation.NONE);
-            SplittableRandom random = augment ? new SplittableRandom(Seeds.derive(seed, "augment", epoch, index)) : null;
+            Augmentation drawn = views == null ? augmentation : views.augmentation();
+            boolean augment = !drawn.equals(Augmentation.NONE);
+            SplittableRandom random = !augment ? null : views == null
+                    ? new SplittableRandom(Seeds.derive(seed, "augment", epoch, index))
+                    : views.random(views.viewOf(epoch), image);
             DetectionTensors.Placement placement = augment
-                    ? DetectionTensors.augmented(image, side, augmentation, random)
+                    ? DetectionTensors.augmented(image, side, drawn, random)
                     : DetectionTensors.letterbox(image, side);
-            DetectionTensors.pixels(image, placement, augmentation, random, features, i * 3 * side * side);
+            DetectionTensors.pixels(image, placement, drawn, random, features, i * 3 * side * side);
             DetectionTensors.labels(DetectionTensors.objects(image, placement), side, grid, anchors, classes, labels,
                     i * channels * grid * grid);
             if (teacher != null) {
-                System.arraycopy(teacher.get(index), 0, labels, i * channels * grid * grid + block, block);
+                int input = views == null ? index : views.viewOf(epoch) * images.size() + index;
+                System.arraycopy(teacher.get(input), 0, labels, i * channels * grid * grid + block, block);
             }
         }
         DataSet batch = new DataSet(Nd4j.create(features, new long[] {n, 3, side, side}),

@@ -31,7 +31,7 @@ final class FinalTrainingRecord {
         return String.join("|", io.sparknas.space.ArchitectureJson.encode(request.architecture()),
                 Long.toString(request.seed()), Boolean.toString(request.distill()), context.training().toString(),
                 context.distillation().toString(), Boolean.toString(context.inherited()), context.data().toString(),
-                context.resumeKey());
+                String.valueOf(context.views()), context.resumeKey());
     }
 
     /** The result recorded for {@code key} beside {@code model}, or null when there is none to reuse. */

@@ -86,7 +86,7 @@ public final class FinalTrainingTask implements FlatMapFunction<Iterator<FinalTr
                     start = weights.extract(request.architecture(), request.seed(), settings.updater(1));
                 }
                 FinalTrainer.Outcome outcome = trainer.train(context.costModel().lower(request.architecture()),
-                        dataset, request.distill() ? teacherOutputs.read() : null, start);
+                        dataset, context.views(), request.distill() ? teacherOutputs.read() : null, start);
                 network = outcome.network();
                 String artifact = write(model, bytes(network));
                 result = new FinalTrainingResult(request.candidateId(), request.distill(), request.seed(),

@@ -26,20 +26,28 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
  *
  * <p>The reading is written against Parquet's own record API (parquet-hadoop, on every Spark classpath) because a
  * Spark task cannot open a SparkSession; the columns are those the driver's {@code TeacherOutputsCache} writes:
- * {@code image_index} (int), {@code image_id} (string), {@code outputs} (list of float).
+ * {@code view} (int; absent in tables written before augmented views, read as 0), {@code image_index} (int), {@code image_id} (string), {@code outputs} (list of float).
  *
  * @param folder      the table's folder
  * @param fingerprint the teacher's fingerprint the table must carry
- * @param images      training images, one row each
+ * @param images      training images
+ * @param views       augmented views per image (1 for the plain images): the table has one row per view and image
  */
-public record TeacherOutputsSource(String folder, String fingerprint, int images) implements java.io.Serializable {
+public record TeacherOutputsSource(String folder, String fingerprint, int images, int views)
+        implements java.io.Serializable {
+
+    public TeacherOutputsSource {
+        if (views < 1) {
+            throw new IllegalArgumentException("teacher outputs need at least one view per image, got " + views);
+        }
+    }
 
     /** The file beside the rows naming the teacher they belong to. */
     public static final String FINGERPRINT_FILE = "_teacher.txt";
 
     private static final Map<TeacherOutputsSource, List<float[]>> READ = new ConcurrentHashMap<>();
 
-    /** The outputs in image order; read once per JVM and teacher. */
+    /** The outputs view-major (view {@code v} of image {@code i} at {@code v·images + i}); read once per JVM and teacher. */
     public List<float[]> read() {
         return READ.computeIfAbsent(this, key -> load());
     }
@@ -67,7 +75,7 @@ public record TeacherOutputsSource(String folder, String fingerprint, int images
                     + FINGERPRINT_FILE + " names another teacher or is missing): refusing to distill from them");
         }
         Path dir = new Path(folder);
-        float[][] outputs = new float[images][];
+        float[][] outputs = new float[views * images][];
         try {
             FileSystem fs = dir.getFileSystem(new Configuration());
             FileStatus[] parts = fs.listStatus(dir, p -> p.getName().endsWith(".parquet"));
@@ -77,22 +85,27 @@ public record TeacherOutputsSource(String folder, String fingerprint, int images
                         .withConf(new Configuration()).build()) {
                     for (Group row = reader.read(); row != null; row = reader.read()) {
                         int index = row.getInteger("image_index", 0);
+                        int view = row.getType().containsField("view") ? row.getInteger("view", 0) : 0;
                         if (index < 0 || index >= images) {
                             throw new IllegalStateException(part.getPath() + ": image_index " + index
                                     + " is outside the training split's " + images + " images");
                         }
-                        outputs[index] = floats(row.getGroup("outputs", 0));
+                        if (view < 0 || view >= views) {
+                            throw new IllegalStateException(part.getPath() + ": view " + view + " is outside the "
+                                    + views + " view(s) of this teacher's outputs");
+                        }
+                        outputs[view * images + index] = floats(row.getGroup("outputs", 0));
                     }
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the teacher outputs in " + folder, e);
         }
-        List<float[]> ordered = new ArrayList<>(images);
-        for (int i = 0; i < images; i++) {
+        List<float[]> ordered = new ArrayList<>(outputs.length);
+        for (int i = 0; i < outputs.length; i++) {
             if (outputs[i] == null) {
-                throw new IllegalStateException(folder + ": the teacher's outputs for training image " + i
-                        + " are missing");
+                throw new IllegalStateException(folder + ": the teacher's outputs for training image " + i % images
+                        + (views == 1 ? "" : " in view " + i / images) + " are missing");
             }
             ordered.add(outputs[i]);
         }

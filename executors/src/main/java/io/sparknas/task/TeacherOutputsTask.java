@@ -1,5 +1,6 @@
 package io.sparknas.task;
 
+import io.sparknas.data.AugmentedViews;
 import io.sparknas.data.DatasetSource;
 import io.sparknas.data.DetectionImage;
 import io.sparknas.train.DetectionTeacher;
@@ -11,8 +12,8 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * The Spark function that computes a teacher's outputs for a slice of the training images: each element is the
- * first image index of a slice of {@code sliceSize}. Deterministic, so a retried task gives the same values.
+ * The Spark function that computes a teacher's outputs for a slice of the training images (every augmented view of
+ * each, when there are views): each element is the first image index of a slice of {@code sliceSize}. Deterministic, so a retried task gives the same values.
  */
 public final class TeacherOutputsTask implements FlatMapFunction<Iterator<Integer>, TeacherOutput> {
 
@@ -22,12 +23,16 @@ public final class TeacherOutputsTask implements FlatMapFunction<Iterator<Intege
     private final DatasetSource data;
     private final int sliceSize;
     private final int batchSize;
+    private final AugmentedViews views;
 
-    public TeacherOutputsTask(Broadcast<TeacherArtifact> teacher, DatasetSource data, int sliceSize, int batchSize) {
+    /** @param views the augmented views to compute outputs for; null for the plain images */
+    public TeacherOutputsTask(Broadcast<TeacherArtifact> teacher, DatasetSource data, int sliceSize, int batchSize,
+                              AugmentedViews views) {
         this.teacher = teacher;
         this.data = data;
         this.sliceSize = sliceSize;
         this.batchSize = batchSize;
+        this.views = views;
     }
 
     @Override
@@ -39,10 +44,13 @@ public final class TeacherOutputsTask implements FlatMapFunction<Iterator<Intege
             while (starts.hasNext()) {
                 int from = starts.next();
                 int to = Math.min(train.size(), from + sliceSize);
-                List<float[]> values = TeacherPredictions.compute(opened, train.subList(from, to), artifact.side(),
-                        artifact.head(), batchSize);
-                for (int i = 0; i < values.size(); i++) {
-                    out.add(new TeacherOutput(from + i, train.get(from + i).id(), values.get(i)));
+                List<DetectionImage> slice = train.subList(from, to);
+                List<float[]> values = views == null
+                        ? TeacherPredictions.compute(opened, slice, artifact.side(), artifact.head(), batchSize)
+                        : TeacherPredictions.compute(opened, slice, artifact.side(), artifact.head(), batchSize, views);
+                for (int k = 0; k < values.size(); k++) {
+                    int i = k % slice.size();
+                    out.add(new TeacherOutput(k / slice.size(), from + i, slice.get(i).id(), values.get(k)));
                 }
             }
         }

@@ -2,6 +2,7 @@ package io.sparknas.train;
 
 import io.sparknas.cost.LayerGraph;
 import io.sparknas.data.Augmentation;
+import io.sparknas.data.AugmentedViews;
 import io.sparknas.data.DetectionBatches;
 import io.sparknas.data.DetectionDataset;
 import io.sparknas.eval.DetectionMetrics;
@@ -14,9 +15,11 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * Trains one chosen candidate fully, from scratch or from inherited weights, with or without distillation from a
- * teacher, and scores it on the test split (never used for any choice). The batches are not augmented either way:
- * the teacher's outputs are cached for the un-augmented images, and both runs must see the same inputs for the
- * comparison to measure distillation alone. The returned network is a plain detector whichever loss trained it.
+ * teacher, and scores it on the test split (never used for any choice). Both runs see the same inputs, so that the
+ * comparison measures distillation alone: the plain images, or a fixed set of augmented views of them
+ * ({@link AugmentedViews}) for which the teacher's outputs were computed ahead — never augmentation drawn afresh,
+ * which the cached teacher outputs could not follow. The returned network is a plain detector whichever loss
+ * trained it.
  */
 public final class FinalTrainer {
 
@@ -51,6 +54,19 @@ public final class FinalTrainer {
      */
     public Outcome train(LayerGraph graph, DetectionDataset data, List<float[]> teacherOutputs,
                          ComputationGraph inherited) {
+        return train(graph, data, null, teacherOutputs, inherited);
+    }
+
+    /**
+     * Trains the detector of {@code graph} on augmented views of the training images.
+     *
+     * @param views          the views every epoch cycles through; null for the plain images
+     * @param teacherOutputs per view and image, view-major (per image without views), the teacher's raw outputs;
+     *                       null trains without distillation
+     * @param inherited      a network of the same architecture whose weights to start from; null for scratch
+     */
+    public Outcome train(LayerGraph graph, DetectionDataset data, AugmentedViews views, List<float[]> teacherOutputs,
+                         ComputationGraph inherited) {
         int side = graph.input().height();
         int grid = side / head.outputStride();
         int iterations = (data.train().size() + settings.batchSize() - 1) / settings.batchSize();
@@ -70,8 +86,11 @@ public final class FinalTrainer {
             }
             network.setParams(inherited.params().dup());
         }
-        DetectionBatches batches = new DetectionBatches(data.train(), side, grid, DetectorEvaluator.anchorPairs(head),
-                head.classes(), settings.batchSize(), Augmentation.NONE, true, settings.seed(), teacherOutputs);
+        DetectionBatches batches = views == null
+                ? new DetectionBatches(data.train(), side, grid, DetectorEvaluator.anchorPairs(head), head.classes(),
+                        settings.batchSize(), Augmentation.NONE, true, settings.seed(), teacherOutputs)
+                : new DetectionBatches(data.train(), side, grid, DetectorEvaluator.anchorPairs(head), head.classes(),
+                        settings.batchSize(), views, true, settings.seed(), teacherOutputs);
         DetectorTrainer trainer = new DetectorTrainer(head, settings, null, progress);
         DetectorTrainer.Trained trained = trainer.run(network, side, batches, data.val(),
                 new TrainingCheckpoint.State(0, -1, 0, List.of()));

@@ -1,28 +1,38 @@
 package io.sparknas.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparknas.cost.CostModel;
 import io.sparknas.cost.CostSettings;
 import io.sparknas.cost.LayerGraph;
 import io.sparknas.data.Augmentation;
+import io.sparknas.data.AugmentedViews;
+import io.sparknas.data.DetectionBatches;
 import io.sparknas.data.DetectionDataset;
 import io.sparknas.data.SyntheticDetectionSet;
 import io.sparknas.data.SyntheticSpec;
+import io.sparknas.eval.DetectorEvaluator;
 import io.sparknas.net.DetectorNetworkBuilder;
 import io.sparknas.space.HeadSpec;
 import io.sparknas.space.SearchSpace;
 import io.sparknas.space.TestSpaces;
+import java.util.Arrays;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 
-/** Full training of one candidate: inherited weights are the start, a distilled student comes back plain. */
+/**
+ * Full training of one candidate: inherited weights are the start, a distilled student comes back plain, and a
+ * teacher's outputs for augmented views are its outputs on exactly the inputs the students see.
+ */
 class FinalTrainerTest {
 
     private static final SearchSpace SPACE = TestSpaces.standard();
@@ -60,5 +70,37 @@ class FinalTrainerTest {
                 instanceof DistillationLossLayer);
         assertEquals(1, outcome.training().epochsRun());
         assertTrue(outcome.test().map50() >= 0 && outcome.test().map50() <= 1);
+    }
+
+    @Test
+    void aTeachersOutputsForViewsAreItsOutputsOnTheInputsTheStudentsSee() {
+        ComputationGraph network = DetectorNetworkBuilder.build(GRAPH, HEAD, 7, new Adam(1e-3), 0);
+        AugmentedViews views = new AugmentedViews(2, Augmentation.DEFAULT, 3);
+        int side = GRAPH.input().height();
+        int images = DATA.train().size();
+        List<float[]> outputs = TeacherPredictions.compute(new NetworkTeacher(network, "a detector"), DATA.train(),
+                side, HEAD, 5, views);
+        assertEquals(2 * images, outputs.size());
+        DetectionBatches shown = new DetectionBatches(DATA.train(), side, side / HEAD.outputStride(),
+                DetectorEvaluator.anchorPairs(HEAD), HEAD.classes(), 7, views, false, 0, null);
+        for (int view = 0; view < 2; view++) {
+            shown.startEpoch(view);
+            for (int b = 0; b < shown.batchCount(); b++) {
+                INDArray out = network.outputSingle(false, shown.batch(b).getFeatures());
+                for (int n = 0; n < out.size(0); n++) {
+                    assertArrayEquals(out.get(NDArrayIndex.point(n)).dup('c').data().asFloat(),
+                            outputs.get(view * images + b * 7 + n), 1e-5f, "view " + view + " image " + (b * 7 + n));
+                }
+            }
+        }
+        assertFalse(Arrays.equals(outputs.get(0), outputs.get(images)), "the two views of an image differ");
+
+        FinalTrainer.Outcome distilled = new FinalTrainer(HEAD, settings(1e-3), new DistillationSettings(1, 4, 0.5),
+                line -> { }).train(GRAPH, DATA, views, outputs, null);
+        assertFalse(distilled.network().getLayer(DetectorNetworkBuilder.OUTPUT).conf().getLayer()
+                instanceof DistillationLossLayer);
+        assertThrows(IllegalArgumentException.class, () -> new FinalTrainer(HEAD, settings(1e-3),
+                new DistillationSettings(1, 4, 0.5), line -> { }).train(GRAPH, DATA, views,
+                outputs.subList(0, images), null), "one view's outputs do not serve two views");
     }
 }
