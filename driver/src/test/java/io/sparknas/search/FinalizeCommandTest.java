@@ -235,7 +235,7 @@ class FinalizeCommandTest {
 
         TinySearch.Result again = TinySearch.run(with("finalize", "--run", "tiny", "--top", "1", "--epochs", "1",
                 "--teacher-onnx", onnx.toString(), "--set", "final.init=inherited", "--supernet",
-                checkpoint.toString()));
+                checkpoint.toString(), "--set", "final.augmented-views=0"));
         assertEquals(0, again.status(), again.err());
         assertTrue(again.out().contains("teacher outputs: " + data.train().size() + " images from "),
                 "the cache is used: " + again.out());
