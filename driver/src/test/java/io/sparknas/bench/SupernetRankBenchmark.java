@@ -223,7 +223,8 @@ public final class SupernetRankBenchmark {
         SupernetTrainer.Trained supernet = trainer.train(data.train(), data.val());
         double supernetMinutes = supernet.history().stream().mapToDouble(e -> e.seconds()).sum() / 60;
         SubnetEvaluator evaluator = new SubnetEvaluator(supernet.supernet(), data.train(), data.val(),
-                supernetSettings.recalibrationBatches(), supernetSettings.batchSize(), supernetSettings.seed());
+                supernetSettings.recalibrationBatches(), supernetSettings.batchSize(), supernetSettings.seed())
+                .withValidationLoss();
 
         List<SingleChangeDiagnosis.Group> diagnosis = SingleChangeDiagnosis.of(trainer.ends().largest(), cell,
                 a -> evaluator.evaluate(a).map50());

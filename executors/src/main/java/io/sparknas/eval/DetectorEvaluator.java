@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * Runs a detector over labelled images and scores it: letterboxed inputs, decoding, NMS, then VOC mAP@0.5 and
@@ -67,17 +68,20 @@ public final class DetectorEvaluator {
     }
 
     /**
-     * The letterboxed input batches and the ground truth of {@code images} at side {@code side}: what every
-     * evaluation at that side reads, worth keeping when many networks are scored on the same images.
+     * The letterboxed input batches, their label grids and the ground truth of {@code images} at side {@code side}:
+     * what every evaluation at that side reads, worth keeping when many networks are scored on the same images.
      */
     public PreparedImages prepare(List<DetectionImage> images, int side) {
         DetectionBatches batches = new DetectionBatches(images, side, side / head.outputStride(), anchorPairs(head),
                 head.classes(), batchSize, Augmentation.NONE, false, 0L);
         List<INDArray> features = new ArrayList<>();
+        List<INDArray> labels = new ArrayList<>();
         while (batches.hasNext()) {
-            features.add(batches.next().getFeatures());
+            DataSet batch = batches.next();
+            features.add(batch.getFeatures());
+            labels.add(batch.getLabels());
         }
-        return new PreparedImages(side, features, truths(images, side));
+        return new PreparedImages(side, features, labels, truths(images, side));
     }
 
     /** Evaluates a predictor of raw grids on images prepared by {@link #prepare}. */

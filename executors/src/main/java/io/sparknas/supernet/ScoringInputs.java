@@ -7,13 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * The image batches that scoring subnets reads again and again, kept per JVM: the validation split letterboxed to a
- * resolution, its label batches (for the validation loss) and the BatchNorm recalibration batches of a seed. Preparing them (decoding, letterboxing and labelling
- * 750 images at 80 px) took longer than the validation forward pass of a small subnet in ONNX Runtime, and every
+ * resolution (with its label grids) and the BatchNorm recalibration batches of a seed. Preparing them (decoding,
+ * letterboxing and labelling 750 images at 80 px) took longer than the validation forward pass of a small subnet in ONNX Runtime, and every
  * candidate of a search at the same resolution and seed needs exactly the same batches.
  *
  * <p>Entries are keyed by the identity of the image list (an executor's dataset is loaded once per JVM), the side and
@@ -62,21 +61,6 @@ final class ScoringInputs {
         return (PreparedImages) get(key, () -> {
             PreparedImages prepared = prepare.get();
             return new Entry(prepared, prepared.bytes());
-        });
-    }
-
-    /** The YOLO label batches of the validation images at {@code side}, made by {@code prepare} when not kept. */
-    @SuppressWarnings("unchecked")
-    List<INDArray> validationLabels(List<DetectionImage> images, int side, int batchSize,
-                                    Supplier<List<INDArray>> prepare) {
-        Key key = new Key(new ImagesIdentity(images), "validation-labels", side, batchSize, 0, 0L);
-        return (List<INDArray>) get(key, () -> {
-            List<INDArray> prepared = List.copyOf(prepare.get());
-            long size = 0;
-            for (INDArray batch : prepared) {
-                size += batch.length() * batch.dataType().width();
-            }
-            return new Entry(prepared, size);
         });
     }
 

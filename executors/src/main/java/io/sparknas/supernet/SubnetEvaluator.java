@@ -46,6 +46,7 @@ public final class SubnetEvaluator {
     private final EvalEngine engine;
     private final int adaptationSteps;
     private final double adaptationLearningRate;
+    private final boolean validationLoss;
 
     /** With every forward pass in DL4J. */
     public SubnetEvaluator(Supernet supernet, List<DetectionImage> train, List<DetectionImage> val,
@@ -56,12 +57,12 @@ public final class SubnetEvaluator {
     /** @param engine what runs the forward passes of BatchNorm recalibration and validation */
     public SubnetEvaluator(Supernet supernet, List<DetectionImage> train, List<DetectionImage> val,
                            int recalibrationBatches, int batchSize, long seed, EvalEngine engine) {
-        this(supernet, train, val, recalibrationBatches, batchSize, seed, engine, 0, 0);
+        this(supernet, train, val, recalibrationBatches, batchSize, seed, engine, 0, 0, false);
     }
 
     private SubnetEvaluator(Supernet supernet, List<DetectionImage> train, List<DetectionImage> val,
                             int recalibrationBatches, int batchSize, long seed, EvalEngine engine, int adaptationSteps,
-                            double adaptationLearningRate) {
+                            double adaptationLearningRate, boolean validationLoss) {
         if (train.isEmpty() || val.isEmpty()) {
             throw new IllegalArgumentException("subnet evaluation needs training images (BN recalibration) and "
                     + "validation images");
@@ -75,6 +76,7 @@ public final class SubnetEvaluator {
         this.engine = engine;
         this.adaptationSteps = adaptationSteps;
         this.adaptationLearningRate = adaptationLearningRate;
+        this.validationLoss = validationLoss;
     }
 
     /**
@@ -90,7 +92,17 @@ public final class SubnetEvaluator {
                     + " steps at " + learningRate);
         }
         return new SubnetEvaluator(supernet, train, val, recalibrationBatches, batchSize, seed, engine, steps,
-                learningRate);
+                learningRate, validationLoss);
+    }
+
+    /**
+     * This evaluator, with each score also carrying the subnet's {@link SubnetScore#valLoss validation loss} (the
+     * detection loss of the same validation pass's outputs; without it the score's loss is NaN). The search ranks by
+     * mAP and does not pay for it; the ranking benchmark asks for it.
+     */
+    public SubnetEvaluator withValidationLoss() {
+        return new SubnetEvaluator(supernet, train, val, recalibrationBatches, batchSize, seed, engine,
+                adaptationSteps, adaptationLearningRate, true);
     }
 
     /** The number of adaptation steps each subnet gets before it is scored (0: inherited weights as they are). */
@@ -131,12 +143,15 @@ public final class SubnetEvaluator {
             BatchNormRecalibration.recalibrate(network, recalibrationBatches(side));
             metrics = evaluator.evaluate(keeping(dl4j(network), outputs), images);
         }
-        double loss = validationLoss(outputs, side);
+        double loss = validationLoss ? validationLoss(outputs, images, side) : Double.NaN;
         return new SubnetScore(metrics.map50(), metrics.mapCoco(), stale, loss, (System.nanoTime() - start) / 1e9);
     }
 
-    /** {@code predictor}, adding each output it gives to {@code outputs}. */
-    private static UnaryOperator<INDArray> keeping(UnaryOperator<INDArray> predictor, List<INDArray> outputs) {
+    /** {@code predictor}, adding each output it gives to {@code outputs} when the validation loss is asked for. */
+    private UnaryOperator<INDArray> keeping(UnaryOperator<INDArray> predictor, List<INDArray> outputs) {
+        if (!validationLoss) {
+            return predictor;
+        }
         return features -> {
             INDArray output = predictor.apply(features);
             outputs.add(output);
@@ -145,25 +160,17 @@ public final class SubnetEvaluator {
     }
 
     /**
-     * The detection loss per validation image of the raw outputs of the validation batches, in order, against their
-     * labels at {@code side} (kept per JVM by {@link ScoringInputs}).
+     * The detection loss per validation image of the raw outputs of the validation batches, in order, against the
+     * label grids {@code images} carries.
      */
-    private double validationLoss(List<INDArray> outputs, int side) {
-        HeadSpec head = supernet.space().head();
-        int grid = side / head.outputStride();
-        List<INDArray> labels = ScoringInputs.shared().validationLabels(val, side, batchSize, () -> {
-            DetectionBatches batches = new DetectionBatches(val, side, grid, DetectorEvaluator.anchorPairs(head),
-                    head.classes(), batchSize, Augmentation.NONE, false, 0L);
-            List<INDArray> made = new ArrayList<>();
-            while (batches.hasNext()) {
-                made.add(batches.next().getLabels());
-            }
-            return made;
-        });
+    private double validationLoss(List<INDArray> outputs, PreparedImages images, int side) {
+        List<INDArray> labels = images.labels();
         if (labels.size() != outputs.size()) {
             throw new IllegalStateException("validation gave " + outputs.size() + " output batches for "
                     + labels.size() + " label batches");
         }
+        HeadSpec head = supernet.space().head();
+        int grid = side / head.outputStride();
         YoloLoss loss = DetectorNetworkBuilder.loss(head, grid * grid);
         double sum = 0;
         for (int b = 0; b < outputs.size(); b++) {

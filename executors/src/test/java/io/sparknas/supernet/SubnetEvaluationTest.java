@@ -83,15 +83,19 @@ class SubnetEvaluationTest {
         Supernet holder = Supernet.initialize(SPACE, 1, new NoOp());
         holder.writeBack(architecture, trained);
         SubnetScore dl4j = new SubnetEvaluator(holder, data.train(), data.train(), 2, 16, 4,
-                io.sparknas.export.EvalEngine.DL4J).evaluate(architecture);
+                io.sparknas.export.EvalEngine.DL4J).withValidationLoss().evaluate(architecture);
         SubnetScore onnx = new SubnetEvaluator(holder, data.train(), data.train(), 2, 16, 4,
+                io.sparknas.export.EvalEngine.ONNXRUNTIME).withValidationLoss().evaluate(architecture);
+        SubnetScore withoutLoss = new SubnetEvaluator(holder, data.train(), data.train(), 2, 16, 4,
                 io.sparknas.export.EvalEngine.ONNXRUNTIME).evaluate(architecture);
         assertTrue(dl4j.map50() > 0.1, "a subnet that detects: mAP " + dl4j.map50());
         assertEquals(dl4j.map50(), onnx.map50(), 1e-3);
         assertEquals(dl4j.mapCoco(), onnx.mapCoco(), 1e-3);
         assertEquals(dl4j.valLoss(), onnx.valLoss(), 1e-3 * dl4j.valLoss());
+        assertEquals(onnx.map50(), withoutLoss.map50(), 0.0, "the loss is read off the same validation pass");
+        assertTrue(Double.isNaN(withoutLoss.valLoss()), "no loss unless asked for: " + withoutLoss.valLoss());
         SubnetScore untrained = new SubnetEvaluator(Supernet.initialize(SPACE, 1, new NoOp()), data.train(),
-                data.train(), 2, 16, 4).evaluate(architecture);
+                data.train(), 2, 16, 4).withValidationLoss().evaluate(architecture);
         assertTrue(dl4j.valLoss() < 0.8 * untrained.valLoss(), "validation loss per image trained " + dl4j.valLoss()
                 + ", untrained " + untrained.valLoss());
     }
@@ -139,8 +143,10 @@ class SubnetEvaluationTest {
                 SupernetSettings.NO_DISTILLATION), null, line -> { }).train(DATA.train(), DATA.val()).supernet();
         Supernet reloaded = Supernet.fromBytes(SPACE, supernet.toBytes());
         Architecture architecture = SPACE.sample(new SplittableRandom(6));
-        SubnetScore first = new SubnetEvaluator(supernet, DATA.train(), DATA.val(), 2, 16, 8).evaluate(architecture, true);
-        SubnetScore again = new SubnetEvaluator(reloaded, DATA.train(), DATA.val(), 2, 16, 8).evaluate(architecture, true);
+        SubnetScore first = new SubnetEvaluator(supernet, DATA.train(), DATA.val(), 2, 16, 8).withValidationLoss()
+                .evaluate(architecture, true);
+        SubnetScore again = new SubnetEvaluator(reloaded, DATA.train(), DATA.val(), 2, 16, 8).withValidationLoss()
+                .evaluate(architecture, true);
         assertEquals(first.map50(), again.map50(), 0.0);
         assertEquals(first.mapCoco(), again.mapCoco(), 0.0);
         assertEquals(first.map50Stale(), again.map50Stale(), 0.0);
