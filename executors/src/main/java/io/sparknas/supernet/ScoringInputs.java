@@ -12,8 +12,8 @@ import org.nd4j.linalg.dataset.DataSet;
 /**
  * The image batches that scoring subnets reads again and again, kept per JVM: the validation split letterboxed to a
  * resolution (with its label grids) and the BatchNorm recalibration batches of a seed. Preparing them (decoding,
- * letterboxing and labelling 750 images at 80 px) took longer than the validation forward pass of a small subnet in ONNX Runtime, and every
- * candidate of a search at the same resolution and seed needs exactly the same batches.
+ * letterboxing and labelling 750 images at 80 px) took longer than the validation forward pass of a small subnet in
+ * ONNX Runtime, and every candidate of a search at the same resolution and seed needs exactly the same batches.
  *
  * <p>Entries are keyed by the identity of the image list (an executor's dataset is loaded once per JVM), the side and
  * the batching; the least recently used are dropped beyond a byte budget, by default an eighth of the heap limit
