@@ -143,7 +143,7 @@ public final class SubnetEvaluator {
             BatchNormRecalibration.recalibrate(network, recalibrationBatches(side));
             metrics = evaluator.evaluate(keeping(dl4j(network), outputs), images);
         }
-        double loss = validationLoss ? validationLoss(outputs, images, side) : Double.NaN;
+        double loss = validationLoss ? validationLoss(outputs, images) : Double.NaN;
         return new SubnetScore(metrics.map50(), metrics.mapCoco(), stale, loss, (System.nanoTime() - start) / 1e9);
     }
 
@@ -163,14 +163,14 @@ public final class SubnetEvaluator {
      * The detection loss per validation image of the raw outputs of the validation batches, in order, against the
      * label grids {@code images} carries.
      */
-    private double validationLoss(List<INDArray> outputs, PreparedImages images, int side) {
+    private double validationLoss(List<INDArray> outputs, PreparedImages images) {
         List<INDArray> labels = images.labels();
         if (labels.size() != outputs.size()) {
             throw new IllegalStateException("validation gave " + outputs.size() + " output batches for "
                     + labels.size() + " label batches");
         }
         HeadSpec head = supernet.space().head();
-        int grid = side / head.outputStride();
+        int grid = images.side() / head.outputStride();
         YoloLoss loss = DetectorNetworkBuilder.loss(head, grid * grid);
         double sum = 0;
         for (int b = 0; b < outputs.size(); b++) {
