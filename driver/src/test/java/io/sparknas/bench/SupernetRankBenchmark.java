@@ -622,17 +622,21 @@ public final class SupernetRankBenchmark {
         }
     }
 
-    /** The cache file of one search: by supernet, searcher, seed and budget. */
     /**
-     * The supernet settings as they enter the cache key: uniform member conv types are left out, so the supernets
-     * and searches cached before {@code supernet.member-types} existed keep their keys.
+     * The supernet settings as they enter the cache key: uniform member conv types and a smallest end on every step
+     * are left out, so the supernets and searches cached before {@code supernet.member-types} and
+     * {@code supernet.smallest-every} existed keep their keys.
      */
     static String settingsKey(SupernetSettings settings) {
         String text = settings.toString();
+        if (settings.smallestEvery() == 1) {
+            text = text.replace(", smallestEvery=1", "");
+        }
         return settings.memberTypes() == MemberConvTypes.UNIFORM
                 ? text.replace(", memberTypes=" + MemberConvTypes.UNIFORM, "") : text;
     }
 
+    /** The cache file of one search: by supernet, searcher, seed and budget. */
     private static Path searchFile(Path cache, String supernetKey, String searcher, int seed, int budget) {
         return cache.resolve("search-" + supernetKey + "-" + searcher + "-" + seed + "-" + budget + ".json");
     }

@@ -158,6 +158,8 @@ class ConfigLoaderTest {
                 "supernet.member-types=even");
         assertEquals(io.sparknas.supernet.MemberConvTypes.BALANCED, ConfigLoader.load(null,
                 List.of("supernet.member-types=balanced")).supernet().memberTypes());
+        assertMessage("supernet.smallest-every: -1 is outside [0, 1000000]", "supernet.smallest-every=-1");
+        assertEquals(1, ConfigLoader.load(null, List.of()).supernet().smallestEvery(), "the sandwich rule by default");
     }
 
     @Test

@@ -16,7 +16,8 @@ import java.util.random.RandomGenerator;
  * of updates per sandwich step ({@link MemberConvTypes#BALANCED}), and the redraw of a random member's types by them.
  *
  * <p>In a slot, the sandwich's ends contribute {@code e_g} updates to weight set {@code g} (the sets are the conv
- * types as {@link WeightSharing} groups them) and the {@code k} random members {@code k p_g}. The probabilities are
+ * types as {@link WeightSharing} groups them; the smallest end counts with the share of steps that train it) and the
+ * {@code k} random members {@code k p_g} (k counts the member that replaces the smallest end on the steps without it). The probabilities are
  * the water level {@code L} with {@code sum_g max(0, L - e_g) = k}, {@code p_g = max(0, L - e_g) / k}: sets the ends
  * already train get less, an untouched set the most; inside a set its conv types are equally likely. Example: ends
  * MBConv and depthwise-separable sharing one set, 4 random members: the standard convolution is drawn with
@@ -49,22 +50,34 @@ public final class ConvTypeBalance implements java.io.Serializable {
 
     /** The balance for {@code randomMembers} random members per step beside {@code ends}, weights shared by {@code sharing}. */
     public static ConvTypeBalance of(SearchSpace space, SandwichEnds ends, WeightSharing sharing, int randomMembers) {
+        return of(space, ends, sharing, randomMembers, 1);
+    }
+
+    /**
+     * The balance when the smallest end is a member of {@code smallestShare} of the steps (1: every step), a further
+     * random member taking its place on the others.
+     */
+    public static ConvTypeBalance of(SearchSpace space, SandwichEnds ends, WeightSharing sharing, int randomMembers,
+                                     double smallestShare) {
+        double expectedRandom = randomMembers + 1 - smallestShare;
         List<ConvType> types = space.orderedConvTypes();
         List<List<double[]>> probabilities = new ArrayList<>();
         for (int s = 0; s < space.stages().size(); s++) {
             int slots = space.stages().get(s).depths().stream().mapToInt(Integer::intValue).max().orElse(0);
             List<double[]> stage = new ArrayList<>();
             for (int b = 0; b < slots; b++) {
-                Map<ConvType, Integer> endUpdates = new LinkedHashMap<>();
+                Map<ConvType, Double> endUpdates = new LinkedHashMap<>();
                 for (ConvType type : types) {
-                    endUpdates.putIfAbsent(sharing.weightsOf(type), 0);
+                    endUpdates.putIfAbsent(sharing.weightsOf(type), 0.0);
                 }
-                for (Architecture end : List.of(ends.largest(), ends.smallest())) {
-                    if (b < end.depth(s)) {
-                        endUpdates.merge(sharing.weightsOf(end.stages().get(s).get(b).type()), 1, Integer::sum);
-                    }
+                if (b < ends.largest().depth(s)) {
+                    endUpdates.merge(sharing.weightsOf(ends.largest().stages().get(s).get(b).type()), 1.0, Double::sum);
                 }
-                stage.add(typeProbabilities(types, sharing, endUpdates, randomMembers));
+                if (b < ends.smallest().depth(s)) {
+                    endUpdates.merge(sharing.weightsOf(ends.smallest().stages().get(s).get(b).type()), smallestShare,
+                            Double::sum);
+                }
+                stage.add(typeProbabilities(types, sharing, endUpdates, expectedRandom));
             }
             probabilities.add(stage);
         }
@@ -78,7 +91,14 @@ public final class ConvTypeBalance implements java.io.Serializable {
     public static ConvTypeBalance fitting(SearchSpace space, SandwichEnds ends, WeightSharing sharing,
                                           int randomMembers, java.util.function.Predicate<Architecture> admissible,
                                           long seed) {
-        ConvTypeBalance wanted = of(space, ends, sharing, randomMembers);
+        return fitting(space, ends, sharing, randomMembers, 1, admissible, seed);
+    }
+
+    /** {@link #fitting} with the smallest end a member of {@code smallestShare} of the steps. */
+    public static ConvTypeBalance fitting(SearchSpace space, SandwichEnds ends, WeightSharing sharing,
+                                          int randomMembers, double smallestShare,
+                                          java.util.function.Predicate<Architecture> admissible, long seed) {
+        ConvTypeBalance wanted = of(space, ends, sharing, randomMembers, smallestShare);
         ConvTypeBalance current = wanted;
         java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
         List<ConvType> types = wanted.types;
@@ -148,7 +168,7 @@ public final class ConvTypeBalance implements java.io.Serializable {
     }
 
     private static double[] typeProbabilities(List<ConvType> types, WeightSharing sharing,
-                                              Map<ConvType, Integer> endUpdates, int randomMembers) {
+                                              Map<ConvType, Double> endUpdates, double randomMembers) {
         Map<ConvType, Double> setShare = waterFill(endUpdates, randomMembers);
         double[] p = new double[types.size()];
         for (int t = 0; t < types.size(); t++) {
@@ -160,13 +180,13 @@ public final class ConvTypeBalance implements java.io.Serializable {
     }
 
     /** Each set's share of {@code k} random updates that levels {@code ends} as far as {@code k} allows. */
-    static Map<ConvType, Double> waterFill(Map<ConvType, Integer> ends, int k) {
+    static Map<ConvType, Double> waterFill(Map<ConvType, Double> ends, double k) {
         Map<ConvType, Double> shares = new LinkedHashMap<>();
-        if (k == 0) {
+        if (k <= 0) {
             ends.keySet().forEach(set -> shares.put(set, 1.0 / ends.size()));
             return shares;
         }
-        int[] sorted = ends.values().stream().mapToInt(Integer::intValue).sorted().toArray();
+        double[] sorted = ends.values().stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double level = 0;
         for (int n = 1; n <= sorted.length; n++) {
             double prefix = Arrays.stream(sorted, 0, n).sum();
@@ -175,7 +195,7 @@ public final class ConvTypeBalance implements java.io.Serializable {
                 break;
             }
         }
-        for (Map.Entry<ConvType, Integer> set : ends.entrySet()) {
+        for (Map.Entry<ConvType, Double> set : ends.entrySet()) {
             shares.put(set.getKey(), Math.max(0, level - set.getValue()) / k);
         }
         return shares;

@@ -13,7 +13,9 @@ import java.util.function.Predicate;
  * Chooses the subnets trained at each supernet step by the sandwich rule (BigNAS, Once-for-All): the largest, the
  * smallest ({@link SandwichEnds}: by cost inside the budget when a target is known) and {@code k} random subnets
  * (those that fit, when a target is known), so both ends of what the search can pick are always trained and the
- * middle is covered.
+ * middle is covered. The smallest end may be trained on only every n-th step ({@code supernet.smallest-every}), a
+ * further random member taking its place on the other steps: an architecture close to the smallest end inherits a
+ * path trained on every step, which the many mixed paths between the ends never are (docs/supernet.md).
  * The choice for (epoch, step) depends only on the seed, so a resumed run trains exactly what an uninterrupted one
  * would.
  *
@@ -35,6 +37,7 @@ public final class SandwichSampler {
     private final Architecture smallest;
     private final Predicate<Architecture> admissible;
     private final ConvTypeBalance balance;
+    private final int smallestEvery;
 
     /** With the space's choice extremes as ends and any random subnet. */
     public SandwichSampler(SearchSpace space, int randomSubnets, boolean progressive, int epochs, long seed) {
@@ -57,6 +60,19 @@ public final class SandwichSampler {
      */
     public SandwichSampler(SearchSpace space, SandwichEnds ends, Predicate<Architecture> admissible, int randomSubnets,
                            boolean progressive, int epochs, long seed, ConvTypeBalance balance) {
+        this(space, ends, admissible, randomSubnets, progressive, epochs, seed, balance, 1);
+    }
+
+    /**
+     * @param smallestEvery the smallest end is a member of every this many steps (step 0 of each epoch included);
+     *                      0: never. On the other steps one more random member is drawn.
+     */
+    public SandwichSampler(SearchSpace space, SandwichEnds ends, Predicate<Architecture> admissible, int randomSubnets,
+                           boolean progressive, int epochs, long seed, ConvTypeBalance balance, int smallestEvery) {
+        if (smallestEvery < 0) {
+            throw new IllegalArgumentException("smallestEvery must be >= 0, not " + smallestEvery);
+        }
+        this.smallestEvery = smallestEvery;
         this.balance = balance;
         this.space = space;
         this.randomSubnets = randomSubnets;
@@ -79,7 +95,10 @@ public final class SandwichSampler {
         return Math.min(ALL_CHOICES, (epoch - 1) * 4 / epochs);
     }
 
-    /** The subnets of step {@code step} of epoch {@code epoch}: the largest first, then the smallest, then random ones. */
+    /**
+     * The subnets of step {@code step} of epoch {@code epoch}: the largest first, then the smallest (on the steps
+     * that train it), then random ones.
+     */
     public List<Architecture> members(int epoch, int step) {
         int phase = phase(epoch);
         List<Architecture> members = new ArrayList<>();
@@ -87,9 +106,13 @@ public final class SandwichSampler {
         if (phase == 0) {
             return members;
         }
-        members.add(restrict(smallest, phase));
+        boolean withSmallest = smallestEvery > 0 && step % smallestEvery == 0;
+        if (withSmallest) {
+            members.add(restrict(smallest, phase));
+        }
         SplittableRandom random = new SplittableRandom(Seeds.derive(seed, "sandwich", epoch, step));
-        for (int i = 0; i < randomSubnets; i++) {
+        int draws = randomSubnets + (withSmallest ? 0 : 1);
+        for (int i = 0; i < draws; i++) {
             Architecture drawn = draw(random);
             for (int d = 1; d < DRAWS && !admissible.test(drawn); d++) {
                 drawn = draw(random);

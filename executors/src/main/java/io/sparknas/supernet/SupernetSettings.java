@@ -30,12 +30,14 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *                              so a larger kernel starts as the smaller one that the sandwich ends train, and its ring
  *                              grows from the random members' gradients instead of adding untrained noise
  * @param memberTypes           how the random members choose each block's conv type ({@link MemberConvTypes})
+ * @param smallestEvery         the sandwich's smallest end is trained on every this many steps (1: every step, the
+ *                              sandwich rule; 0: never), a further random member taking its place on the others
  */
 public record SupernetSettings(int epochs, int batchSize, int stepsPerEpoch, int randomSubnets, double learningRate, double warmupEpochs,
                                double weightDecay, boolean progressiveShrinking, int recalibrationBatches,
                                int evalEvery, Augmentation augmentation, long seed, WeightSharing weightSharing,
                                io.sparknas.train.DistillationSettings inplaceDistillation, boolean zeroKernelRings,
-                               MemberConvTypes memberTypes)
+                               MemberConvTypes memberTypes, int smallestEvery)
         implements java.io.Serializable {
 
     /** No in-place distillation. */
@@ -63,13 +65,25 @@ public record SupernetSettings(int epochs, int batchSize, int stepsPerEpoch, int
                 inplaceDistillation, zeroKernelRings, MemberConvTypes.UNIFORM);
     }
 
+    /** Settings that train the sandwich's smallest end on every step. */
+    public SupernetSettings(int epochs, int batchSize, int stepsPerEpoch, int randomSubnets, double learningRate,
+                            double warmupEpochs, double weightDecay, boolean progressiveShrinking,
+                            int recalibrationBatches, int evalEvery, Augmentation augmentation, long seed,
+                            WeightSharing weightSharing, io.sparknas.train.DistillationSettings inplaceDistillation,
+                            boolean zeroKernelRings, MemberConvTypes memberTypes) {
+        this(epochs, batchSize, stepsPerEpoch, randomSubnets, learningRate, warmupEpochs, weightDecay,
+                progressiveShrinking, recalibrationBatches, evalEvery, augmentation, seed, weightSharing,
+                inplaceDistillation, zeroKernelRings, memberTypes, 1);
+    }
+
     public SupernetSettings {
         java.util.Objects.requireNonNull(weightSharing, "weightSharing");
         java.util.Objects.requireNonNull(inplaceDistillation, "inplaceDistillation");
         java.util.Objects.requireNonNull(memberTypes, "memberTypes");
-        if (epochs < 1 || batchSize < 1 || stepsPerEpoch < 0 || randomSubnets < 0 || recalibrationBatches < 1 || evalEvery < 0) {
+        if (epochs < 1 || batchSize < 1 || stepsPerEpoch < 0 || randomSubnets < 0 || recalibrationBatches < 1
+                || evalEvery < 0 || smallestEvery < 0) {
             throw new IllegalArgumentException("epochs, batch size and recalibration batches must be positive; "
-                    + "random subnets and eval interval >= 0");
+                    + "random subnets, eval interval and smallest-end interval >= 0");
         }
         if (!(learningRate > 0) || warmupEpochs < 0 || weightDecay < 0) {
             throw new IllegalArgumentException("learning rate must be positive, warm-up and weight decay >= 0");
@@ -80,14 +94,19 @@ public record SupernetSettings(int epochs, int batchSize, int stepsPerEpoch, int
     public SupernetSettings withEpochs(int newEpochs) {
         return new SupernetSettings(newEpochs, batchSize, stepsPerEpoch, randomSubnets, learningRate, warmupEpochs, weightDecay,
                 progressiveShrinking, recalibrationBatches, evalEvery, augmentation, seed, weightSharing,
-                inplaceDistillation, zeroKernelRings, memberTypes);
+                inplaceDistillation, zeroKernelRings, memberTypes, smallestEvery);
     }
 
     /** The same settings with another seed (initialisation, sampling, shuffling and augmentation). */
     public SupernetSettings withSeed(long newSeed) {
         return new SupernetSettings(epochs, batchSize, stepsPerEpoch, randomSubnets, learningRate, warmupEpochs,
                 weightDecay, progressiveShrinking, recalibrationBatches, evalEvery, augmentation, newSeed, weightSharing,
-                inplaceDistillation, zeroKernelRings, memberTypes);
+                inplaceDistillation, zeroKernelRings, memberTypes, smallestEvery);
+    }
+
+    /** The expected updates per step that the smallest end gives the weights it uses. */
+    public double smallestShare() {
+        return smallestEvery == 0 ? 0 : 1.0 / smallestEvery;
     }
 
     /** Optimizer steps per epoch over {@code images} training images. */

@@ -139,12 +139,14 @@ public final class SupernetTrainer {
         }
         ConvTypeBalance balance = switch (settings.memberTypes()) {
             case UNIFORM -> null;
-            case BALANCED -> ConvTypeBalance.of(space, ends, settings.weightSharing(), settings.randomSubnets());
+            case BALANCED -> ConvTypeBalance.of(space, ends, settings.weightSharing(), settings.randomSubnets(),
+                    settings.smallestShare());
             case BALANCED_FITTING -> ConvTypeBalance.fitting(space, ends, settings.weightSharing(),
-                    settings.randomSubnets(), admissible, io.sparknas.seed.Seeds.derive(settings.seed(), "balance"));
+                    settings.randomSubnets(), settings.smallestShare(), admissible,
+                    io.sparknas.seed.Seeds.derive(settings.seed(), "balance"));
         };
         SandwichSampler sampler = new SandwichSampler(space, ends, admissible, settings.randomSubnets(),
-                settings.progressiveShrinking(), settings.epochs(), settings.seed(), balance);
+                settings.progressiveShrinking(), settings.epochs(), settings.seed(), balance, settings.smallestEvery());
         long sessionStart = System.nanoTime();
         int startEpoch = history.size();
         try (SandwichStepRunner runner = steps.create(new SandwichTraining(space, settings), train)) {

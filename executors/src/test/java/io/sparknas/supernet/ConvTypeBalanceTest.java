@@ -30,9 +30,9 @@ class ConvTypeBalanceTest {
 
     @Test
     void waterFillingLevelsTheSetsTheEndsLeaveBehind() {
-        Map<ConvType, Integer> mbconvEnds = new LinkedHashMap<>();
-        mbconvEnds.put(ConvType.STANDARD, 0);
-        mbconvEnds.put(ConvType.MBCONV, 2);
+        Map<ConvType, Double> mbconvEnds = new LinkedHashMap<>();
+        mbconvEnds.put(ConvType.STANDARD, 0.0);
+        mbconvEnds.put(ConvType.MBCONV, 2.0);
         Map<ConvType, Double> shares = ConvTypeBalance.waterFill(mbconvEnds, 4);
         assertEquals(0.75, shares.get(ConvType.STANDARD), 1e-12, "3 + 0 = 1 + 2 updates");
         assertEquals(0.25, shares.get(ConvType.MBCONV), 1e-12);
@@ -41,10 +41,10 @@ class ConvTypeBalanceTest {
         assertEquals(1.0, few.get(ConvType.STANDARD), 1e-12, "one member cannot level them: all to the behind set");
         assertEquals(0.0, few.get(ConvType.MBCONV), 1e-12);
 
-        Map<ConvType, Integer> three = new LinkedHashMap<>();
-        three.put(ConvType.STANDARD, 0);
-        three.put(ConvType.DEPTHWISE_SEPARABLE, 1);
-        three.put(ConvType.MBCONV, 1);
+        Map<ConvType, Double> three = new LinkedHashMap<>();
+        three.put(ConvType.STANDARD, 0.0);
+        three.put(ConvType.DEPTHWISE_SEPARABLE, 1.0);
+        three.put(ConvType.MBCONV, 1.0);
         Map<ConvType, Double> perType = ConvTypeBalance.waterFill(three, 4);
         assertEquals(0.5, perType.get(ConvType.STANDARD), 1e-12, "level 2: 2 + 0, 1 + 1, 1 + 1");
         assertEquals(0.25, perType.get(ConvType.MBCONV), 1e-12);
@@ -64,6 +64,15 @@ class ConvTypeBalanceTest {
         ConvTypeBalance perType = ConvTypeBalance.of(CELL, ends, WeightSharing.PER_TYPE, 4);
         assertEquals(0.5, perType.probability(1, 0, ConvType.STANDARD), 1e-12);
         assertEquals(0.25, perType.probability(1, 0, ConvType.DEPTHWISE_SEPARABLE), 1e-12);
+
+        ConvTypeBalance noSmallest = ConvTypeBalance.of(CELL, ends, WeightSharing.PER_TYPE, 4, 0);
+        assertEquals(0.4, noSmallest.probability(1, 0, ConvType.STANDARD), 1e-12,
+                "5 random members, the largest's MBConv: level 2, MBConv 1 of them");
+        assertEquals(0.4, noSmallest.probability(1, 0, ConvType.DEPTHWISE_SEPARABLE), 1e-12);
+        assertEquals(0.2, noSmallest.probability(1, 0, ConvType.MBCONV), 1e-12);
+        ConvTypeBalance half = ConvTypeBalance.of(CELL, ends, WeightSharing.PER_TYPE, 4, 0.5);
+        assertEquals((2 - 0.5) / 4.5, half.probability(1, 0, ConvType.DEPTHWISE_SEPARABLE), 1e-12,
+                "the smallest end on half the steps: level 2, 0.5 of the separable set's updates from it");
     }
 
     @Test

@@ -124,6 +124,20 @@ class SupernetTrainingTest {
         assertEquals(members, sampler.members(3, 7), "the same step draws the same subnets");
         assertNotEquals(members.get(2), sampler.members(3, 8).get(2));
 
+        SandwichEnds extremes = SandwichEnds.extremes(TestSpaces.standard());
+        SandwichSampler third = new SandwichSampler(TestSpaces.standard(), extremes, a -> true, 2, false, 8, 5, null, 3);
+        for (int step = 0; step < 9; step++) {
+            List<Architecture> drawn = third.members(3, step);
+            assertEquals(4, drawn.size(), "as many members on every step");
+            assertEquals(step % 3 == 0, drawn.contains(TestSpaces.standard().smallest()),
+                    "the smallest end on every third step: step " + step);
+        }
+        assertEquals(members.subList(2, 4), third.members(3, 7).subList(1, 3),
+                "the random members of a step without the smallest begin with the same draws");
+        SandwichSampler never = new SandwichSampler(TestSpaces.standard(), extremes, a -> true, 2, false, 8, 5, null, 0);
+        assertTrue(java.util.stream.IntStream.range(0, 20)
+                .noneMatch(step -> never.members(3, step).contains(TestSpaces.standard().smallest())));
+
         SandwichSampler progressive = new SandwichSampler(TestSpaces.standard(), 2, true, 8, 5);
         assertEquals(List.of(TestSpaces.standard().largest()), progressive.members(1, 0), "phase 0: largest only");
         Architecture largest = TestSpaces.standard().largest();
