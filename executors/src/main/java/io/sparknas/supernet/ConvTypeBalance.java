@@ -17,7 +17,8 @@ import java.util.random.RandomGenerator;
  *
  * <p>In a slot, the sandwich's ends contribute {@code e_g} updates to weight set {@code g} (the sets are the conv
  * types as {@link WeightSharing} groups them; the smallest end counts with the share of steps that train it) and the
- * {@code k} random members {@code k p_g} (k counts the member that replaces the smallest end on the steps without it). The probabilities are
+ * {@code k} random members {@code k p_g} ({@code k} counts the member that replaces the smallest end on the steps
+ * without it). The probabilities are
  * the water level {@code L} with {@code sum_g max(0, L - e_g) = k}, {@code p_g = max(0, L - e_g) / k}: sets the ends
  * already train get less, an untouched set the most; inside a set its conv types are equally likely. Example: ends
  * MBConv and depthwise-separable sharing one set, 4 random members: the standard convolution is drawn with
