@@ -585,7 +585,7 @@ public final class ConfigLoader {
                         supernet.number("inplace-distillation.temperature", 0.01, 1000),
                         supernet.number("inplace-distillation.threshold", 0, 1)),
                 supernet.bool("zero-kernel-rings"), memberTypes(supernet),
-                supernet.integer("smallest-every", 0, 1_000_000));
+                supernet.integer("smallest-every", 0, 1_000_000), supernet.integer("largest-every", 0, 1_000_000));
     }
 
     private static io.sparknas.supernet.MemberConvTypes memberTypes(ConfigReader supernet) {

@@ -623,12 +623,15 @@ public final class SupernetRankBenchmark {
     }
 
     /**
-     * The supernet settings as they enter the cache key: uniform member conv types and a smallest end on every step
-     * are left out, so the supernets and searches cached before {@code supernet.member-types} and
-     * {@code supernet.smallest-every} existed keep their keys.
+     * The supernet settings as they enter the cache key: uniform member conv types and ends on every step are left
+     * out, so the supernets and searches cached before {@code supernet.member-types}, {@code supernet.smallest-every}
+     * and {@code supernet.largest-every} existed keep their keys.
      */
     static String settingsKey(SupernetSettings settings) {
         String text = settings.toString();
+        if (settings.largestEvery() == 1) {
+            text = text.replace(", largestEvery=1", "");
+        }
         if (settings.smallestEvery() == 1) {
             text = text.replace(", smallestEvery=1", "");
         }

@@ -160,6 +160,9 @@ class ConfigLoaderTest {
                 List.of("supernet.member-types=balanced")).supernet().memberTypes());
         assertMessage("supernet.smallest-every: -1 is outside [0, 1000000]", "supernet.smallest-every=-1");
         assertEquals(1, ConfigLoader.load(null, List.of()).supernet().smallestEvery(), "the sandwich rule by default");
+        assertMessage("supernet.largest-every: -2 is outside [0, 1000000]", "supernet.largest-every=-2");
+        assertEquals(1, ConfigLoader.load(null, List.of()).supernet().largestEvery(), "the sandwich rule by default");
+        assertEquals(3, ConfigLoader.load(null, List.of("supernet.largest-every=3")).supernet().largestEvery());
     }
 
     @Test

@@ -16,9 +16,9 @@ import java.util.random.RandomGenerator;
  * of updates per sandwich step ({@link MemberConvTypes#BALANCED}), and the redraw of a random member's types by them.
  *
  * <p>In a slot, the sandwich's ends contribute {@code e_g} updates to weight set {@code g} (the sets are the conv
- * types as {@link WeightSharing} groups them; the smallest end counts with the share of steps that train it) and the
- * {@code k} random members {@code k p_g} ({@code k} counts the member that replaces the smallest end on the steps
- * without it). The probabilities are
+ * types as {@link WeightSharing} groups them; each end counts with the share of steps that train it) and the
+ * {@code k} random members {@code k p_g} ({@code k} counts the members that replace an end on the steps without it).
+ * The probabilities are
  * the water level {@code L} with {@code sum_g max(0, L - e_g) = k}, {@code p_g = max(0, L - e_g) / k}: sets the ends
  * already train get less, an untouched set the most; inside a set its conv types are equally likely. Example: ends
  * MBConv and depthwise-separable sharing one set, 4 random members: the standard convolution is drawn with
@@ -51,16 +51,16 @@ public final class ConvTypeBalance implements java.io.Serializable {
 
     /** The balance for {@code randomMembers} random members per step beside {@code ends}, weights shared by {@code sharing}. */
     public static ConvTypeBalance of(SearchSpace space, SandwichEnds ends, WeightSharing sharing, int randomMembers) {
-        return of(space, ends, sharing, randomMembers, 1);
+        return of(space, ends, sharing, randomMembers, 1, 1);
     }
 
     /**
-     * The balance when the smallest end is a member of {@code smallestShare} of the steps (1: every step), a further
-     * random member taking its place on the others.
+     * The balance when the smallest end is a member of {@code smallestShare} of the steps and the largest of
+     * {@code largestShare} (1: every step), a further random member taking an end's place on the steps without it.
      */
     public static ConvTypeBalance of(SearchSpace space, SandwichEnds ends, WeightSharing sharing, int randomMembers,
-                                     double smallestShare) {
-        double expectedRandom = randomMembers + 1 - smallestShare;
+                                     double smallestShare, double largestShare) {
+        double expectedRandom = randomMembers + (1 - smallestShare) + (1 - largestShare);
         List<ConvType> types = space.orderedConvTypes();
         List<List<double[]>> probabilities = new ArrayList<>();
         for (int s = 0; s < space.stages().size(); s++) {
@@ -72,7 +72,8 @@ public final class ConvTypeBalance implements java.io.Serializable {
                     endUpdates.putIfAbsent(sharing.weightsOf(type), 0.0);
                 }
                 if (b < ends.largest().depth(s)) {
-                    endUpdates.merge(sharing.weightsOf(ends.largest().stages().get(s).get(b).type()), 1.0, Double::sum);
+                    endUpdates.merge(sharing.weightsOf(ends.largest().stages().get(s).get(b).type()), largestShare,
+                            Double::sum);
                 }
                 if (b < ends.smallest().depth(s)) {
                     endUpdates.merge(sharing.weightsOf(ends.smallest().stages().get(s).get(b).type()), smallestShare,
@@ -92,14 +93,14 @@ public final class ConvTypeBalance implements java.io.Serializable {
     public static ConvTypeBalance fitting(SearchSpace space, SandwichEnds ends, WeightSharing sharing,
                                           int randomMembers, java.util.function.Predicate<Architecture> admissible,
                                           long seed) {
-        return fitting(space, ends, sharing, randomMembers, 1, admissible, seed);
+        return fitting(space, ends, sharing, randomMembers, 1, 1, admissible, seed);
     }
 
-    /** {@link #fitting} with the smallest end a member of {@code smallestShare} of the steps. */
+    /** {@link #fitting} with the ends members of {@code smallestShare} and {@code largestShare} of the steps. */
     public static ConvTypeBalance fitting(SearchSpace space, SandwichEnds ends, WeightSharing sharing,
-                                          int randomMembers, double smallestShare,
+                                          int randomMembers, double smallestShare, double largestShare,
                                           java.util.function.Predicate<Architecture> admissible, long seed) {
-        ConvTypeBalance wanted = of(space, ends, sharing, randomMembers, smallestShare);
+        ConvTypeBalance wanted = of(space, ends, sharing, randomMembers, smallestShare, largestShare);
         ConvTypeBalance current = wanted;
         java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
         List<ConvType> types = wanted.types;

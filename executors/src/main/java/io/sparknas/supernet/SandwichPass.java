@@ -61,7 +61,7 @@ public final class SandwichPass {
         long start = System.nanoTime();
         SupernetSettings settings = training.settings();
         HeadSpec head = training.space().head();
-        boolean distills = settings.inplaceDistillation().weight() > 0;
+        boolean distills = settings.inplaceDistillation().weight() > 0 && step.largestFirst();
         int batchImages = Math.min(settings.batchSize(), train.size() - step.step() * settings.batchSize());
         Map<String, INDArray> sums = new HashMap<>();
         Map<String, INDArray> used = new HashMap<>();

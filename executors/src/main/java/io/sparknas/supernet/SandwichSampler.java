@@ -15,7 +15,8 @@ import java.util.function.Predicate;
  * (those that fit, when a target is known), so both ends of what the search can pick are always trained and the
  * middle is covered. The smallest end may be trained on only every n-th step ({@code supernet.smallest-every}), a
  * further random member taking its place on the other steps: an architecture close to the smallest end inherits a
- * path trained on every step, which the many mixed paths between the ends never are (docs/supernet.md).
+ * path trained on every step, which the many mixed paths between the ends never are (docs/supernet.md). The largest
+ * end may likewise be trained on every n-th step only ({@code supernet.largest-every}).
  * The choice for (epoch, step) depends only on the seed, so a resumed run trains exactly what an uninterrupted one
  * would.
  *
@@ -38,6 +39,7 @@ public final class SandwichSampler {
     private final Predicate<Architecture> admissible;
     private final ConvTypeBalance balance;
     private final int smallestEvery;
+    private final int largestEvery;
 
     /** With the space's choice extremes as ends and any random subnet. */
     public SandwichSampler(SearchSpace space, int randomSubnets, boolean progressive, int epochs, long seed) {
@@ -69,10 +71,23 @@ public final class SandwichSampler {
      */
     public SandwichSampler(SearchSpace space, SandwichEnds ends, Predicate<Architecture> admissible, int randomSubnets,
                            boolean progressive, int epochs, long seed, ConvTypeBalance balance, int smallestEvery) {
-        if (smallestEvery < 0) {
-            throw new IllegalArgumentException("smallestEvery must be >= 0, not " + smallestEvery);
+        this(space, ends, admissible, randomSubnets, progressive, epochs, seed, balance, smallestEvery, 1);
+    }
+
+    /**
+     * @param largestEvery the largest end is a member of every this many steps (step 0 of each epoch included); 0:
+     *                     never, except in progressive shrinking's first phase, where it is the only member. On the
+     *                     other steps one more random member is drawn.
+     */
+    public SandwichSampler(SearchSpace space, SandwichEnds ends, Predicate<Architecture> admissible, int randomSubnets,
+                           boolean progressive, int epochs, long seed, ConvTypeBalance balance, int smallestEvery,
+                           int largestEvery) {
+        if (smallestEvery < 0 || largestEvery < 0) {
+            throw new IllegalArgumentException("smallestEvery and largestEvery must be >= 0, not " + smallestEvery
+                    + " and " + largestEvery);
         }
         this.smallestEvery = smallestEvery;
+        this.largestEvery = largestEvery;
         this.balance = balance;
         this.space = space;
         this.randomSubnets = randomSubnets;
@@ -95,23 +110,41 @@ public final class SandwichSampler {
         return Math.min(ALL_CHOICES, (epoch - 1) * 4 / epochs);
     }
 
+    /** Whether an end trained on every {@code every} steps (0: never) is a member of step {@code step}. */
+    static boolean onStep(int every, int step) {
+        return every > 0 && step % every == 0;
+    }
+
+    /** The expected updates per step of an end trained on every {@code every} steps (0: never). */
+    static double share(int every) {
+        return every == 0 ? 0 : 1.0 / every;
+    }
+
+    /** Whether step {@code step} of epoch {@code epoch} trains the largest end, which is then its first member. */
+    public boolean trainsLargest(int epoch, int step) {
+        return phase(epoch) == 0 || onStep(largestEvery, step);
+    }
+
     /**
-     * The subnets of step {@code step} of epoch {@code epoch}: the largest first, then the smallest (on the steps
+     * The subnets of step {@code step} of epoch {@code epoch}: the largest first and the smallest (each on the steps
      * that train it), then random ones.
      */
     public List<Architecture> members(int epoch, int step) {
         int phase = phase(epoch);
         List<Architecture> members = new ArrayList<>();
-        members.add(largest);
         if (phase == 0) {
-            return members;
+            return List.of(largest);
         }
-        boolean withSmallest = smallestEvery > 0 && step % smallestEvery == 0;
+        boolean withLargest = onStep(largestEvery, step);
+        if (withLargest) {
+            members.add(largest);
+        }
+        boolean withSmallest = onStep(smallestEvery, step);
         if (withSmallest) {
             members.add(restrict(smallest, phase));
         }
         SplittableRandom random = new SplittableRandom(Seeds.derive(seed, "sandwich", epoch, step));
-        int draws = randomSubnets + (withSmallest ? 0 : 1);
+        int draws = randomSubnets + (withSmallest ? 0 : 1) + (withLargest ? 0 : 1);
         for (int i = 0; i < draws; i++) {
             Architecture drawn = draw(random);
             for (int d = 1; d < DRAWS && !admissible.test(drawn); d++) {

@@ -32,12 +32,16 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * @param memberTypes           how the random members choose each block's conv type ({@link MemberConvTypes})
  * @param smallestEvery         the sandwich's smallest end is trained on every this many steps (1: every step, the
  *                              sandwich rule; 0: never), a further random member taking its place on the others
+ * @param largestEvery          the sandwich's largest end is trained on every this many steps (1: every step, the
+ *                              sandwich rule; 0: never, except in progressive shrinking's first phase, where it is the
+ *                              only member), a further random member taking its place on the others; in-place
+ *                              distillation imitates it on the steps that train it
  */
 public record SupernetSettings(int epochs, int batchSize, int stepsPerEpoch, int randomSubnets, double learningRate, double warmupEpochs,
                                double weightDecay, boolean progressiveShrinking, int recalibrationBatches,
                                int evalEvery, Augmentation augmentation, long seed, WeightSharing weightSharing,
                                io.sparknas.train.DistillationSettings inplaceDistillation, boolean zeroKernelRings,
-                               MemberConvTypes memberTypes, int smallestEvery)
+                               MemberConvTypes memberTypes, int smallestEvery, int largestEvery)
         implements java.io.Serializable {
 
     /** No in-place distillation. */
@@ -76,14 +80,25 @@ public record SupernetSettings(int epochs, int batchSize, int stepsPerEpoch, int
                 inplaceDistillation, zeroKernelRings, memberTypes, 1);
     }
 
+    /** Settings that train the sandwich's largest end on every step. */
+    public SupernetSettings(int epochs, int batchSize, int stepsPerEpoch, int randomSubnets, double learningRate,
+                            double warmupEpochs, double weightDecay, boolean progressiveShrinking,
+                            int recalibrationBatches, int evalEvery, Augmentation augmentation, long seed,
+                            WeightSharing weightSharing, io.sparknas.train.DistillationSettings inplaceDistillation,
+                            boolean zeroKernelRings, MemberConvTypes memberTypes, int smallestEvery) {
+        this(epochs, batchSize, stepsPerEpoch, randomSubnets, learningRate, warmupEpochs, weightDecay,
+                progressiveShrinking, recalibrationBatches, evalEvery, augmentation, seed, weightSharing,
+                inplaceDistillation, zeroKernelRings, memberTypes, smallestEvery, 1);
+    }
+
     public SupernetSettings {
         java.util.Objects.requireNonNull(weightSharing, "weightSharing");
         java.util.Objects.requireNonNull(inplaceDistillation, "inplaceDistillation");
         java.util.Objects.requireNonNull(memberTypes, "memberTypes");
         if (epochs < 1 || batchSize < 1 || stepsPerEpoch < 0 || randomSubnets < 0 || recalibrationBatches < 1
-                || evalEvery < 0 || smallestEvery < 0) {
+                || evalEvery < 0 || smallestEvery < 0 || largestEvery < 0) {
             throw new IllegalArgumentException("epochs, batch size and recalibration batches must be positive; "
-                    + "random subnets, eval interval and smallest-end interval >= 0");
+                    + "random subnets, eval interval and the ends' intervals >= 0");
         }
         if (!(learningRate > 0) || warmupEpochs < 0 || weightDecay < 0) {
             throw new IllegalArgumentException("learning rate must be positive, warm-up and weight decay >= 0");
@@ -94,19 +109,24 @@ public record SupernetSettings(int epochs, int batchSize, int stepsPerEpoch, int
     public SupernetSettings withEpochs(int newEpochs) {
         return new SupernetSettings(newEpochs, batchSize, stepsPerEpoch, randomSubnets, learningRate, warmupEpochs, weightDecay,
                 progressiveShrinking, recalibrationBatches, evalEvery, augmentation, seed, weightSharing,
-                inplaceDistillation, zeroKernelRings, memberTypes, smallestEvery);
+                inplaceDistillation, zeroKernelRings, memberTypes, smallestEvery, largestEvery);
     }
 
     /** The same settings with another seed (initialisation, sampling, shuffling and augmentation). */
     public SupernetSettings withSeed(long newSeed) {
         return new SupernetSettings(epochs, batchSize, stepsPerEpoch, randomSubnets, learningRate, warmupEpochs,
                 weightDecay, progressiveShrinking, recalibrationBatches, evalEvery, augmentation, newSeed, weightSharing,
-                inplaceDistillation, zeroKernelRings, memberTypes, smallestEvery);
+                inplaceDistillation, zeroKernelRings, memberTypes, smallestEvery, largestEvery);
     }
 
     /** The expected updates per step that the smallest end gives the weights it uses. */
     public double smallestShare() {
-        return smallestEvery == 0 ? 0 : 1.0 / smallestEvery;
+        return SandwichSampler.share(smallestEvery);
+    }
+
+    /** The expected updates per step that the largest end gives the weights it uses (outside progressive shrinking). */
+    public double largestShare() {
+        return SandwichSampler.share(largestEvery);
     }
 
     /** Optimizer steps per epoch over {@code images} training images. */

@@ -140,13 +140,14 @@ public final class SupernetTrainer {
         ConvTypeBalance balance = switch (settings.memberTypes()) {
             case UNIFORM -> null;
             case BALANCED -> ConvTypeBalance.of(space, ends, settings.weightSharing(), settings.randomSubnets(),
-                    settings.smallestShare());
+                    settings.smallestShare(), settings.largestShare());
             case BALANCED_FITTING -> ConvTypeBalance.fitting(space, ends, settings.weightSharing(),
-                    settings.randomSubnets(), settings.smallestShare(), admissible,
+                    settings.randomSubnets(), settings.smallestShare(), settings.largestShare(), admissible,
                     io.sparknas.seed.Seeds.derive(settings.seed(), "balance"));
         };
         SandwichSampler sampler = new SandwichSampler(space, ends, admissible, settings.randomSubnets(),
-                settings.progressiveShrinking(), settings.epochs(), settings.seed(), balance, settings.smallestEvery());
+                settings.progressiveShrinking(), settings.epochs(), settings.seed(), balance, settings.smallestEvery(),
+                settings.largestEvery());
         long sessionStart = System.nanoTime();
         int startEpoch = history.size();
         try (SandwichStepRunner runner = steps.create(new SandwichTraining(space, settings), train)) {
@@ -186,7 +187,8 @@ public final class SupernetTrainer {
         int passes = 0;
         double communication = 0;
         for (int step = 0; step < stepsPerEpoch; step++) {
-            SandwichStep sandwich = new SandwichStep(epoch, step, sampler.members(epoch, step));
+            SandwichStep sandwich = new SandwichStep(epoch, step, sampler.members(epoch, step),
+                    sampler.trainsLargest(epoch, step));
             StepGradients gradients = runner.run(supernet, sandwich);
             lossSum += gradients.loss();
             passes += sandwich.members().size();

@@ -65,12 +65,19 @@ class ConvTypeBalanceTest {
         assertEquals(0.5, perType.probability(1, 0, ConvType.STANDARD), 1e-12);
         assertEquals(0.25, perType.probability(1, 0, ConvType.DEPTHWISE_SEPARABLE), 1e-12);
 
-        ConvTypeBalance noSmallest = ConvTypeBalance.of(CELL, ends, WeightSharing.PER_TYPE, 4, 0);
+        ConvTypeBalance noSmallest = ConvTypeBalance.of(CELL, ends, WeightSharing.PER_TYPE, 4, 0, 1);
         assertEquals(0.4, noSmallest.probability(1, 0, ConvType.STANDARD), 1e-12,
                 "5 random members, the largest's MBConv: level 2, MBConv 1 of them");
         assertEquals(0.4, noSmallest.probability(1, 0, ConvType.DEPTHWISE_SEPARABLE), 1e-12);
         assertEquals(0.2, noSmallest.probability(1, 0, ConvType.MBCONV), 1e-12);
-        ConvTypeBalance half = ConvTypeBalance.of(CELL, ends, WeightSharing.PER_TYPE, 4, 0.5);
+        ConvTypeBalance noLargest = ConvTypeBalance.of(CELL, ends, WeightSharing.PER_TYPE, 4, 1, 0);
+        assertEquals(0.4, noLargest.probability(1, 0, ConvType.MBCONV), 1e-12,
+                "5 random members, the smallest's separable: level 2, separable 1 of them");
+        assertEquals(0.2, noLargest.probability(1, 0, ConvType.DEPTHWISE_SEPARABLE), 1e-12);
+        ConvTypeBalance noEnds = ConvTypeBalance.of(CELL, ends, WeightSharing.PER_TYPE, 4, 0, 0);
+        assertEquals(1 / 3.0, noEnds.probability(1, 0, ConvType.MBCONV), 1e-12, "6 random members and no end");
+        assertEquals(1 / 3.0, noEnds.probability(1, 0, ConvType.STANDARD), 1e-12);
+        ConvTypeBalance half = ConvTypeBalance.of(CELL, ends, WeightSharing.PER_TYPE, 4, 0.5, 1);
         assertEquals((2 - 0.5) / 4.5, half.probability(1, 0, ConvType.DEPTHWISE_SEPARABLE), 1e-12,
                 "the smallest end on half the steps: level 2, 0.5 of the separable set's updates from it");
     }

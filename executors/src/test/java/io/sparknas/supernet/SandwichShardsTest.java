@@ -64,6 +64,31 @@ class SandwichShardsTest {
     }
 
     @Test
+    void aStepWithoutTheLargestEndImitatesNoMember() {
+        Supernet supernet = Supernet.initialize(SPACE, 3, new NoOp());
+        SupernetSettings distilling = new SupernetSettings(3, 16, 0, 1, 3e-3, 0.5, 1e-4, false, 2, 0,
+                Augmentation.DEFAULT, 17, WeightSharing.PER_TYPE, new io.sparknas.train.DistillationSettings(1.0, 4.0,
+                0.5));
+        SplittableRandom random = new SplittableRandom(5);
+        Architecture other = SPACE.sample(random);
+        while (other.resolution() != SPACE.smallest().resolution() || other.equals(SPACE.smallest())) {
+            other = SPACE.sample(random);
+        }
+        List<Architecture> members = List.of(SPACE.smallest(), other);
+        StepGradients plain = new SandwichPass(new SandwichTraining(SPACE, settings(3)), DATA.train())
+                .compute(supernet, new SandwichStep(2, 1, members, false), 0, 1);
+        SandwichPass pass = new SandwichPass(new SandwichTraining(SPACE, distilling), DATA.train());
+        StepGradients withoutLargest = pass.compute(supernet, new SandwichStep(2, 1, members, false), 0, 1);
+        assertEquals(plain.sums(), withoutLargest.sums(), "no teacher on a step that does not train the largest end");
+        StepGradients firstAsTeacher = pass.compute(supernet, new SandwichStep(2, 1, members, true), 0, 1);
+        double gap = 0;
+        for (String key : plain.sums().keySet()) {
+            gap = Math.max(gap, plain.sums().get(key).sub(firstAsTeacher.sums().get(key)).amaxNumber().doubleValue());
+        }
+        assertTrue(gap > 1e-6, "a first member marked as the largest is imitated: gap " + gap);
+    }
+
+    @Test
     void theShardsOfAStepAddUpToTheStepAndCrossAsBytes() {
         Supernet supernet = Supernet.initialize(SPACE, 3, new NoOp());
         SandwichTraining training = new SandwichTraining(SPACE, settings(3));

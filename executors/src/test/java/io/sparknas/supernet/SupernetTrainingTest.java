@@ -1,6 +1,7 @@
 package io.sparknas.supernet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -137,6 +138,29 @@ class SupernetTrainingTest {
         SandwichSampler never = new SandwichSampler(TestSpaces.standard(), extremes, a -> true, 2, false, 8, 5, null, 0);
         assertTrue(java.util.stream.IntStream.range(0, 20)
                 .noneMatch(step -> never.members(3, step).contains(TestSpaces.standard().smallest())));
+
+        SandwichSampler everyOther = new SandwichSampler(TestSpaces.standard(), extremes, a -> true, 2, false, 8, 5,
+                null, 1, 2);
+        for (int step = 0; step < 8; step++) {
+            List<Architecture> drawn = everyOther.members(3, step);
+            assertEquals(4, drawn.size(), "as many members on every step");
+            assertEquals(step % 2 == 0, drawn.get(0).equals(TestSpaces.standard().largest()),
+                    "the largest end first on every second step: step " + step);
+            assertEquals(step % 2 == 0, everyOther.trainsLargest(3, step));
+            assertEquals(step % 2 == 0 ? 1 : 0, drawn.indexOf(TestSpaces.standard().smallest()));
+        }
+        assertEquals(members.subList(2, 4), everyOther.members(3, 7).subList(1, 3),
+                "the random members of a step without the largest begin with the same draws");
+        SandwichSampler noEnds = new SandwichSampler(TestSpaces.standard(), extremes, a -> true, 2, false, 8, 5, null,
+                0, 0);
+        assertEquals(4, noEnds.members(3, 4).size(), "four random members and no end");
+        assertFalse(noEnds.members(3, 4).contains(TestSpaces.standard().largest()));
+        SandwichSampler progressiveNoLargest = new SandwichSampler(TestSpaces.standard(), extremes, a -> true, 2, true,
+                8, 5, null, 1, 0);
+        assertEquals(List.of(TestSpaces.standard().largest()), progressiveNoLargest.members(1, 1),
+                "progressive shrinking's first phase trains the largest alone");
+        assertTrue(progressiveNoLargest.trainsLargest(1, 1));
+        assertFalse(progressiveNoLargest.trainsLargest(8, 0));
 
         SandwichSampler progressive = new SandwichSampler(TestSpaces.standard(), 2, true, 8, 5);
         assertEquals(List.of(TestSpaces.standard().largest()), progressive.members(1, 0), "phase 0: largest only");
