@@ -12,13 +12,13 @@ import java.util.function.Predicate;
 /**
  * Chooses the subnets trained at each supernet step by the sandwich rule (BigNAS, Once-for-All): the largest, the
  * smallest ({@link SandwichEnds}: by cost inside the budget when a target is known) and {@code k} random subnets
- * (those that fit, when a target is known), so both ends of what the search can pick are always trained and the
- * middle is covered. The smallest end may be trained on only every n-th step ({@code supernet.smallest-every}), a
- * further random member taking its place on the other steps: an architecture close to the smallest end inherits a
- * path trained on every step, which the many mixed paths between the ends never are (docs/supernet.md). The largest
- * end may likewise be trained on every n-th step only ({@code supernet.largest-every}).
- * The choice for (epoch, step) depends only on the seed, so a resumed run trains exactly what an uninterrupted one
- * would.
+ * (those that fit, when a target is known), so both ends of what the search can pick are trained (by default on
+ * every step) and the middle is covered. The smallest end may be trained on only every n-th step
+ * ({@code supernet.smallest-every}), a further random member taking its place on the other steps: an architecture
+ * close to the smallest end inherits a path trained on every step, which the many mixed paths between the ends never
+ * are (docs/supernet.md). The largest end may likewise be trained on every n-th step only
+ * ({@code supernet.largest-every}). The choice for (epoch, step) depends only on the seed, so a resumed run trains
+ * exactly what an uninterrupted one would.
  *
  * <p>With progressive shrinking, training proceeds in four phases of equal length: the largest subnet alone, then
  * elastic kernel sizes, then elastic depth, then every choice (expansion, conv type, width, resolution). Choices
