@@ -11,7 +11,10 @@ import io.sparknas.data.DatasetSource;
 import io.sparknas.data.DatasetWriter;
 import io.sparknas.data.DetectionDataset;
 import io.sparknas.data.LabeledObject;
+import io.sparknas.eval.LabelGridCeiling;
 import io.sparknas.logging.ConsoleText;
+import io.sparknas.space.Anchor;
+import io.sparknas.space.HeadSpec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -159,7 +162,9 @@ public final class DataCommand implements Runnable {
                     + "letterboxed to one input resolution: k-means with 1 - IoU as the distance, as fractions of the "
                     + "image side. Prints them as a space.head.anchor-boxes line, the same in grid cells at that "
                     + "resolution, and the mean IoU of each box with its best anchor, for the fitted and the "
-                    + "configured anchors.", "",
+                    + "configured anchors, and with either the val mAP@0.5 of an exact head: the val labels encoded "
+                    + "on that grid and decoded again, the most any detector on that grid can reach (objects whose "
+                    + "every slot a larger one holds are lost).", "",
                     "Example: sparknas data anchors --resolution 128 --set data.source=synthetic-real"})
     static final class Anchors implements Callable<Integer> {
         @Spec
@@ -206,8 +211,36 @@ public final class DataCommand implements Runnable {
                     + " grid, that is " + fitted.anchors().stream()
                     .map(a -> String.format(java.util.Locale.ROOT, "[%.2f, %.2f]", a.width() * grid, a.height() * grid))
                     .collect(java.util.stream.Collectors.joining(", ", "[", "]")) + " cells)");
+            printCeiling(out, dataset, head, fitted.anchors(), config.space().anchorBoxes(), resolution);
             out.flush();
             return 0;
+        }
+
+        /**
+         * The mAP@0.5 an exact head would reach on the val split at this resolution, with the fitted and with the
+         * configured anchors ({@link LabelGridCeiling}): what no detector on this grid can beat.
+         */
+        private static void printCeiling(PrintWriter out, DetectionDataset dataset, HeadSpec head,
+                                         java.util.List<Anchor> fitted, java.util.List<Anchor> configured,
+                                         int resolution) {
+            if (dataset.val().isEmpty()) {
+                return;
+            }
+            LabelGridCeiling withFitted = LabelGridCeiling.of(inCells(head, fitted, resolution), dataset.val(),
+                    resolution);
+            LabelGridCeiling withConfigured = configured.isEmpty() ? LabelGridCeiling.of(head, dataset.val(),
+                    resolution) : LabelGridCeiling.of(inCells(head, configured, resolution), dataset.val(), resolution);
+            out.printf(java.util.Locale.ROOT, "exact-head ceiling on val (%,d images, %,d objects): mAP@0.5 fitted "
+                            + "%.3f (%d objects without a slot), configured %.3f (%d without a slot)%n",
+                    dataset.val().size(), withFitted.objects(), withFitted.map50(), withFitted.withoutSlot(),
+                    withConfigured.map50(), withConfigured.withoutSlot());
+        }
+
+        /** {@code head} with {@code boxes} (fractions of the image side) as anchors in cells at {@code resolution}. */
+        private static HeadSpec inCells(HeadSpec head, java.util.List<Anchor> boxes, int resolution) {
+            double cells = (double) resolution / head.outputStride();
+            return new HeadSpec(head.channels(), head.classes(), boxes.stream()
+                    .map(a -> new Anchor(a.width() * cells, a.height() * cells)).toList(), head.outputStride());
         }
     }
 }

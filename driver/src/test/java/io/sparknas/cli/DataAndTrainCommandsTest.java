@@ -156,6 +156,15 @@ class DataAndTrainCommandsTest {
                 "k-means fits the boxes at least as well as the configured anchors: " + fitted.out());
         assertTrue(Pattern.compile("(?m)^space\\.head\\.anchor-boxes = \\[\\[[\\d.]+, [\\d.]+\\], \\[[\\d.]+, [\\d.]+\\], "
                 + "\\[[\\d.]+, [\\d.]+\\]\\]$").matcher(fitted.out()).find(), fitted.out());
+        Matcher ceiling = Pattern.compile("exact-head ceiling on val \\(12 images, (\\d+) objects\\): mAP@0\\.5 fitted "
+                + "([\\d.]+) \\((\\d+) objects without a slot\\), configured ([\\d.]+)").matcher(fitted.out());
+        assertTrue(ceiling.find(), fitted.out());
+        assertTrue(Integer.parseInt(ceiling.group(1)) >= 12, fitted.out());
+        assertTrue(Integer.parseInt(ceiling.group(3)) < Integer.parseInt(ceiling.group(1)), fitted.out());
+        for (int group : new int[] {2, 4}) {
+            double map50 = Double.parseDouble(ceiling.group(group));
+            assertTrue(map50 > 0.5 && map50 <= 1.0, "an exact head finds most objects: " + fitted.out());
+        }
         CliErrorsTest.Result bad = CliErrorsTest.run(with(TINY, "data", "anchors", "--resolution", "70"));
         assertEquals(2, bad.status());
         assertTrue(bad.err().contains("--resolution: 70 is not a multiple of the output stride 16"), bad.err());
