@@ -103,8 +103,11 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Two processes started on the same cache once its supernet is trained share the stand-alone trainings and the
  * searches: each unit is claimed by the process that runs it ({@link UnitClaim}); the other goes on to the next free
- * unit, then awaits the claimed ones before writing its record. {@code --searchers} names the searchers to run and
- * the order of their free units (the second process can take {@code random,aging,ga}).
+ * unit, then awaits the claimed ones before writing its record. The free units run cheapest first: every search
+ * (a few minutes each), seed by seed, then the stand-alone trainings of their bests in the same order, so an
+ * interrupted run has every searcher's inherited best and its trainings spread over the searchers.
+ * {@code --searchers} names the searchers to run and the order of their free units within a seed (the second process
+ * can take {@code random,aging,ga}).
  *
  * <pre>java ... io.sparknas.bench.SupernetRankBenchmark OUT.json [--cache DIR] [--architectures N] [--supernet-only]
  *     [--cached-only] [--standalone-from RECORD] [--adapt STEPS[@LEARNING_RATE][,seed=N] ...]
@@ -333,21 +336,28 @@ public final class SupernetRankBenchmark {
         ObjectNode searches = JSON.createObjectNode();
         ObjectNode searcherSummary = JSON.createObjectNode();
         int searchesMissing = 0;
-        for (String searcher : searchers) {
-            for (int seed = 1; seed <= seeds && !cachedOnly; seed++) {
-                JsonNode found = search(config, cell, costModel, evaluator, searcher, seed, budget,
+        for (int seed = 1; seed <= seeds && !cachedOnly; seed++) {
+            for (String searcher : searchers) {
+                search(config, cell, costModel, evaluator, searcher, seed, budget,
                         searchFile(cache, supernetKey, searcher, seed, budget), false);
-                if (found != null) {
-                    Architecture best = ArchitectureJson.decode(found.get("architecture").asText());
-                    for (Path record : imports) {
-                        if (StandaloneImport.seed(record, List.of(best), cell, training, config.data().toString(),
-                                cache) > 0) {
-                            System.out.printf(Locale.ROOT, "%s seed %d: its best's stand-alone training imported "
-                                    + "from %s  %s%n", searcher, seed, record, best.shortName());
-                        }
-                    }
-                    standalone(cell, training, best, data, cache, searcher + " seed " + seed + " ", Wait.FREE_ONLY);
+            }
+        }
+        for (int seed = 1; seed <= seeds && !cachedOnly; seed++) {
+            for (String searcher : searchers) {
+                Path searchFile = searchFile(cache, supernetKey, searcher, seed, budget);
+                if (!Files.isRegularFile(searchFile)) {
+                    continue;
                 }
+                Architecture best = ArchitectureJson.decode(JSON.readTree(searchFile.toFile())
+                        .get("architecture").asText());
+                for (Path record : imports) {
+                    if (StandaloneImport.seed(record, List.of(best), cell, training, config.data().toString(),
+                            cache) > 0) {
+                        System.out.printf(Locale.ROOT, "%s seed %d: its best's stand-alone training imported "
+                                + "from %s  %s%n", searcher, seed, record, best.shortName());
+                    }
+                }
+                standalone(cell, training, best, data, cache, searcher + " seed " + seed + " ", Wait.FREE_ONLY);
             }
         }
         for (String searcher : SEARCHERS) {
