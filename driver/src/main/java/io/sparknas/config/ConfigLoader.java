@@ -379,6 +379,10 @@ public final class ConfigLoader {
         if (dim % heads != 0) {
             throw finals.invalid("teacher.heads", heads + " heads do not divide final.teacher.dim " + dim);
         }
+        int tokensPerCell = finals.integer("teacher.tokens-per-cell", 1, 8);
+        if (Integer.bitCount(tokensPerCell) != 1) {
+            throw finals.invalid("teacher.tokens-per-cell", tokensPerCell + " is not a power of two (1, 2, 4 or 8)");
+        }
         return new FinalSettings(finals.bool("after-search"), finals.integer("top", 1, 1000),
                 finals.integer("seeds", 1, 100), finals.integer("epochs", 1, 10_000), init.equals("inherited"),
                 new io.sparknas.train.DistillationSettings(finals.number("distillation.weight", 0, 1000),
@@ -391,7 +395,8 @@ public final class ConfigLoader {
                         finals.integer("teacher.depth", 1, 64), heads, finals.integer("teacher.mlp-ratio", 1, 16),
                         finals.integer("teacher.epochs", 1, 10_000), finals.number("teacher.learning-rate", 1e-7, 10),
                         finals.string("teacher.cache-dir").trim(), teacherStem(finals),
-                        finals.integer("teacher.stem-width", 0, 4096), finals.integer("teacher.stem-blocks", 0, 8)),
+                        finals.integer("teacher.stem-width", 0, 4096), finals.integer("teacher.stem-blocks", 0, 8),
+                        tokensPerCell),
                 finals.integer("calibration-images", 1, 1_000_000), finals.bool("baseline"),
                 finals.bool("baseline-distillation"), finals.integer("augmented-views", 0, 1000));
     }

@@ -37,14 +37,16 @@ public record FinalSettings(boolean afterSearch, int top, int seeds, int epochs,
      * @param convStem     tokens from a convolutional stem instead of one patch-embedding convolution
      * @param stemWidth    the convolutional stem's first width (0: the first stem's widths)
      * @param stemBlocks   stride-1 convolutions after each stride-2 stem layer from the third on
+     * @param tokensPerCell tokens along each side of a cell of the students' grid (1, 2, 4, ...)
      */
     public record TeacherSettings(int sideFactor, int dim, int depth, int heads, int mlpRatio, int epochs,
                                   double learningRate, String cacheDir, boolean convStem, int stemWidth,
-                                  int stemBlocks) {
+                                  int stemBlocks, int tokensPerCell) {
 
         /** The network's size and stem. */
         public io.sparknas.train.TeacherSpec spec() {
-            return new io.sparknas.train.TeacherSpec(dim, depth, heads, mlpRatio, convStem, stemWidth, stemBlocks);
+            return new io.sparknas.train.TeacherSpec(dim, depth, heads, mlpRatio, convStem, stemWidth, stemBlocks,
+                    tokensPerCell);
         }
     }
 }

@@ -245,6 +245,12 @@ class ConfigLoaderTest {
         assertTrue(assertThrows(ConfigurationException.class, () -> ConfigLoader.load(null,
                 List.of("final.teacher.heads=3"))).getMessage().startsWith("final.teacher.heads: 3 heads do not divide "
                 + "final.teacher.dim 128"));
+        assertEquals(1, finals.teacher().tokensPerCell());
+        assertEquals(2, ConfigLoader.load(null, List.of("final.teacher.tokens-per-cell=2")).finals().teacher().spec()
+                .tokensPerCell());
+        assertTrue(assertThrows(ConfigurationException.class, () -> ConfigLoader.load(null,
+                List.of("final.teacher.tokens-per-cell=3"))).getMessage().startsWith("final.teacher.tokens-per-cell: "
+                + "3 is not a power of two"));
         assertTrue(assertThrows(ConfigurationException.class, () -> ConfigLoader.load(null,
                 List.of("final.distillation.threshold=1.5"))).getMessage().startsWith("final.distillation.threshold: "
                 + "1.5 is outside [0.0, 1.0]"));

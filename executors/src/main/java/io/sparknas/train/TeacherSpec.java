@@ -16,9 +16,17 @@ package io.sparknas.train;
  *                  the input, at least 8)
  * @param stemBlocks 3×3 stride-1 convolutions (BatchNorm, ReLU) after each stride-2 layer of the stem, from the
  *                   third on (the first two run at the largest resolutions, where they would dominate the cost)
+ * @param tokensPerCell tokens along each side of one cell of the students' prediction grid (a power of two): 1, one
+ *                      token per cell; 2, four tokens per cell, so attention sees the image at twice the grid's
+ *                      resolution and each cell's prediction reads its 2 × 2 tokens (still aligned with the grid)
  */
 public record TeacherSpec(int dim, int depth, int heads, int mlpRatio, boolean convStem, int stemWidth,
-                          int stemBlocks) implements java.io.Serializable {
+                          int stemBlocks, int tokensPerCell) implements java.io.Serializable {
+
+    /** A teacher with one token per cell of the students' grid. */
+    public TeacherSpec(int dim, int depth, int heads, int mlpRatio, boolean convStem, int stemWidth, int stemBlocks) {
+        this(dim, depth, heads, mlpRatio, convStem, stemWidth, stemBlocks, 1);
+    }
 
     /** A teacher whose tokens come from one patch-embedding convolution. */
     public TeacherSpec(int dim, int depth, int heads, int mlpRatio) {
@@ -39,21 +47,25 @@ public record TeacherSpec(int dim, int depth, int heads, int mlpRatio, boolean c
             throw new IllegalArgumentException("teacher stem width and blocks must not be negative, got " + stemWidth
                     + ", " + stemBlocks);
         }
+        if (tokensPerCell < 1 || Integer.bitCount(tokensPerCell) != 1) {
+            throw new IllegalArgumentException("teacher tokens per cell must be a power of two (1, 2, 4, ...), got "
+                    + tokensPerCell);
+        }
         if (dim % heads != 0) {
             throw new IllegalArgumentException("teacher dim " + dim + " is not divisible by " + heads + " heads");
         }
     }
 
     /**
-     * The record's text, without the stem fields when they keep the first stem's defaults, so a teacher described
-     * (and cached by this text) before they existed keeps its description.
+     * The record's text, without the stem fields when they keep the first stem's defaults and without the tokens per
+     * cell when it is 1, so a teacher described (and cached by this text) before they existed keeps its description.
      */
     @Override
     public String toString() {
         String text = "TeacherSpec[dim=" + dim + ", depth=" + depth + ", heads=" + heads + ", mlpRatio=" + mlpRatio
                 + ", convStem=" + convStem;
-        return text + (stemWidth == 0 && stemBlocks == 0 ? "]"
-                : ", stemWidth=" + stemWidth + ", stemBlocks=" + stemBlocks + "]");
+        text += stemWidth == 0 && stemBlocks == 0 ? "" : ", stemWidth=" + stemWidth + ", stemBlocks=" + stemBlocks;
+        return text + (tokensPerCell == 1 ? "]" : ", tokensPerCell=" + tokensPerCell + "]");
     }
 
     /** Features per attention head. */

@@ -23,14 +23,17 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * {@link DetectorTrainer#run} trains it unchanged and its predictions line up cell by cell with the student's.
  *
  * <ol>
- *   <li>patch embedding: a convolution with kernel = stride = the head's output stride, so each token is exactly
- *       one cell of the student's {@code G × G} prediction grid; or, with {@link TeacherSpec#convStem()}, a
- *       convolutional stem that reaches the same grid by 3×3 stride-2 convolutions (BatchNorm, ReLU), widening
- *       towards {@code dim}, then a 1×1 projection to {@code dim};</li>
- *   <li>the grid is read row by row as a sequence of {@code G²} tokens {@code [N, dim, G²]}, plus a learned
- *       position embedding;</li>
+ *   <li>patch embedding: a convolution with kernel = stride = the head's output stride over
+ *       {@link TeacherSpec#tokensPerCell()} {@code t}, so each token is exactly one cell of the student's
+ *       {@code G × G} prediction grid ({@code t = 1}) or one of its {@code t × t} parts; or, with
+ *       {@link TeacherSpec#convStem()}, a convolutional stem that reaches the same token grid by 3×3 stride-2
+ *       convolutions (BatchNorm, ReLU), widening towards {@code dim}, then a 1×1 projection to {@code dim};</li>
+ *   <li>the token grid is read row by row as a sequence of {@code (tG)²} tokens {@code [N, dim, (tG)²]}, plus a
+ *       learned position embedding;</li>
  *   <li>{@code depth} pre-norm transformer encoder blocks ({@link TransformerEncoderLayer});</li>
- *   <li>back to the grid {@code [N, dim, G, G]} and a 1×1 prediction convolution with bias, as in the student.</li>
+ *   <li>back to the token grid {@code [N, dim, tG, tG]} and a prediction convolution with bias whose kernel and
+ *       stride are {@code t}: a 1×1 convolution as in the student when {@code t = 1}, else a linear map of each
+ *       cell's {@code t × t} tokens, so the output is the student's grid either way.</li>
  * </ol>
  */
 public final class VitTeacherBuilder {
@@ -53,7 +56,8 @@ public final class VitTeacherBuilder {
     /**
      * The graph configuration of a teacher for {@code side × side} images.
      *
-     * @throws IllegalArgumentException when {@code side} is not a multiple of the head's output stride
+     * @throws IllegalArgumentException when {@code side} is not a multiple of the head's output stride, or the
+     *                                  tokens per cell do not divide that stride
      */
     public static ComputationGraphConfiguration configuration(int side, HeadSpec head, TeacherSpec spec, long seed,
                                                               IUpdater updater, double weightDecay) {
@@ -63,7 +67,14 @@ public final class VitTeacherBuilder {
                     + stride);
         }
         int grid = side / stride;
-        int tokens = grid * grid;
+        int perCell = spec.tokensPerCell();
+        if (stride % perCell != 0) {
+            throw new IllegalArgumentException("the teacher's " + perCell + " tokens per cell side do not divide its "
+                    + "cell of " + stride + " pixels");
+        }
+        int tokenStride = stride / perCell;
+        int tokenGrid = grid * perCell;
+        int tokens = tokenGrid * tokenGrid;
         Dl4jRuntime.configure();
         NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
                 .seed(seed)
@@ -76,8 +87,8 @@ public final class VitTeacherBuilder {
         ComputationGraphConfiguration.GraphBuilder builder = base.graphBuilder()
                 .addInputs(DetectorNetworkBuilder.INPUT)
                 .setInputTypes(InputType.convolutional(side, side, IMAGE_CHANNELS));
-        String embedded = spec.convStem() ? convStem(builder, stride, spec) : DetectorNetworkBuilder.INPUT;
-        int kernel = spec.convStem() ? 1 : stride;
+        String embedded = spec.convStem() ? convStem(builder, tokenStride, spec) : DetectorNetworkBuilder.INPUT;
+        int kernel = spec.convStem() ? 1 : tokenStride;
         builder.addLayer(PATCHES, new ConvolutionLayer.Builder(kernel, kernel).stride(kernel, kernel)
                         .nOut(spec.dim()).hasBias(true).activation(Activation.IDENTITY).build(), embedded)
                 .addVertex(TOKENS, new ReshapeVertex('c', new int[] {-1, spec.dim(), tokens}, null), PATCHES)
@@ -88,12 +99,13 @@ public final class VitTeacherBuilder {
             builder.addLayer(block, new TransformerEncoderLayer(spec.dim(), spec.heads(), spec.mlpHidden()), previous);
             previous = block;
         }
-        CnnLossLayer loss = new CnnLossLayer.Builder(DetectorNetworkBuilder.loss(head, tokens))
+        CnnLossLayer loss = new CnnLossLayer.Builder(DetectorNetworkBuilder.loss(head, grid * grid))
                 .activation(Activation.IDENTITY).build();
         return builder
-                .addVertex(GRID, new ReshapeVertex('c', new int[] {-1, spec.dim(), grid, grid}, null), previous)
-                .addLayer(PREDICTION, new ConvolutionLayer.Builder(1, 1).nOut(head.predictionChannels())
-                        .hasBias(true).activation(Activation.IDENTITY).build(), GRID)
+                .addVertex(GRID, new ReshapeVertex('c', new int[] {-1, spec.dim(), tokenGrid, tokenGrid}, null),
+                        previous)
+                .addLayer(PREDICTION, new ConvolutionLayer.Builder(perCell, perCell).stride(perCell, perCell)
+                        .nOut(head.predictionChannels()).hasBias(true).activation(Activation.IDENTITY).build(), GRID)
                 .addLayer(DetectorNetworkBuilder.OUTPUT, loss, PREDICTION)
                 .setOutputs(DetectorNetworkBuilder.OUTPUT)
                 .build();
@@ -111,7 +123,7 @@ public final class VitTeacherBuilder {
         int dim = spec.dim();
         if (Integer.bitCount(stride) != 1 || stride < 2) {
             throw new IllegalArgumentException("a convolutional stem halves the resolution per layer: the teacher's "
-                    + "stride " + stride + " (its input side over the students' grid) must be a power of two");
+                    + "token stride " + stride + " (its input side over its token grid) must be a power of two");
         }
         int layers = Integer.numberOfTrailingZeros(stride);
         String previous = DetectorNetworkBuilder.INPUT;

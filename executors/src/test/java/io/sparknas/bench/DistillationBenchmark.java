@@ -80,6 +80,7 @@ public final class DistillationBenchmark {
         DEFAULTS.put("teacher-stem", "conv");
         DEFAULTS.put("teacher-stem-width", "0");
         DEFAULTS.put("teacher-stem-blocks", "0");
+        DEFAULTS.put("teacher-tokens-per-cell", "1");
         DEFAULTS.put("teacher-epochs", "80");
         DEFAULTS.put("teacher-lr", "0.03");
         DEFAULTS.put("teacher-patience", "8");
@@ -147,7 +148,7 @@ public final class DistillationBenchmark {
                 o.integer("teacher-patience"), 1).withAugmentation(Augmentation.DEFAULT);
         TeacherSpec spec = new TeacherSpec(o.integer("teacher-dim"), o.integer("teacher-depth"),
                 o.integer("teacher-heads"), o.integer("teacher-mlp"), o.get("teacher-stem").equals("conv"),
-                o.integer("teacher-stem-width"), o.integer("teacher-stem-blocks"));
+                o.integer("teacher-stem-width"), o.integer("teacher-stem-blocks"), o.integer("teacher-tokens-per-cell"));
         String teacherKey = BenchRecords.fingerprint(dataSpec + "|" + teacherSide + "|" + teacherHead + "|" + spec + "|"
                 + teacherSettings);
         ComputationGraph teacher = teacher(cache.resolve("teacher-" + teacherKey), teacherSide, teacherHead, spec,

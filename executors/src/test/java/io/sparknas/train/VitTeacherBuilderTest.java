@@ -130,6 +130,41 @@ class VitTeacherBuilderTest {
     }
 
     @Test
+    void fourTokensPerCellAttendAtTwiceTheGridAndPredictOnTheStudentsGrid() {
+        TeacherSpec fine = new TeacherSpec(32, 1, 4, 2, true, 0, 0, 2);
+        ComputationGraph teacher = VitTeacherBuilder.build(SIDE, HEAD, fine, 5, new Adam(2e-3), 0);
+        int convolutions = 0;
+        for (org.deeplearning4j.nn.api.Layer layer : teacher.getLayers()) {
+            if (layer.conf().getLayer().getLayerName().matches("stem\\d+")) {
+                convolutions++;
+            }
+        }
+        assertEquals(Integer.numberOfTrailingZeros(HEAD.outputStride()) - 1, convolutions,
+                "the stem stops one halving before the students' grid");
+        assertEquals(32L * (2 * GRID) * (2 * GRID), teacher.getLayer(VitTeacherBuilder.POSITION).numParams(),
+                "one position per token of the 2G x 2G token grid");
+        org.deeplearning4j.nn.conf.layers.ConvolutionLayer prediction = (org.deeplearning4j.nn.conf.layers.ConvolutionLayer)
+                teacher.getLayer(VitTeacherBuilder.PREDICTION).conf().getLayer();
+        assertArrayEquals(new int[] {2, 2}, prediction.getKernelSize());
+        assertArrayEquals(new int[] {2, 2}, prediction.getStride());
+        INDArray images = Nd4j.rand(DataType.FLOAT, 2, 3, SIDE, SIDE);
+        assertArrayEquals(new long[] {2, HEAD.predictionChannels(), GRID, GRID}, teacher.outputSingle(false, images)
+                .shape());
+        DataSet batch = fixedBatch(8);
+        double initial = teacher.score(batch);
+        for (int step = 0; step < 40; step++) {
+            teacher.fit(batch);
+        }
+        assertTrue(teacher.score(batch) < 0.5 * initial, initial + " -> " + teacher.score(batch));
+        assertEquals("TeacherSpec[dim=32, depth=1, heads=4, mlpRatio=2, convStem=true, tokensPerCell=2]",
+                fine.toString());
+        assertThrows(IllegalArgumentException.class, () -> new TeacherSpec(32, 1, 4, 2, true, 0, 0, 3));
+        assertThrows(IllegalArgumentException.class, () -> VitTeacherBuilder.build(SIDE, HEAD,
+                new TeacherSpec(32, 1, 4, 2, true, 0, 0, 2 * HEAD.outputStride()), 5, new Adam(2e-3), 0),
+                "more tokens per cell side than the cell has pixels");
+    }
+
+    @Test
     void fittingOneBatchDrivesTheLossDown() {
         ComputationGraph teacher = teacher();
         DataSet batch = fixedBatch(8);
