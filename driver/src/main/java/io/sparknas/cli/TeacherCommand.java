@@ -30,8 +30,9 @@ public final class TeacherCommand implements Runnable {
     /** {@code sparknas teacher train}. */
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = {"Train the ViT teacher on the configured dataset (no pretrained weights are downloaded): "
-                    + "patch embedding, transformer encoder blocks with multi-head self-attention and a detection "
-                    + "head on the patch tokens, whose grid is the students' output grid; each step's batch spread "
+                    + "a convolutional stem (final.teacher.stem) or patch embedding, transformer encoder blocks with "
+                    + "multi-head self-attention and a detection head on the tokens, whose grid is the students' "
+                    + "output grid (or t times finer, final.teacher.tokens-per-cell); each step's batch spread "
                     + "over final.teacher.parallelism Spark tasks (spark.master). Writes OUT/teacher.zip and "
                     + "OUT/teacher.json (side, grid, val mAP), for 'sparknas finalize --teacher OUT/teacher.zip'.", "",
                     "Example: sparknas teacher train --out runs/teacher --student-side 80"})
