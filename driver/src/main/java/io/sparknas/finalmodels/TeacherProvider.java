@@ -196,9 +196,10 @@ public final class TeacherProvider {
         ComputationGraph network = VitTeacherBuilder.build(side, teacherHead, spec, training.seed(),
                 training.updater(iterations), training.weightDecay());
         progress.accept(String.format(Locale.ROOT, "teacher: training a ViT (dim %d, %d blocks, %d heads%s) at %d px, "
-                        + "%dx%d patches of %d px, %,d parameters, %d epochs on %d images", spec.dim(), spec.depth(),
-                spec.heads(), spec.convStem() ? ", convolutional stem" : "", side, grid, grid, side / grid,
-                network.numParams(), training.epochs(), data.train().size()));
+                        + "%dx%d tokens of %d px, %,d parameters, %d epochs on %d images", spec.dim(), spec.depth(),
+                spec.heads(), spec.convStem() ? ", convolutional stem" : "", side, grid * spec.tokensPerCell(),
+                grid * spec.tokensPerCell(), side / (grid * spec.tokensPerCell()), network.numParams(),
+                training.epochs(), data.train().size()));
         BatchFit fit = spark == null ? BatchFit.IN_PROCESS : new SparkBatchFit(spark, new NetworkShardContext(
                 new TeacherRecipe(side, teacherHead, spec, training.seed(), training.weightDecay()), config.data(),
                 side, teacherHead, training.batchSize(), training.augmentation(), training.seed(),
@@ -220,6 +221,7 @@ public final class TeacherProvider {
             json.put("heads", spec.heads());
             json.put("mlp_ratio", spec.mlpRatio());
             json.put("stem", spec.convStem() ? "conv" : "patches");
+            json.put("tokens_per_cell", spec.tokensPerCell());
             json.put("epochs", trained.result().epochsRun());
             json.put("best_epoch", trained.result().bestEpoch());
             json.put("val_map50", trained.result().bestValMap50());

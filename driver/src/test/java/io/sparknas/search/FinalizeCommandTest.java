@@ -296,7 +296,7 @@ class FinalizeCommandTest {
                 "final.teacher.cache-dir=" + shared.resolve("teachers"));
         assertEquals(0, trained.status(), trained.err() + trained.out());
         assertTrue(trained.out().contains("teacher: training a ViT (dim 16, 1 blocks, 2 heads, convolutional stem) at "
-                + "128 px, 4x4 patches of 32 px"), trained.out());
+                + "128 px, 4x4 tokens of 32 px"), trained.out());
         String json = Files.readString(teacherDir.resolve("teacher.json"));
         assertTrue(json.contains("\"side\" : 128") && json.contains("\"grid\" : 4"), json);
 
