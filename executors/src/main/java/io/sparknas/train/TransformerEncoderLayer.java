@@ -114,18 +114,49 @@ public final class TransformerEncoderLayer extends TokenSequenceLayer {
         initWeights(hidden, dim, WeightInit.XAVIER, params.get(MLP_OUT));
     }
 
+    /**
+     * The block on the {@code T} tokens of each image, computed on rows {@code [N·T, dim]} (one per token) so that
+     * every projection is one matrix product. Attention is written from matrix products and a softmax rather than
+     * ND4J's fused {@code multi_head_dot_product_attention}, whose backward pass is slower on the teacher's shapes
+     * (bench/teacher-block.sh compares the two, docs/benchmarks.md); it computes the same function with the same
+     * parameter layout ({@code TransformerEncoderLayerTest}).
+     * {@code T} is read from the input's shape, which DL4J fixes when it first builds the layer's graph.
+     */
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable input, Map<String, SDVariable> params, SDVariable mask) {
-        SDVariable attentionIn = sd.nn.layerNorm(input, params.get(NORM1_GAIN), params.get(NORM1_BIAS), true, 1);
-        SDVariable attention = sd.nn.multiHeadDotProductAttention(attentionIn, attentionIn, attentionIn,
-                params.get(QUERY), params.get(KEY), params.get(VALUE), params.get(OUT), null, true);
-        SDVariable afterAttention = input.add(attention);
+        long tokens = input.getShape()[2];
+        SDVariable rows = sd.reshape(sd.permute(input, 0, 2, 1), -1, dim);
+        SDVariable attentionIn = sd.nn.layerNorm(rows, params.get(NORM1_GAIN), params.get(NORM1_BIAS), true, 1);
+        SDVariable afterAttention = rows.add(selfAttention(sd, attentionIn, params, tokens));
         SDVariable mlpIn = sd.nn.layerNorm(afterAttention, params.get(NORM2_GAIN), params.get(NORM2_BIAS), true, 1);
-        SDVariable tokenRows = sd.permute(mlpIn, 0, 2, 1);
-        SDVariable rows = sd.reshape(tokenRows, -1, dim);
-        SDVariable hiddenUnits = sd.nn.gelu(sd.mmul(rows, params.get(MLP_IN)).add(params.get(MLP_IN_BIAS)));
+        SDVariable hiddenUnits = sd.nn.gelu(sd.mmul(mlpIn, params.get(MLP_IN)).add(params.get(MLP_IN_BIAS)));
         SDVariable mlp = sd.mmul(hiddenUnits, params.get(MLP_OUT)).add(params.get(MLP_OUT_BIAS));
-        return afterAttention.add(sd.permute(sd.reshape(mlp, sd.shape(tokenRows)), 0, 2, 1));
+        return sd.permute(sd.reshape(afterAttention.add(mlp), -1, tokens, dim), 0, 2, 1);
+    }
+
+    /**
+     * Multi-head scaled dot-product self-attention over each image's {@code tokens} rows of {@code rows}
+     * {@code [N·T, dim]}: per head {@code softmax(Q Kᵀ / √(dim/heads)) V}, the heads concatenated head by head and
+     * multiplied by {@code Wo}, as ND4J's {@code multi_head_dot_product_attention} does with these parameters.
+     */
+    private SDVariable selfAttention(SameDiff sd, SDVariable rows, Map<String, SDVariable> params, long tokens) {
+        int headSize = dim / heads;
+        SDVariable query = perHead(sd, rows, params.get(QUERY), tokens);
+        SDVariable key = perHead(sd, rows, params.get(KEY), tokens);
+        SDVariable value = perHead(sd, rows, params.get(VALUE), tokens);
+        SDVariable scores = sd.mmul(query, key, false, true, false).mul(1.0 / Math.sqrt(headSize));
+        SDVariable context = sd.mmul(sd.nn.softmax(scores, 2), value);
+        SDVariable concatenated = sd.reshape(sd.permute(sd.reshape(context, -1, heads, tokens, headSize), 0, 2, 1, 3),
+                -1, dim);
+        return sd.mmul(concatenated, params.get(OUT));
+    }
+
+    /** One projection {@code [heads, dim/heads, dim]} of the rows, as {@code [N·heads, T, dim/heads]}. */
+    private SDVariable perHead(SameDiff sd, SDVariable rows, SDVariable weights, long tokens) {
+        int headSize = dim / heads;
+        SDVariable projected = sd.mmul(rows, sd.reshape(weights, heads * headSize, dim), false, true, false);
+        return sd.reshape(sd.permute(sd.reshape(projected, -1, tokens, heads, headSize), 0, 2, 1, 3), -1, tokens,
+                headSize);
     }
 
     @Override
