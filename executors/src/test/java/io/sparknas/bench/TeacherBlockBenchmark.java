@@ -13,6 +13,7 @@ import io.sparknas.space.HeadSpec;
 import io.sparknas.space.TestSpaces;
 import io.sparknas.train.FusedAttentionBlock;
 import io.sparknas.train.TeacherSpec;
+import io.sparknas.train.TransformerEncoderLayer;
 import io.sparknas.train.VitTeacherBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,8 @@ import org.nd4j.linalg.learning.config.Adam;
  * {@code multi_head_dot_product_attention} ({@link FusedAttentionBlock}), alternated rep by rep so both see the same
  * load, for the token counts of one and of four tokens per cell; then whole training steps of the default teacher
  * (160 px, dim 128, 4 blocks) at one and four tokens per cell. Medians of the timed reps after untimed warm-up ones.
- * Writes docs/bench/teacher-block.json (or the path given as the first argument).
+ * Writes docs/bench/teacher-block.json (or the path given as the first argument), with the location of the encoder
+ * layer's classes it timed, so a run against an earlier build's classes (docs/benchmarks.md) says so.
  *
  * <pre>bench/teacher-block.sh [RECORD] [--reps=15]</pre>
  */
@@ -63,6 +65,8 @@ public final class TeacherBlockBenchmark {
         root.put("git_revision", BenchRecords.gitRevision());
         root.put("cores", Runtime.getRuntime().availableProcessors());
         root.put("omp_num_threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
+        root.put("encoder_layer_classes", String.valueOf(TransformerEncoderLayer.class.getProtectionDomain()
+                .getCodeSource().getLocation()));
         ObjectNode parameters = root.putObject("parameters");
         parameters.put("batch", BATCH);
         parameters.put("dim", DIM);
