@@ -103,23 +103,13 @@ class VitTeacherBuilderTest {
     void aConvolutionalStemReachesTheSameGridAndLearns() throws Exception {
         TeacherSpec stem = new TeacherSpec(32, 2, 4, 2, true);
         ComputationGraph teacher = VitTeacherBuilder.build(SIDE, HEAD, stem, 5, new Adam(2e-3), 0);
-        int convolutions = 0;
-        for (org.deeplearning4j.nn.api.Layer layer : teacher.getLayers()) {
-            if (layer.conf().getLayer().getLayerName().matches("stem\\d+")) {
-                convolutions++;
-            }
-        }
+        int convolutions = stemConvolutions(teacher);
         assertEquals(Integer.numberOfTrailingZeros(HEAD.outputStride()), convolutions,
                 "one stride-2 convolution per halving from the input to the students' grid");
         INDArray images = Nd4j.rand(DataType.FLOAT, 2, 3, SIDE, SIDE);
         assertArrayEquals(new long[] {2, HEAD.predictionChannels(), GRID, GRID}, teacher.outputSingle(false, images)
                 .shape());
-        DataSet batch = fixedBatch(8);
-        double initial = teacher.score(batch);
-        for (int step = 0; step < 40; step++) {
-            teacher.fit(batch);
-        }
-        assertTrue(teacher.score(batch) < 0.5 * initial, initial + " -> " + teacher.score(batch));
+        assertHalvesItsLossOnOneBatch(teacher);
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         org.deeplearning4j.util.ModelSerializer.writeModel(teacher, bytes, false);
         ComputationGraph restored = org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(
@@ -133,12 +123,7 @@ class VitTeacherBuilderTest {
     void fourTokensPerCellAttendAtTwiceTheGridAndPredictOnTheStudentsGrid() {
         TeacherSpec fine = new TeacherSpec(32, 1, 4, 2, true, 0, 0, 2);
         ComputationGraph teacher = VitTeacherBuilder.build(SIDE, HEAD, fine, 5, new Adam(2e-3), 0);
-        int convolutions = 0;
-        for (org.deeplearning4j.nn.api.Layer layer : teacher.getLayers()) {
-            if (layer.conf().getLayer().getLayerName().matches("stem\\d+")) {
-                convolutions++;
-            }
-        }
+        int convolutions = stemConvolutions(teacher);
         assertEquals(Integer.numberOfTrailingZeros(HEAD.outputStride()) - 1, convolutions,
                 "the stem stops one halving before the students' grid");
         assertEquals(32L * (2 * GRID) * (2 * GRID), teacher.getLayer(VitTeacherBuilder.POSITION).numParams(),
@@ -150,18 +135,34 @@ class VitTeacherBuilderTest {
         INDArray images = Nd4j.rand(DataType.FLOAT, 2, 3, SIDE, SIDE);
         assertArrayEquals(new long[] {2, HEAD.predictionChannels(), GRID, GRID}, teacher.outputSingle(false, images)
                 .shape());
-        DataSet batch = fixedBatch(8);
-        double initial = teacher.score(batch);
-        for (int step = 0; step < 40; step++) {
-            teacher.fit(batch);
-        }
-        assertTrue(teacher.score(batch) < 0.5 * initial, initial + " -> " + teacher.score(batch));
+        assertHalvesItsLossOnOneBatch(teacher);
         assertEquals("TeacherSpec[dim=32, depth=1, heads=4, mlpRatio=2, convStem=true, tokensPerCell=2]",
                 fine.toString());
         assertThrows(IllegalArgumentException.class, () -> new TeacherSpec(32, 1, 4, 2, true, 0, 0, 3));
         assertThrows(IllegalArgumentException.class, () -> VitTeacherBuilder.build(SIDE, HEAD,
                 new TeacherSpec(32, 1, 4, 2, true, 0, 0, 2 * HEAD.outputStride()), 5, new Adam(2e-3), 0),
                 "more tokens per cell side than the cell has pixels");
+    }
+
+    /** The number of stride-2 stem convolutions ({@code stem0}, {@code stem1}, ...) of {@code teacher}. */
+    private static int stemConvolutions(ComputationGraph teacher) {
+        int convolutions = 0;
+        for (org.deeplearning4j.nn.api.Layer layer : teacher.getLayers()) {
+            if (layer.conf().getLayer().getLayerName().matches("stem\\d+")) {
+                convolutions++;
+            }
+        }
+        return convolutions;
+    }
+
+    /** Forty steps on one fixed batch of 8 images take {@code teacher}'s loss on it below half. */
+    private static void assertHalvesItsLossOnOneBatch(ComputationGraph teacher) {
+        DataSet batch = fixedBatch(8);
+        double initial = teacher.score(batch);
+        for (int step = 0; step < 40; step++) {
+            teacher.fit(batch);
+        }
+        assertTrue(teacher.score(batch) < 0.5 * initial, initial + " -> " + teacher.score(batch));
     }
 
     @Test
