@@ -38,10 +38,11 @@ public record FinalSettings(boolean afterSearch, int top, int seeds, int epochs,
      * @param stemWidth    the convolutional stem's first width (0: the first stem's widths)
      * @param stemBlocks   stride-1 convolutions after each stride-2 stem layer from the third on
      * @param tokensPerCell tokens along each side of a cell of the students' grid (1, 2, 4, ...)
+     * @param flipAverage  teach with the teacher averaged with its mirror image (any teacher, ONNX included)
      */
     public record TeacherSettings(int sideFactor, int dim, int depth, int heads, int mlpRatio, int epochs,
                                   double learningRate, String cacheDir, boolean convStem, int stemWidth,
-                                  int stemBlocks, int tokensPerCell) {
+                                  int stemBlocks, int tokensPerCell, boolean flipAverage) {
 
         /** The network's size and stem. */
         public io.sparknas.train.TeacherSpec spec() {

@@ -281,13 +281,13 @@ public final class FinalizeJob {
         return source;
     }
 
-    /** The teacher's model, its side, the dataset and the views its outputs are for. */
+    /** The teacher's model, its side, the dataset, the views its outputs are for, and whether it is flip-averaged. */
     private String fingerprint(TeacherArtifact artifact, AugmentedViews views) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             digest.update(artifact.model());
-            digest.update((artifact.side() + "|" + config.data() + "|views=" + (views == null ? "none" : views))
-                    .getBytes(StandardCharsets.UTF_8));
+            digest.update((artifact.side() + "|" + config.data() + "|views=" + (views == null ? "none" : views)
+                    + (artifact.flipAveraged() ? "|flip-averaged" : "")).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JVM", e);

@@ -100,6 +100,7 @@ public final class TeacherProvider {
             }
             artifact = dl4jArtifact(file, grid, head);
         }
+        artifact = artifact.withFlipAveraged(config.finals().teacher().flipAverage());
         try (DetectionTeacher teacher = artifact.open()) {
             if (artifact.kind().equals("dl4j")) {
                 long[] shape = teacher.predict(org.nd4j.linalg.factory.Nd4j.zeros(1, 3, artifact.side(),
@@ -113,7 +114,7 @@ public final class TeacherProvider {
             }
             DetectionMetrics test = new DetectorEvaluator(artifact.head(), 32).evaluate(teacher::predict, data.test(),
                     artifact.side());
-            progress.accept(String.format(Locale.ROOT, "teacher: %s at %d px, test mAP@0.5 %.4f", artifact.description(),
+            progress.accept(String.format(Locale.ROOT, "teacher: %s at %d px, test mAP@0.5 %.4f", teacher.describe(),
                     artifact.side(), test.map50()));
             return new Resolved(artifact, test.map50());
         }

@@ -246,6 +246,9 @@ class ConfigLoaderTest {
                 List.of("final.teacher.heads=3"))).getMessage().startsWith("final.teacher.heads: 3 heads do not divide "
                 + "final.teacher.dim 128"));
         assertEquals(1, finals.teacher().tokensPerCell());
+        assertFalse(finals.teacher().flipAverage());
+        assertTrue(ConfigLoader.load(null, List.of("final.teacher.flip-average=true")).finals().teacher()
+                .flipAverage());
         assertEquals(2, ConfigLoader.load(null, List.of("final.teacher.tokens-per-cell=2")).finals().teacher().spec()
                 .tokensPerCell());
         assertTrue(assertThrows(ConfigurationException.class, () -> ConfigLoader.load(null,

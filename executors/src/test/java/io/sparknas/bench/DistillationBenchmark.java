@@ -14,9 +14,11 @@ import io.sparknas.space.ArchitectureJson;
 import io.sparknas.space.HeadSpec;
 import io.sparknas.space.SearchSpace;
 import io.sparknas.space.TestSpaces;
+import io.sparknas.train.DetectionTeacher;
 import io.sparknas.train.DetectorTrainer;
 import io.sparknas.train.DistillationSettings;
 import io.sparknas.train.FinalTrainer;
+import io.sparknas.train.FlipAveragedTeacher;
 import io.sparknas.train.NetworkTeacher;
 import io.sparknas.train.TeacherPredictions;
 import io.sparknas.train.TeacherSpec;
@@ -55,7 +57,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * one process with {@code --teacher-first=true} (the teacher, then whatever is free) beside one with the defaults
  * (the students without distillation, then whatever is free). {@code --class-weight}, {@code --objectness-weight} and
  * {@code --box-weight} set the terms of the distillation being measured, {@code --first-seed} the first training seed
- * (a confirmation on fresh seeds: {@code --first-seed=4}).
+ * (a confirmation on fresh seeds: {@code --first-seed=4}). {@code --teacher-flip=true} teaches with the teacher
+ * averaged with its mirror image ({@link FlipAveragedTeacher}): its val and test mAP@0.5 are measured so, and its
+ * distilled students are cached apart from those of the teacher alone.
  *
  * <pre>bench/distillation.sh [--arch=bench/best-default-search.json] [--seeds=3] [--student-epochs=30] ...</pre>
  */
@@ -81,6 +85,7 @@ public final class DistillationBenchmark {
         DEFAULTS.put("teacher-stem-width", "0");
         DEFAULTS.put("teacher-stem-blocks", "0");
         DEFAULTS.put("teacher-tokens-per-cell", "1");
+        DEFAULTS.put("teacher-flip", "false");
         DEFAULTS.put("teacher-epochs", "80");
         DEFAULTS.put("teacher-lr", "0.03");
         DEFAULTS.put("teacher-patience", "8");
@@ -157,9 +162,22 @@ public final class DistillationBenchmark {
         if (teacherFirst) {
             trainFreeStudents(cache, o, graph, data, head, null, null, "", onlySeed);
         }
+        boolean flip = Boolean.parseBoolean(o.get("teacher-flip"));
+        DetectionTeacher source = flip ? new FlipAveragedTeacher(new NetworkTeacher(teacher, "ViT"),
+                teacherHead.classes()) : new NetworkTeacher(teacher, "ViT");
+        double teacherTest = teacherRecord.get("test_map50").asDouble();
+        double teacherVal = teacherRecord.get("val_map50").asDouble();
+        if (flip) {
+            DetectorEvaluator evaluator = new DetectorEvaluator(teacherHead, 32);
+            teacherTest = evaluator.evaluate(source::predict, data.test(), teacherSide).map50();
+            teacherVal = evaluator.evaluate(source::predict, data.val(), teacherSide).map50();
+            teacherKey = teacherKey + "-flip";
+            System.out.printf(Locale.ROOT, "teacher averaged with its mirror image: val mAP@0.5 %.4f, test %.4f "
+                    + "(alone %.4f, %.4f)%n", teacherVal, teacherTest, teacherRecord.get("val_map50").asDouble(),
+                    teacherRecord.get("test_map50").asDouble());
+        }
         long start = System.nanoTime();
-        List<float[]> outputs = TeacherPredictions.compute(new NetworkTeacher(teacher, "ViT"), data.train(),
-                teacherSide, teacherHead, 64);
+        List<float[]> outputs = TeacherPredictions.compute(source, data.train(), teacherSide, teacherHead, 64);
         System.out.printf(Locale.ROOT, "teacher outputs for %d training images in %.1f s%n", outputs.size(),
                 (System.nanoTime() - start) / 1e9);
 
@@ -233,7 +251,6 @@ public final class DistillationBenchmark {
             }
         }
 
-        double teacherTest = teacherRecord.get("test_map50").asDouble();
         double bestStudent = without.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
         root.put("benchmark", "distillation");
         root.put("command", "bench/distillation.sh " + String.join(" ", args));
@@ -246,7 +263,9 @@ public final class DistillationBenchmark {
         parameters.put("teacher", spec.toString());
         parameters.put("distillation", kd.toString());
         root.put("teacher_test_map50", teacherTest);
-        root.put("teacher_val_map50", teacherRecord.get("val_map50").asDouble());
+        root.put("teacher_val_map50", teacherVal);
+        root.put("teacher_flip_averaged", flip);
+        root.put("teacher_alone_test_map50", teacherRecord.get("test_map50").asDouble());
         root.put("teacher_epochs", teacherRecord.get("epochs").asInt());
         root.put("teacher_seconds", teacherRecord.get("seconds").asDouble());
         root.put("best_undistilled_student_test_map50", bestStudent);
