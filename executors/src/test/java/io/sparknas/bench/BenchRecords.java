@@ -23,6 +23,21 @@ final class BenchRecords {
         }
     }
 
+    /**
+     * A new record holding what every benchmark record starts with: the benchmark's name, the command that ran it
+     * ({@code script} and its arguments), the date, the git revision and the cores.
+     */
+    static com.fasterxml.jackson.databind.node.ObjectNode header(String benchmark, String script, String[] args) {
+        com.fasterxml.jackson.databind.node.ObjectNode root =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        root.put("benchmark", benchmark);
+        root.put("command", script + " " + String.join(" ", args));
+        root.put("date", java.time.Instant.now().toString());
+        root.put("git_revision", gitRevision());
+        root.put("cores", Runtime.getRuntime().availableProcessors());
+        return root;
+    }
+
     /** A short key for a cached unit: the first 6 bytes of the SHA-256 of {@code text}, in hex. */
     static String fingerprint(String text) {
         try {

@@ -66,17 +66,20 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 public final class DistillationBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The synthetic set and the teacher's side of this benchmark, shared with {@link TeacherFlipBenchmark}. */
+    static final Map<String, String> DATA_DEFAULTS = new LinkedHashMap<>();
     private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
     private static final List<String> TERMS = List.of("class", "objectness", "box");
 
     static {
+        DATA_DEFAULTS.put("image-size", "160");
+        DATA_DEFAULTS.put("train-images", "3000");
+        DATA_DEFAULTS.put("val-images", "500");
+        DATA_DEFAULTS.put("test-images", "500");
+        DATA_DEFAULTS.put("data-seed", "7");
+        DATA_DEFAULTS.put("teacher-side", "160");
         DEFAULTS.put("arch", "bench/best-default-search.json");
-        DEFAULTS.put("image-size", "160");
-        DEFAULTS.put("train-images", "3000");
-        DEFAULTS.put("val-images", "500");
-        DEFAULTS.put("test-images", "500");
-        DEFAULTS.put("data-seed", "7");
-        DEFAULTS.put("teacher-side", "160");
+        DEFAULTS.putAll(DATA_DEFAULTS);
         DEFAULTS.put("teacher-dim", "128");
         DEFAULTS.put("teacher-depth", "4");
         DEFAULTS.put("teacher-heads", "4");
@@ -112,6 +115,12 @@ public final class DistillationBenchmark {
     private DistillationBenchmark() {
     }
 
+    /** The synthetic set the options describe. */
+    static SyntheticSpec dataSpec(BenchOptions o) {
+        return new SyntheticSpec(o.integer("image-size"), o.integer("train-images"), o.integer("val-images"),
+                o.integer("test-images"), o.integer("data-seed"));
+    }
+
     /** One cached training's figures. */
     private record Trained(double testMap50, double valMap50, int epochs, int bestEpoch, double seconds) {
     }
@@ -129,8 +138,7 @@ public final class DistillationBenchmark {
         Architecture architecture = ArchitectureJson.decode(Files.readString(Path.of(o.get("arch"))));
         LayerGraph graph = new CostModel(space, TestSpaces.stm32f746(), CostSettings.DEFAULT).lower(architecture);
         int side = architecture.resolution();
-        SyntheticSpec dataSpec = new SyntheticSpec(o.integer("image-size"), o.integer("train-images"),
-                o.integer("val-images"), o.integer("test-images"), o.integer("data-seed"));
+        SyntheticSpec dataSpec = dataSpec(o);
         DetectionDataset data = new SyntheticDetectionSet(dataSpec).generate();
 
         // The students without distillation first: they do not depend on the teacher, so a teacher that takes several

@@ -17,7 +17,6 @@ import io.sparknas.train.TransformerEncoderLayer;
 import io.sparknas.train.VitTeacherBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Locale;
@@ -58,12 +57,7 @@ public final class TeacherBlockBenchmark {
         int reps = Arrays.stream(args).filter(a -> a.startsWith("--reps=")).findFirst()
                 .map(a -> Integer.parseInt(a.substring("--reps=".length()))).orElse(15);
         ObjectMapper json = new ObjectMapper();
-        ObjectNode root = json.createObjectNode();
-        root.put("benchmark", "teacher-block");
-        root.put("command", "bench/teacher-block.sh " + String.join(" ", args));
-        root.put("date", Instant.now().toString());
-        root.put("git_revision", BenchRecords.gitRevision());
-        root.put("cores", Runtime.getRuntime().availableProcessors());
+        ObjectNode root = BenchRecords.header("teacher-block", "bench/teacher-block.sh", args);
         root.put("omp_num_threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
         root.put("encoder_layer_classes", String.valueOf(TransformerEncoderLayer.class.getProtectionDomain()
                 .getCodeSource().getLocation()));

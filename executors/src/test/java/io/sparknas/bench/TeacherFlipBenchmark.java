@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparknas.data.DetectionDataset;
 import io.sparknas.data.SyntheticDetectionSet;
-import io.sparknas.data.SyntheticSpec;
 import io.sparknas.eval.DetectionMetrics;
 import io.sparknas.eval.DetectorEvaluator;
 import io.sparknas.space.HeadSpec;
@@ -14,7 +13,6 @@ import io.sparknas.train.FlipAveragedTeacher;
 import io.sparknas.train.NetworkTeacher;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -32,12 +30,7 @@ public final class TeacherFlipBenchmark {
 
     static {
         DEFAULTS.put("teachers", "");
-        DEFAULTS.put("image-size", "160");
-        DEFAULTS.put("train-images", "3000");
-        DEFAULTS.put("val-images", "500");
-        DEFAULTS.put("test-images", "500");
-        DEFAULTS.put("data-seed", "7");
-        DEFAULTS.put("teacher-side", "160");
+        DEFAULTS.putAll(DistillationBenchmark.DATA_DEFAULTS);
         DEFAULTS.put("student-side", "80");
         DEFAULTS.put("out", "docs/bench/teacher-flip.json");
     }
@@ -54,16 +47,9 @@ public final class TeacherFlipBenchmark {
         int teacherSide = o.integer("teacher-side");
         int grid = o.integer("student-side") / students.outputStride();
         HeadSpec head = new HeadSpec(students.channels(), students.classes(), students.anchors(), teacherSide / grid);
-        DetectionDataset data = new SyntheticDetectionSet(new SyntheticSpec(o.integer("image-size"),
-                o.integer("train-images"), o.integer("val-images"), o.integer("test-images"), o.integer("data-seed")))
-                .generate();
+        DetectionDataset data = new SyntheticDetectionSet(DistillationBenchmark.dataSpec(o)).generate();
         ObjectMapper json = new ObjectMapper();
-        ObjectNode root = json.createObjectNode();
-        root.put("benchmark", "teacher-flip");
-        root.put("command", "bench/teacher-flip.sh " + String.join(" ", args));
-        root.put("date", Instant.now().toString());
-        root.put("git_revision", BenchRecords.gitRevision());
-        root.put("cores", Runtime.getRuntime().availableProcessors());
+        ObjectNode root = BenchRecords.header("teacher-flip", "bench/teacher-flip.sh", args);
         root.set("parameters", json.valueToTree(o.values()));
         ArrayNode rows = root.putArray("teachers");
         DetectorEvaluator evaluator = new DetectorEvaluator(head, 32);
