@@ -196,11 +196,11 @@ public final class TeacherProvider {
         int iterations = (data.train().size() + training.batchSize() - 1) / training.batchSize();
         ComputationGraph network = VitTeacherBuilder.build(side, teacherHead, spec, training.seed(),
                 training.updater(iterations), training.weightDecay());
+        int tokens = grid * spec.tokensPerCell();
         progress.accept(String.format(Locale.ROOT, "teacher: training a ViT (dim %d, %d blocks, %d heads%s) at %d px, "
                         + "%dx%d tokens of %d px, %,d parameters, %d epochs on %d images", spec.dim(), spec.depth(),
-                spec.heads(), spec.convStem() ? ", convolutional stem" : "", side, grid * spec.tokensPerCell(),
-                grid * spec.tokensPerCell(), side / (grid * spec.tokensPerCell()), network.numParams(),
-                training.epochs(), data.train().size()));
+                spec.heads(), spec.convStem() ? ", convolutional stem" : "", side, tokens, tokens, side / tokens,
+                network.numParams(), training.epochs(), data.train().size()));
         BatchFit fit = spark == null ? BatchFit.IN_PROCESS : new SparkBatchFit(spark, new NetworkShardContext(
                 new TeacherRecipe(side, teacherHead, spec, training.seed(), training.weightDecay()), config.data(),
                 side, teacherHead, training.batchSize(), training.augmentation(), training.seed(),
