@@ -396,7 +396,8 @@ public final class ConfigLoader {
                         finals.integer("teacher.epochs", 1, 10_000), finals.number("teacher.learning-rate", 1e-7, 10),
                         finals.string("teacher.cache-dir").trim(), teacherStem(finals),
                         finals.integer("teacher.stem-width", 0, 4096), finals.integer("teacher.stem-blocks", 0, 8),
-                        tokensPerCell, finals.bool("teacher.flip-average")),
+                        tokensPerCell, finals.bool("teacher.flip-average"),
+                        finals.integer("teacher.patience", 0, 10_000)),
                 finals.integer("calibration-images", 1, 1_000_000), finals.bool("baseline"),
                 finals.bool("baseline-distillation"), finals.integer("augmented-views", 0, 1000));
     }

@@ -39,10 +39,12 @@ public record FinalSettings(boolean afterSearch, int top, int seeds, int epochs,
      * @param stemBlocks   stride-1 convolutions after each stride-2 stem layer from the third on
      * @param tokensPerCell tokens along each side of a cell of the students' grid (1, 2, 4, ...)
      * @param flipAverage  teach with the teacher averaged with its mirror image (any teacher, ONNX included)
+     * @param patience     the teacher's early stopping in validations without a better val mAP (0: every epoch,
+     *                     keeping the best validated checkpoint)
      */
     public record TeacherSettings(int sideFactor, int dim, int depth, int heads, int mlpRatio, int epochs,
                                   double learningRate, String cacheDir, boolean convStem, int stemWidth,
-                                  int stemBlocks, int tokensPerCell, boolean flipAverage) {
+                                  int stemBlocks, int tokensPerCell, boolean flipAverage, int patience) {
 
         /** The network's size and stem. */
         public io.sparknas.train.TeacherSpec spec() {

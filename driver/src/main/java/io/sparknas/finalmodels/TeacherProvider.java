@@ -183,7 +183,7 @@ public final class TeacherProvider {
         FinalSettings.TeacherSettings settings = config.finals().teacher();
         return new TrainingSettings(settings.epochs(), config.training().batchSize(),
                 config.training().optimizer(), settings.learningRate(), config.training().momentum(),
-                config.training().warmupEpochs(), config.training().weightDecay(), config.training().patience(),
+                config.training().warmupEpochs(), config.training().weightDecay(), settings.patience(),
                 config.training().evalEvery(), config.training().augmentation(), config.run().seed());
     }
 

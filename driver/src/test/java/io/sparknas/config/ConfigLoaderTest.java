@@ -247,6 +247,10 @@ class ConfigLoaderTest {
                 + "final.teacher.dim 128"));
         assertEquals(1, finals.teacher().tokensPerCell());
         assertFalse(finals.teacher().flipAverage());
+        assertEquals(0, finals.teacher().patience());
+        assertEquals(8, ConfigLoader.load(null, List.of("final.teacher.patience=8")).finals().teacher().patience());
+        assertTrue(assertThrows(ConfigurationException.class, () -> ConfigLoader.load(null,
+                List.of("final.teacher.patience=-1"))).getMessage().startsWith("final.teacher.patience: "));
         assertTrue(ConfigLoader.load(null, List.of("final.teacher.flip-average=true")).finals().teacher()
                 .flipAverage());
         assertEquals(2, ConfigLoader.load(null, List.of("final.teacher.tokens-per-cell=2")).finals().teacher().spec()
